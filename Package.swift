@@ -1,0 +1,69 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Dependencies are few on purpose: every one of them is rebuilt from scratch on each CI run.
+// swift-nio carries HTTP (no framework on top: two routes do not need one), swift-argument-parser
+// the CLI, swift-log the logging API.
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+    name: "ipvs_exporter",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ipvs_exporter", targets: ["ipvs_exporter"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: - C system libraries (the only places C is imported)
+        .systemLibrary(
+            name: "CNetlink",
+            pkgConfig: "libnl-genl-3.0",
+            providers: [.apt(["libnl-3-dev", "libnl-genl-3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+
+        // MARK: - Libraries
+        .target(name: "Zlib", dependencies: ["CZlib"]),
+        .target(name: "IPVS", dependencies: ["CNetlink", "Zlib"]),
+        .target(name: "IPVSMetrics", dependencies: ["IPVS"], plugins: ["GitRevision"]),
+        .target(name: "IPVSServer", dependencies: ["IPVSMetrics", "Zlib", nioCore, nioPosix, nioHTTP1, logging]),
+        .target(name: "IPVSLint", dependencies: ["IPVS"]),
+        .executableTarget(
+            name: "ipvs_exporter",
+            dependencies: ["IPVS", "IPVSMetrics", "IPVSServer", "IPVSLint", argumentParser, logging]
+        ),
+
+        // MARK: - Build tools
+        .plugin(name: "GitRevision", capability: .buildTool()),
+
+        // MARK: - Tests
+        .target(name: "IPVSTestSupport", dependencies: ["IPVS"], path: "Tests/IPVSTestSupport"),
+        .testTarget(name: "IPVSTests", dependencies: ["IPVS", "IPVSTestSupport"]),
+        .testTarget(name: "IPVSMetricsTests", dependencies: ["IPVSMetrics", "IPVS", "IPVSTestSupport"]),
+        .testTarget(
+            name: "IPVSServerTests",
+            dependencies: ["IPVSServer", "IPVSMetrics", "IPVS", "IPVSTestSupport", "Zlib", nioCore, nioPosix, logging]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system && target.type != .plugin {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.treatAllWarnings(as: .error))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,121 @@
+/// A whitespace-separated token of a line: its bytes and its 1-based column.
+struct Token {
+    var bytes: ArraySlice<UInt8>
+    var column: Int
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    func equals(_ text: StaticString) -> Bool {
+        guard bytes.count == text.utf8CodeUnitCount else { return false }
+        return text.withUTF8Buffer { buffer in bytes.elementsEqual(buffer) }
+    }
+}
+
+/// Splits text into lines and tokens while remembering where each came from, so that every
+/// parse error can name its line and column.
+struct LineCursor {
+    let file: String
+    private let bytes: [UInt8]
+    private var position: Int
+    /// 1-based number of the line last returned by ``next()``.
+    private(set) var lineNumber = 0
+
+    init(file: String, bytes: [UInt8]) {
+        self.file = file
+        self.bytes = bytes
+        self.position = 0
+    }
+
+    /// The next line without its newline, or nil at the end. A final line without a newline
+    /// is still returned.
+    mutating func next() -> ArraySlice<UInt8>? {
+        guard position < bytes.count else { return nil }
+        let start = position
+        var end = start
+        while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+        position = end + 1
+        lineNumber += 1
+        return bytes[start..<end]
+    }
+
+    func error(_ expected: String, found: ArraySlice<UInt8>, column: Int? = nil) -> ProcParseError {
+        ProcParseError(file: file, line: lineNumber, column: column, found: ProcParseError.excerpt(found), expected: expected)
+    }
+
+    /// For input that ended before a required line: points at the line that is missing.
+    func errorAtEnd(_ expected: String) -> ProcParseError {
+        ProcParseError(file: file, line: lineNumber + 1, found: "the end of the file", expected: expected)
+    }
+
+    func error(_ expected: String, token: Token) -> ProcParseError {
+        error(expected, found: token.bytes, column: token.column)
+    }
+}
+
+/// Splits a line on runs of spaces and tabs.
+func tokens(of line: ArraySlice<UInt8>) -> [Token] {
+    var out: [Token] = []
+    var i = line.startIndex
+    while i < line.endIndex {
+        while i < line.endIndex && (line[i] == 0x20 || line[i] == 0x09) { i += 1 }
+        if i == line.endIndex { break }
+        let start = i
+        while i < line.endIndex && line[i] != 0x20 && line[i] != 0x09 { i += 1 }
+        out.append(Token(bytes: line[start..<i], column: start - line.startIndex + 1))
+    }
+    return out
+}
+
+/// Parses fixed or variable-width uppercase/lowercase hex without a prefix; nil on any other
+/// byte, on emptiness or on overflow of `T`.
+public func parseHex<T: FixedWidthInteger & UnsignedInteger>(_ bytes: ArraySlice<UInt8>, as: T.Type = T.self) -> T? {
+    guard !bytes.isEmpty, bytes.count <= T.bitWidth / 4 else { return nil }
+    var value: T = 0
+    for b in bytes {
+        guard let d = hexValue(b) else { return nil }
+        value = value << 4 | T(d)
+    }
+    return value
+}
+
+/// Parses an optionally negative decimal integer that must fit `T`.
+public func parseDecimal<T: FixedWidthInteger>(_ bytes: ArraySlice<UInt8>, as: T.Type = T.self) -> T? {
+    var i = bytes.startIndex
+    var negative = false
+    if i < bytes.endIndex && bytes[i] == UInt8(ascii: "-") {
+        guard T.isSigned else { return nil }
+        negative = true
+        i += 1
+    }
+    guard i < bytes.endIndex else { return nil }
+    var value: T = 0
+    while i < bytes.endIndex {
+        let b = bytes[i]
+        guard b >= 0x30 && b <= 0x39 else { return nil }
+        let (m, o1) = value.multipliedReportingOverflow(by: 10)
+        let digit = T(b - 0x30)
+        let (s, o2) = negative ? m.subtractingReportingOverflow(digit) : m.addingReportingOverflow(digit)
+        guard !o1 && !o2 else { return nil }
+        value = s
+        i += 1
+    }
+    return value
+}
+
+/// Parses the kernel's `%pI6` form: eight groups of four lowercase hex digits.
+func parseFullIPv6(_ bytes: ArraySlice<UInt8>) -> IPAddress? {
+    guard bytes.count == 39 else { return nil }
+    var high: UInt64 = 0
+    var low: UInt64 = 0
+    var i = bytes.startIndex
+    for group in 0..<8 {
+        if group > 0 {
+            guard bytes[i] == UInt8(ascii: ":") else { return nil }
+            i += 1
+        }
+        guard let value = parseHex(bytes[i..<i + 4], as: UInt16.self) else { return nil }
+        i += 4
+        if group < 4 { high = high << 16 | UInt64(value) } else { low = low << 16 | UInt64(value) }
+    }
+    return IPAddress(ipv6High: high, low: low)
+}

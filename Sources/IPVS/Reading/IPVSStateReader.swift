@@ -1,0 +1,81 @@
+/// Why IPVS state could not be read.
+public enum IPVSReadError: Error, Sendable, CustomStringConvertible {
+    /// IPVS is not available: the ip_vs module is not loaded in this network namespace (no
+    /// /proc/net/ip_vs, no IPVS generic-netlink family).
+    case unavailable(String)
+    /// The kernel refused: every IPVS netlink command needs CAP_NET_ADMIN.
+    case permissionDenied(String)
+    /// A /proc file could not be read or parsed.
+    case procfs(ProcFSError)
+    /// A netlink request failed or a reply could not be decoded.
+    case netlink(String)
+    /// The data read is inconsistent (for example the same service twice in one dump).
+    case inconsistent(String)
+
+    public var description: String {
+        switch self {
+        case .unavailable(let why): "IPVS is not available: \(why)"
+        case .permissionDenied(let why): "permission denied: \(why)"
+        case .procfs(let error): error.description
+        case .netlink(let why): "netlink: \(why)"
+        case .inconsistent(let why): why
+        }
+    }
+
+    /// Maps a procfs failure, telling "module not loaded" apart from real errors.
+    public static func from(_ error: ProcFSError) -> IPVSReadError {
+        if case .notFound(let path) = error {
+            return .unavailable("\(path) does not exist (is the ip_vs kernel module loaded?)")
+        }
+        return .procfs(error)
+    }
+}
+
+/// Which kernel interface a reader uses.
+public enum IPVSSource: String, Sendable, Hashable, CaseIterable {
+    case netlink
+    case procfs
+}
+
+/// Reads the kernel's IPVS configuration and counters.
+///
+/// Two implementations: generic netlink (everything, needs CAP_NET_ADMIN) and /proc (world
+/// readable, less detail). Methods return nil for what their source cannot give, so that
+/// collectors leave those metrics out instead of printing zeros.
+public protocol IPVSStateReader: Sendable {
+    var source: IPVSSource { get }
+    /// Services with their real servers, and the header facts.
+    func serviceTable() throws(IPVSReadError) -> ServiceTable
+    /// nil when the source has no timeouts (/proc).
+    func timeouts() throws(IPVSReadError) -> Timeouts?
+    /// nil when the source cannot list daemons (/proc); empty when none runs.
+    func syncDaemons() throws(IPVSReadError) -> [SyncDaemon]?
+}
+
+extension ServiceTable {
+    /// Rejects a table that names a service, or a real server within one service, twice.
+    ///
+    /// Neither /proc nor a netlink dump is an atomic snapshot: a table changing during the read
+    /// can repeat an entry, and two series with the same labels would make the whole scrape
+    /// invalid to Prometheus.
+    public func checkedUnique() throws(IPVSReadError) -> ServiceTable {
+        var seen = Set<VirtualServiceID>()
+        seen.reserveCapacity(services.count)
+        for service in services {
+            guard seen.insert(service.id).inserted else {
+                throw .inconsistent("service \(service.id) appears twice in one read; the table changed during the read")
+            }
+            var servers = Set<BackendKey>()
+            for server in service.realServers where !servers.insert(BackendKey(address: server.address, port: server.port)).inserted {
+                throw .inconsistent(
+                    "real server \(SocketAddressText.format(server.address, server.port)) appears twice under \(service.id)")
+            }
+        }
+        return self
+    }
+
+    private struct BackendKey: Hashable {
+        var address: IPAddress
+        var port: UInt16
+    }
+}

@@ -1,0 +1,18 @@
+public import IPVS
+
+/// Running connection-synchronisation daemons (`ipvsadm -L --daemon`); netlink only.
+public struct SyncDaemonsCollector: Collector {
+    public init() {}
+    public var name: String { "sync_daemons" }
+    public var summary: String { "running sync daemons (netlink)" }
+
+    public func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError) {
+        guard let daemons = try context.reader.syncDaemons() else { return }
+        let family = metrics.family(MetricCatalog.syncDaemonInfo)
+        for daemon in daemons.sorted(by: { $0.state.rawValue < $1.state.rawValue }) {
+            metrics.add(
+                family, Labels(["state", "interface", "syncid"], [daemon.state.label, daemon.interface, String(daemon.syncID)]),
+                .unsigned(1))
+        }
+    }
+}

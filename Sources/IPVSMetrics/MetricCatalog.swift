@@ -1,0 +1,192 @@
+/// Every metric the exporter can emit: the public contract of `docs/design.md`, in one place
+/// so that tests, the README table and the dashboard check all read the same list.
+public enum MetricCatalog {
+    /// Labels of a virtual service, named as node_exporter's IPVS collector names them.
+    public static let serviceLabels = ["proto", "local_address", "local_port", "local_mark"]
+    /// Labels of a real server.
+    public static let backendLabels = serviceLabels + ["remote_address", "remote_port"]
+
+    // MARK: Exporter
+
+    public static let up = MetricDescriptor(
+        "ipvs_up", .gauge, "Whether the IPVS service table was read in this scrape (1) or not (0).")
+    public static let buildInfo = MetricDescriptor(
+        "ipvs_exporter_build_info", .gauge, "Build of the running ipvs_exporter; always 1.",
+        labels: ["version", "revision", "swift_version"])
+    public static let sourceInfo = MetricDescriptor(
+        "ipvs_exporter_source_info", .gauge,
+        "Kernel interface the IPVS state was read from in this scrape: netlink, or procfs when netlink was refused.",
+        labels: ["source"])
+    public static let collectorDuration = MetricDescriptor(
+        "ipvs_scrape_collector_duration_seconds", .gauge, "Time a collector took in this scrape.", labels: ["collector"])
+    public static let collectorSuccess = MetricDescriptor(
+        "ipvs_scrape_collector_success", .gauge, "Whether a collector succeeded in this scrape (1) or failed (0).",
+        labels: ["collector"])
+
+    // MARK: Director totals (/proc/net/ip_vs_stats)
+
+    public static let connectionsTotal = MetricDescriptor(
+        "ipvs_connections_total", .counter, "Connections scheduled by the director since IPVS was loaded or zeroed.")
+    public static let incomingPacketsTotal = MetricDescriptor(
+        "ipvs_incoming_packets_total", .counter, "Packets received by the director for virtual services.")
+    public static let outgoingPacketsTotal = MetricDescriptor(
+        "ipvs_outgoing_packets_total", .counter, "Packets from real servers forwarded back by the director (NAT only).")
+    public static let incomingBytesTotal = MetricDescriptor(
+        "ipvs_incoming_bytes_total", .counter, "Bytes received by the director for virtual services.")
+    public static let outgoingBytesTotal = MetricDescriptor(
+        "ipvs_outgoing_bytes_total", .counter, "Bytes from real servers forwarded back by the director (NAT only).")
+    public static let connectionsPerSecond = MetricDescriptor(
+        "ipvs_connections_per_second", .gauge, "Kernel estimate of new connections per second (about 8 s average, updated every 2 s).")
+    public static let incomingPacketsPerSecond = MetricDescriptor(
+        "ipvs_incoming_packets_per_second", .gauge, "Kernel estimate of incoming packets per second.")
+    public static let outgoingPacketsPerSecond = MetricDescriptor(
+        "ipvs_outgoing_packets_per_second", .gauge, "Kernel estimate of outgoing packets per second.")
+    public static let incomingBytesPerSecond = MetricDescriptor(
+        "ipvs_incoming_bytes_per_second", .gauge, "Kernel estimate of incoming bytes per second.")
+    public static let outgoingBytesPerSecond = MetricDescriptor(
+        "ipvs_outgoing_bytes_per_second", .gauge, "Kernel estimate of outgoing bytes per second.")
+
+    // MARK: Virtual services
+
+    public static let serviceInfo = MetricDescriptor(
+        "ipvs_service_info", .gauge,
+        "A virtual service and its settings; always 1. Labels the source cannot give are empty.",
+        labels: serviceLabels + ["scheduler", "flags", "persistence_engine", "persistence_netmask"])
+    public static let servicePersistenceTimeout = MetricDescriptor(
+        "ipvs_service_persistence_timeout_seconds", .gauge, "Persistence timeout of a persistent virtual service.",
+        labels: serviceLabels)
+    public static let serviceConnectionsTotal = MetricDescriptor(
+        "ipvs_service_connections_total", .counter, "Connections scheduled by a virtual service.", labels: serviceLabels)
+    public static let serviceIncomingPacketsTotal = MetricDescriptor(
+        "ipvs_service_incoming_packets_total", .counter, "Packets received by a virtual service.", labels: serviceLabels)
+    public static let serviceOutgoingPacketsTotal = MetricDescriptor(
+        "ipvs_service_outgoing_packets_total", .counter, "Packets sent back through a virtual service (NAT only).",
+        labels: serviceLabels)
+    public static let serviceIncomingBytesTotal = MetricDescriptor(
+        "ipvs_service_incoming_bytes_total", .counter, "Bytes received by a virtual service.", labels: serviceLabels)
+    public static let serviceOutgoingBytesTotal = MetricDescriptor(
+        "ipvs_service_outgoing_bytes_total", .counter, "Bytes sent back through a virtual service (NAT only).",
+        labels: serviceLabels)
+    public static let serviceConnectionsPerSecond = MetricDescriptor(
+        "ipvs_service_connections_per_second", .gauge, "Kernel estimate of a virtual service's new connections per second.",
+        labels: serviceLabels)
+    public static let serviceIncomingPacketsPerSecond = MetricDescriptor(
+        "ipvs_service_incoming_packets_per_second", .gauge, "Kernel estimate of a virtual service's incoming packets per second.",
+        labels: serviceLabels)
+    public static let serviceOutgoingPacketsPerSecond = MetricDescriptor(
+        "ipvs_service_outgoing_packets_per_second", .gauge, "Kernel estimate of a virtual service's outgoing packets per second.",
+        labels: serviceLabels)
+    public static let serviceIncomingBytesPerSecond = MetricDescriptor(
+        "ipvs_service_incoming_bytes_per_second", .gauge, "Kernel estimate of a virtual service's incoming bytes per second.",
+        labels: serviceLabels)
+    public static let serviceOutgoingBytesPerSecond = MetricDescriptor(
+        "ipvs_service_outgoing_bytes_per_second", .gauge, "Kernel estimate of a virtual service's outgoing bytes per second.",
+        labels: serviceLabels)
+
+    // MARK: Real servers
+
+    public static let backendInfo = MetricDescriptor(
+        "ipvs_backend_info", .gauge,
+        "A real server of a virtual service and how packets reach it; always 1. Labels the source cannot give are empty.",
+        labels: backendLabels + ["forwarding_method", "tunnel_type"])
+    public static let backendWeight = MetricDescriptor(
+        "ipvs_backend_weight", .gauge, "Scheduling weight of a real server; 0 means quiesced.", labels: backendLabels)
+    public static let backendActive = MetricDescriptor(
+        "ipvs_backend_connections_active", .gauge, "Connections to a real server in an active state (TCP ESTABLISHED, SYN_*).",
+        labels: backendLabels)
+    public static let backendInactive = MetricDescriptor(
+        "ipvs_backend_connections_inactive", .gauge, "Connections to a real server in any other state.", labels: backendLabels)
+    public static let backendPersistent = MetricDescriptor(
+        "ipvs_backend_connections_persistent", .gauge, "Persistence templates pointing at a real server.",
+        labels: backendLabels)
+    public static let backendUpperThreshold = MetricDescriptor(
+        "ipvs_backend_upper_threshold", .gauge, "Connection count above which a real server gets no new connections; 0 means none.",
+        labels: backendLabels)
+    public static let backendLowerThreshold = MetricDescriptor(
+        "ipvs_backend_lower_threshold", .gauge, "Connection count below which an overloaded real server is used again; 0 means none.",
+        labels: backendLabels)
+    public static let backendConnectionsTotal = MetricDescriptor(
+        "ipvs_backend_connections_total", .counter, "Connections scheduled to a real server.", labels: backendLabels)
+    public static let backendIncomingPacketsTotal = MetricDescriptor(
+        "ipvs_backend_incoming_packets_total", .counter, "Packets forwarded to a real server.", labels: backendLabels)
+    public static let backendOutgoingPacketsTotal = MetricDescriptor(
+        "ipvs_backend_outgoing_packets_total", .counter, "Packets from a real server forwarded back (NAT only).",
+        labels: backendLabels)
+    public static let backendIncomingBytesTotal = MetricDescriptor(
+        "ipvs_backend_incoming_bytes_total", .counter, "Bytes forwarded to a real server.", labels: backendLabels)
+    public static let backendOutgoingBytesTotal = MetricDescriptor(
+        "ipvs_backend_outgoing_bytes_total", .counter, "Bytes from a real server forwarded back (NAT only).",
+        labels: backendLabels)
+    public static let backendConnectionsPerSecond = MetricDescriptor(
+        "ipvs_backend_connections_per_second", .gauge, "Kernel estimate of a real server's new connections per second.",
+        labels: backendLabels)
+    public static let backendIncomingPacketsPerSecond = MetricDescriptor(
+        "ipvs_backend_incoming_packets_per_second", .gauge, "Kernel estimate of a real server's incoming packets per second.",
+        labels: backendLabels)
+    public static let backendOutgoingPacketsPerSecond = MetricDescriptor(
+        "ipvs_backend_outgoing_packets_per_second", .gauge, "Kernel estimate of a real server's outgoing packets per second.",
+        labels: backendLabels)
+    public static let backendIncomingBytesPerSecond = MetricDescriptor(
+        "ipvs_backend_incoming_bytes_per_second", .gauge, "Kernel estimate of a real server's incoming bytes per second.",
+        labels: backendLabels)
+    public static let backendOutgoingBytesPerSecond = MetricDescriptor(
+        "ipvs_backend_outgoing_bytes_per_second", .gauge, "Kernel estimate of a real server's outgoing bytes per second.",
+        labels: backendLabels)
+
+    // MARK: Kernel settings
+
+    public static let timeout = MetricDescriptor(
+        "ipvs_timeout_seconds", .gauge, "Connection timeouts set with ipvsadm --set: tcp (ESTABLISHED), tcpfin (FIN_WAIT), udp.",
+        labels: ["protocol"])
+    public static let connectionTableSize = MetricDescriptor(
+        "ipvs_connection_table_size", .gauge, "Buckets in the kernel's IPVS connection hash table (not a connection limit).")
+    public static let syncDaemonInfo = MetricDescriptor(
+        "ipvs_sync_daemon_info", .gauge, "A running connection synchronisation daemon; always 1.",
+        labels: ["state", "interface", "syncid"])
+
+    // MARK: Connection table (/proc/net/ip_vs_conn)
+
+    public static let connections = MetricDescriptor(
+        "ipvs_connections", .gauge, "Connection table entries by real server and state, persistence templates excluded.",
+        labels: backendLabels + ["state"])
+    public static let persistenceTemplates = MetricDescriptor(
+        "ipvs_persistence_templates", .gauge, "Persistence template entries in the connection table by real server.",
+        labels: backendLabels)
+
+    // MARK: Process
+
+    public static let processCPU = MetricDescriptor(
+        "process_cpu_seconds_total", .counter, "Total user and system CPU time spent in seconds.")
+    public static let processResidentMemory = MetricDescriptor(
+        "process_resident_memory_bytes", .gauge, "Resident memory size in bytes.")
+    public static let processVirtualMemory = MetricDescriptor(
+        "process_virtual_memory_bytes", .gauge, "Virtual memory size in bytes.")
+    public static let processVirtualMemoryMax = MetricDescriptor(
+        "process_virtual_memory_max_bytes", .gauge, "Maximum amount of virtual memory available in bytes.")
+    public static let processStartTime = MetricDescriptor(
+        "process_start_time_seconds", .gauge, "Start time of the process since unix epoch in seconds.")
+    public static let processOpenFDs = MetricDescriptor(
+        "process_open_fds", .gauge, "Number of open file descriptors.")
+    public static let processMaxFDs = MetricDescriptor(
+        "process_max_fds", .gauge, "Maximum number of open file descriptors.")
+
+    /// Every descriptor, for the contract tests and the README table.
+    public static let all: [MetricDescriptor] = [
+        up, buildInfo, sourceInfo, collectorDuration, collectorSuccess,
+        connectionsTotal, incomingPacketsTotal, outgoingPacketsTotal, incomingBytesTotal, outgoingBytesTotal,
+        connectionsPerSecond, incomingPacketsPerSecond, outgoingPacketsPerSecond, incomingBytesPerSecond,
+        outgoingBytesPerSecond,
+        serviceInfo, servicePersistenceTimeout, serviceConnectionsTotal, serviceIncomingPacketsTotal,
+        serviceOutgoingPacketsTotal, serviceIncomingBytesTotal, serviceOutgoingBytesTotal, serviceConnectionsPerSecond,
+        serviceIncomingPacketsPerSecond, serviceOutgoingPacketsPerSecond, serviceIncomingBytesPerSecond,
+        serviceOutgoingBytesPerSecond,
+        backendInfo, backendWeight, backendActive, backendInactive, backendPersistent, backendUpperThreshold,
+        backendLowerThreshold, backendConnectionsTotal, backendIncomingPacketsTotal, backendOutgoingPacketsTotal,
+        backendIncomingBytesTotal, backendOutgoingBytesTotal, backendConnectionsPerSecond,
+        backendIncomingPacketsPerSecond, backendOutgoingPacketsPerSecond, backendIncomingBytesPerSecond,
+        backendOutgoingBytesPerSecond,
+        timeout, connectionTableSize, syncDaemonInfo, connections, persistenceTemplates,
+        processCPU, processResidentMemory, processVirtualMemory, processVirtualMemoryMax, processStartTime,
+        processOpenFDs, processMaxFDs,
+    ]
+}

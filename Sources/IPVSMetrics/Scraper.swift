@@ -1,0 +1,91 @@
+import Glibc
+public import IPVS
+
+/// The result of one scrape: the metrics, and why collectors failed (for the log).
+public struct ScrapeOutcome: Sendable {
+    public var metrics: MetricSet
+    /// Collector name → error, for collectors that failed in this scrape. `ipvs_up` failures
+    /// are listed under "ipvs_up".
+    public var failures: [String: IPVSReadError]
+    public var source: IPVSSource
+}
+
+/// Runs the enabled collectors once and adds the exporter's own metrics.
+///
+/// Synchronous and blocking (it reads /proc and netlink); the HTTP layer runs it off the
+/// event loop. No state survives between scrapes: a service that disappears from the kernel
+/// disappears from the next scrape.
+public struct Scraper: Sendable {
+    public let collectors: [any Collector]
+    public let procfs: ProcFS
+    public let reader: any IPVSStateReader
+    public let exporterMetrics: Bool
+    public let buildInfo: BuildInfo
+    /// Monotonic time in nanoseconds; replaceable so that golden tests see fixed durations.
+    public let monotonicNanoseconds: @Sendable () -> UInt64
+
+    public init(
+        collectors: [any Collector], procfs: ProcFS, reader: any IPVSStateReader, exporterMetrics: Bool = true,
+        buildInfo: BuildInfo = .current, monotonicNanoseconds: @escaping @Sendable () -> UInt64 = Scraper.monotonicNow
+    ) {
+        self.collectors = collectors.sorted { $0.name < $1.name }
+        self.procfs = procfs
+        self.reader = reader
+        self.exporterMetrics = exporterMetrics
+        self.buildInfo = buildInfo
+        self.monotonicNanoseconds = monotonicNanoseconds
+    }
+
+    /// Every collector the exporter has, in name order.
+    public static let allCollectors: [any Collector] = [
+        BackendsCollector(), ConnectionsCollector(), InfoCollector(), ServicesCollector(), StatsCollector(),
+        SyncDaemonsCollector(), TimeoutsCollector(),
+    ]
+
+    public func scrape() -> ScrapeOutcome {
+        let context = ScrapeContext(reader: reader, procfs: procfs)
+        var metrics = MetricSet()
+        var failures: [String: IPVSReadError] = [:]
+        let duration = metrics.family(MetricCatalog.collectorDuration)
+        let success = metrics.family(MetricCatalog.collectorSuccess)
+        for collector in collectors {
+            let start = monotonicNanoseconds()
+            var own = MetricSet()
+            var succeeded = true
+            do throws(IPVSReadError) {
+                try collector.collect(context, into: &own)
+                metrics.merge(own)
+            } catch {
+                succeeded = false
+                failures[collector.name] = error
+            }
+            let elapsed = monotonicNanoseconds() &- start
+            let labels = Labels(["collector"], [collector.name])
+            metrics.add(duration, labels, .double(Double(elapsed) / 1e9))
+            metrics.add(success, labels, .unsigned(succeeded ? 1 : 0))
+        }
+
+        var up: UInt64 = 1
+        do throws(IPVSReadError) { _ = try context.serviceTable() } catch {
+            up = 0
+            failures["ipvs_up"] = error
+        }
+        metrics.add(MetricCatalog.up, .none, .unsigned(up))
+        metrics.add(MetricCatalog.sourceInfo, Labels(["source"], [reader.source.rawValue]), .unsigned(1))
+        metrics.add(
+            MetricCatalog.buildInfo,
+            Labels(["version", "revision", "swift_version"], [buildInfo.version, buildInfo.revision, buildInfo.swiftVersion]),
+            .unsigned(1))
+        if exporterMetrics, let process = ProcessStats.current() {
+            process.add(to: &metrics)
+        }
+        return ScrapeOutcome(metrics: metrics, failures: failures, source: reader.source)
+    }
+
+    /// CLOCK_MONOTONIC in nanoseconds.
+    public static let monotonicNow: @Sendable () -> UInt64 = {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+}

@@ -1,0 +1,220 @@
+import IPVSMetrics
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// One HTTP connection: routes each request and enforces the read and idle deadlines.
+///
+/// Lives on its channel's event loop; the scrape itself runs on the server's thread pool and
+/// its result comes back to this loop before anything is written.
+final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// Request bodies are not expected (all routes are GET); a little is read and dropped.
+    static let maximumBodyBytes = 64 << 10
+
+    private let server: HTTPServer
+    private var head: HTTPRequestHead?
+    private var bodyBytes = 0
+    /// A request has been received and its response is not finished.
+    private var busy = false
+    private var closeAfterResponse = false
+    private var deadline: Scheduled<Void>?
+    /// Whether the armed deadline is the idle one (waiting for the next request).
+    private var waitingForRequest = true
+
+    init(server: HTTPServer) {
+        self.server = server
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        server.register(context.channel)
+        waitingForRequest = false
+        armDeadline(context: context, after: server.configuration.requestReadTimeout, reason: "request not received in time")
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        server.unregister(context.channel)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        server.unregister(context.channel)
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is BytesArrived {
+            // A new request is starting on an idle keep-alive connection: from now on it has
+            // the request deadline, not the (longer) idle one, even while its headers trickle in.
+            if waitingForRequest && !busy {
+                waitingForRequest = false
+                armDeadline(context: context, after: server.configuration.requestReadTimeout, reason: "request not received in time")
+            }
+            return
+        }
+        if event is DrainEvent {
+            if busy { closeAfterResponse = true } else { context.close(promise: nil) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+            bodyBytes = 0
+            busy = true
+            // The read deadline runs from the first byte; no need to re-arm it per part.
+        case .body(let buffer):
+            bodyBytes += buffer.readableBytes
+            if bodyBytes > Self.maximumBodyBytes {
+                closeAfterResponse = true
+                respond(context: context, status: .payloadTooLarge, text: "request body too large\n")
+                head = nil
+            }
+        case .end:
+            deadline?.cancel()
+            guard let requestHead = head else { return }
+            head = nil
+            route(context: context, requestHead)
+        }
+    }
+
+    private func route(context: ChannelHandlerContext, _ request: HTTPRequestHead) {
+        if !request.isKeepAlive || server.draining.load(ordering: .relaxed) { closeAfterResponse = true }
+        let path = request.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
+        let telemetryPath = server.configuration.telemetryPath
+        let knownPath = path == telemetryPath || path == "/"
+        guard knownPath else {
+            respond(context: context, status: .notFound, text: "404 page not found\n")
+            return
+        }
+        guard request.method == .GET || request.method == .HEAD else {
+            var headers = HTTPHeaders()
+            headers.add(name: "Allow", value: "GET, HEAD")
+            respond(context: context, status: .methodNotAllowed, text: "method not allowed\n", extraHeaders: headers)
+            return
+        }
+        let headOnly = request.method == .HEAD
+        if path == telemetryPath {
+            scrape(context: context, request, headOnly: headOnly)
+        } else {
+            let page = LandingPage.html(
+                telemetryPath: telemetryPath, build: server.build, source: server.configuration.sourceDescription)
+            respond(
+                context: context, status: .ok, body: Array(page.utf8), contentType: "text/html; charset=utf-8",
+                headOnly: headOnly)
+        }
+    }
+
+    private func scrape(context: ChannelHandlerContext, _ request: HTTPRequestHead, headOnly: Bool) {
+        guard server.acquireScrapeSlot() else {
+            server.logger.warning(
+                "too many concurrent scrapes; answering 503",
+                metadata: ["limit": "\(server.configuration.maxRequests)"])
+            respond(
+                context: context, status: .serviceUnavailable,
+                text: "too many concurrent scrapes (limit \(server.configuration.maxRequests), --web.max-requests)\n")
+            return
+        }
+        let format = ContentNegotiation.format(accept: request.headers.first(name: "accept"))
+        let gzip = ContentNegotiation.acceptsGzip(request.headers.first(name: "accept-encoding"))
+        let endpoint = server.endpoint
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let server = self.server
+        server.threadPool.runIfActive(eventLoop: context.eventLoop) {
+            endpoint.render(format: format, gzip: gzip)
+        }.whenComplete { result in
+            server.releaseScrapeSlot()
+            switch result {
+            case .success(let body):
+                var headers = HTTPHeaders()
+                if body.gzipped { headers.add(name: "Content-Encoding", value: "gzip") }
+                headers.add(name: "Vary", value: "Accept-Encoding")
+                handler.value.respond(
+                    context: bound.value, status: .ok, body: body.bytes, contentType: body.contentType,
+                    extraHeaders: headers, headOnly: headOnly)
+            case .failure(let error):
+                server.logger.error("scrape could not run", metadata: ["error": "\(error)"])
+                handler.value.respond(context: bound.value, status: .serviceUnavailable, text: "shutting down\n")
+            }
+        }
+    }
+
+    private func respond(
+        context: ChannelHandlerContext, status: HTTPResponseStatus, text: String, extraHeaders: HTTPHeaders = HTTPHeaders()
+    ) {
+        respond(
+            context: context, status: status, body: Array(text.utf8), contentType: "text/plain; charset=utf-8",
+            extraHeaders: extraHeaders, headOnly: false)
+    }
+
+    private func respond(
+        context: ChannelHandlerContext, status: HTTPResponseStatus, body: [UInt8], contentType: String,
+        extraHeaders: HTTPHeaders = HTTPHeaders(), headOnly: Bool
+    ) {
+        guard context.channel.isActive else {
+            busy = false
+            return
+        }
+        var headers = extraHeaders
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Content-Length", value: String(body.count))
+        if closeAfterResponse { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        if !headOnly && !body.isEmpty {
+            var buffer = context.channel.allocator.buffer(capacity: body.count)
+            buffer.writeBytes(body)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+        let close = closeAfterResponse
+        busy = false
+        if close {
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            waitingForRequest = true
+            armDeadline(context: context, after: server.configuration.idleTimeout, reason: "idle")
+        }
+    }
+
+    private func armDeadline(context: ChannelHandlerContext, after timeout: TimeAmount, reason: String) {
+        deadline?.cancel()
+        let channel = context.channel
+        let logger = server.logger
+        deadline = context.eventLoop.scheduleTask(in: timeout) {
+            logger.debug("closing connection", metadata: ["reason": "\(reason)", "peer": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
+            channel.close(promise: nil)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        server.logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+}
+
+/// Sits before the HTTP decoder and reports that bytes arrived, so the handler can start the
+/// request deadline at the first byte of a request rather than when its headers are complete.
+final class RequestStartWatcher: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.fireUserInboundEventTriggered(BytesArrived())
+        context.fireChannelRead(data)
+    }
+}
+
+struct BytesArrived {}

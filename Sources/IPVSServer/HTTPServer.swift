@@ -1,0 +1,163 @@
+import IPVSMetrics
+public import Logging
+public import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// How the HTTP server behaves; the CLI fills it from `--web.*` flags.
+public struct ServerConfiguration: Sendable {
+    public var listenAddresses: [ListenAddress]
+    /// `--web.telemetry-path`.
+    public var telemetryPath: String
+    /// Scrapes served at the same time; beyond it the server answers 503. 0 means no limit.
+    public var maxRequests: Int
+    /// A request must arrive whole within this time after its first byte or after the
+    /// connection opened (slow clients hold a connection for nothing otherwise).
+    public var requestReadTimeout: TimeAmount
+    /// A keep-alive connection with no request for this long is closed.
+    public var idleTimeout: TimeAmount
+    /// How long SIGTERM waits for scrapes in progress before closing their connections.
+    public var shutdownGracePeriod: TimeAmount
+    /// What the landing page says about the source.
+    public var sourceDescription: String
+
+    public init(
+        listenAddresses: [ListenAddress], telemetryPath: String = "/metrics", maxRequests: Int = 40,
+        requestReadTimeout: TimeAmount = .seconds(10), idleTimeout: TimeAmount = .seconds(120),
+        shutdownGracePeriod: TimeAmount = .seconds(10), sourceDescription: String = "auto"
+    ) {
+        self.listenAddresses = listenAddresses
+        self.telemetryPath = telemetryPath
+        self.maxRequests = maxRequests
+        self.requestReadTimeout = requestReadTimeout
+        self.idleTimeout = idleTimeout
+        self.shutdownGracePeriod = shutdownGracePeriod
+        self.sourceDescription = sourceDescription
+    }
+}
+
+/// The exporter's HTTP server: `/metrics`, a landing page at `/`, 404 elsewhere.
+///
+/// Plain swift-nio: two routes do not need a framework, and every CI run rebuilds dependencies
+/// from scratch. Scrapes run on a thread pool because reading /proc and netlink blocks.
+public final class HTTPServer: Sendable {
+    let configuration: ServerConfiguration
+    let endpoint: ScrapeEndpoint
+    let logger: Logger
+    let build: BuildInfo
+    let group: MultiThreadedEventLoopGroup
+    let threadPool: NIOThreadPool
+    let inFlight = Atomic<Int>(0)
+    let draining = Atomic<Bool>(false)
+    private let listeners = Mutex<[any Channel]>([])
+    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    public init(configuration: ServerConfiguration, endpoint: ScrapeEndpoint, build: BuildInfo = .current, logger: Logger) {
+        self.configuration = configuration
+        self.endpoint = endpoint
+        self.logger = logger
+        self.build = build
+        // One event loop is plenty: requests are few, and the work happens on the pool.
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.threadPool = NIOThreadPool(numberOfThreads: 2)
+        self.threadPool.start()
+    }
+
+    /// Binds every listen address and returns the addresses actually bound (port 0 becomes a
+    /// real port).
+    public func start() async throws -> [SocketAddress] {
+        var bound: [SocketAddress] = []
+        for address in configuration.listenAddresses {
+            let channel = try await bind(address)
+            listeners.withLock { $0.append(channel) }
+            if let local = channel.localAddress {
+                bound.append(local)
+                logger.info("listening", metadata: ["address": "\(local)"])
+            }
+        }
+        return bound
+    }
+
+    private func bind(_ address: ListenAddress) async throws -> any Channel {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 4)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.configureHTTPServerPipeline(withErrorHandling: true)
+                    try sync.addHandler(RequestStartWatcher(), position: .first)
+                    try sync.addHandler(HTTPHandler(server: self))
+                }
+            }
+        if let host = address.host {
+            return try await bootstrap.bind(host: host, port: address.port).get()
+        }
+        // Every address: the IPv6 wildcard also takes IPv4 (bindv6only=0); without IPv6, IPv4 only.
+        do {
+            return try await bootstrap.bind(host: "::", port: address.port).get()
+        } catch {
+            return try await bootstrap.bind(host: "0.0.0.0", port: address.port).get()
+        }
+    }
+
+    func register(_ channel: any Channel) {
+        connections.withLock { $0[ObjectIdentifier(channel)] = channel }
+    }
+
+    func unregister(_ channel: any Channel) {
+        connections.withLock { $0[ObjectIdentifier(channel)] = nil }
+    }
+
+    /// Stops accepting, lets scrapes in progress finish (up to the grace period), closes idle
+    /// connections, then stops the event loop and the thread pool.
+    public func shutdown() async {
+        draining.store(true, ordering: .sequentiallyConsistent)
+        let listening = listeners.withLock { channels in
+            defer { channels.removeAll() }
+            return channels
+        }
+        for channel in listening {
+            try? await channel.close()
+        }
+        for channel in connections.withLock({ Array($0.values) }) {
+            channel.pipeline.fireUserInboundEventTriggered(DrainEvent())
+        }
+        let deadline = NIODeadline.now() + configuration.shutdownGracePeriod
+        while connections.withLock({ !$0.isEmpty }) && NIODeadline.now() < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        for channel in connections.withLock({ Array($0.values) }) {
+            try? await channel.close()
+        }
+        try? await threadPool.shutdownGracefully()
+        try? await group.shutdownGracefully()
+    }
+
+    /// Reserves a scrape slot, or returns false when `maxRequests` are already running.
+    func acquireScrapeSlot() -> Bool {
+        let limit = configuration.maxRequests
+        guard limit > 0 else {
+            inFlight.wrappingAdd(1, ordering: .relaxed)
+            return true
+        }
+        var current = inFlight.load(ordering: .relaxed)
+        while current < limit {
+            let (exchanged, original) = inFlight.compareExchange(
+                expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
+    func releaseScrapeSlot() {
+        inFlight.wrappingSubtract(1, ordering: .relaxed)
+    }
+}
+
+/// Sent to every connection when shutdown starts.
+struct DrainEvent {}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Glibc
+import IPVSMetrics
+
+/// `ipvs_exporter`: the root command. Serving metrics is the default subcommand, so the bare
+/// binary behaves like every other Prometheus exporter.
+struct IPVSExporterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ipvs_exporter",
+        abstract: "Prometheus exporter and configuration linter for Linux IPVS (LVS).",
+        discussion: """
+            Without a subcommand, serves metrics (see `ipvs_exporter serve --help`).
+            Exit status: 0 success, 1 failure at run time, 3 invalid command line.
+            """,
+        version: "ipvs_exporter \(BuildInfo.current.version) (revision \(BuildInfo.current.revision), Swift \(BuildInfo.current.swiftVersion))",
+        subcommands: [ServeCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}
+
+/// Maps argument errors to exit status 3 (the CLI convention of docs/design.md) instead of
+/// argument-parser's 64; help and version still exit 0.
+@main
+enum Main {
+    static func main() async {
+        do {
+            var command = try IPVSExporterCommand.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = IPVSExporterCommand.exitCode(for: error)
+            if code == .validationFailure {
+                let message = IPVSExporterCommand.fullMessage(for: error)
+                var output = StandardError()
+                print(message, to: &output)
+                exit(3)
+            }
+            IPVSExporterCommand.exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import ArgumentParser
+import Glibc
+import IPVS
+import IPVSMetrics
+import IPVSServer
+import Logging
+
+/// `ipvs_exporter serve`: flags in, a running HTTP server out. No logic beyond wiring.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve Prometheus metrics for the IPVS state of this host (the default).",
+        discussion: """
+            Metrics are read from the kernel at scrape time, never cached. On a host without
+            IPVS the exporter still starts, serves ipvs_up 0 and logs why.
+
+            Try it without IPVS on the bundled fixture tree:
+              ipvs_exporter --path.procfs Tests/IPVSTests/Fixtures/kernel-6.1-lab/proc --web.listen-address 127.0.0.1:9911
+
+            SIGTERM or SIGINT stop accepting connections, let scrapes in progress finish and
+            exit 0; a second signal exits at once.
+            """
+    )
+
+    @Option(
+        name: .customLong("web.listen-address"),
+        help: ArgumentHelp("Address to listen on; repeat for several. ':9911' means every address.", valueName: "host:port"))
+    var listenAddresses: [String] = [":9911"]
+
+    @Option(name: .customLong("web.telemetry-path"), help: "Path under which metrics are served.")
+    var telemetryPath = "/metrics"
+
+    @Option(
+        name: .customLong("web.max-requests"),
+        help: "Scrapes served at once; more get 503. 0 means no limit.")
+    var maxRequests = 40
+
+    @Flag(
+        name: .customLong("web.disable-exporter-metrics"),
+        help: "Leave out the exporter's own process_* metrics.")
+    var disableExporterMetrics = false
+
+    @Option(name: .customLong("path.procfs"), help: "procfs mount point; point it at a fixture tree to try the exporter.")
+    var procfsPath = "/proc"
+
+    @Option(
+        name: .customLong("path.boot"),
+        help: "Where config-<kernel release> is looked up to learn CONFIG_HZ (for /proc persistence timeouts).")
+    var bootPath = "/boot"
+
+    @OptionGroup(title: "Collectors")
+    var collectors: CollectorFlags
+
+    @Option(name: .customLong("log.level"), help: "Only log messages of this level or above: debug, info, warn, error.")
+    var logLevel: LogLevelArgument = .info
+
+    @Option(name: .customLong("log.format"), help: "Log line format: logfmt or json.")
+    var logFormat: LogFormatArgument = .logfmt
+
+    func validate() throws {
+        for address in listenAddresses {
+            do throws(ListenAddress.ParseError) { _ = try ListenAddress(parsing: address) } catch {
+                throw ValidationError(error.description)
+            }
+        }
+        guard telemetryPath.hasPrefix("/") else {
+            throw ValidationError("--web.telemetry-path must start with \"/\" (got \"\(telemetryPath)\")")
+        }
+        guard maxRequests >= 0 else { throw ValidationError("--web.max-requests must be 0 or more") }
+    }
+
+    func run() async throws {
+        let level = logLevel.level
+        let format = logFormat.format
+        LoggingSystem.bootstrap { label in LogFormatHandler(label: label, format: format, level: level) }
+        let logger = Logger(label: "ipvs_exporter")
+
+        let procfs = ProcFS(root: procfsPath)
+        let hz = KernelHZ.detect(procfs: procfs, bootDirectory: bootPath)
+        if let hz {
+            logger.debug("kernel tick rate known", metadata: ["hz": "\(hz.hz)", "from": "\(hz.source)"])
+        } else {
+            logger.info(
+                "CONFIG_HZ unknown (no \(procfs.path("config.gz")), no kernel config under \(bootPath)); persistence timeouts from /proc are left out")
+        }
+        let reader = ProcFSStateReader(procfs: procfs, hz: hz)
+        let enabled = Scraper.allCollectors.filter { collectors.isEnabled($0.name) }
+        let scraper = Scraper(
+            collectors: enabled, procfs: procfs, reader: reader, exporterMetrics: !disableExporterMetrics)
+        let endpoint = ScrapeEndpoint(scraper: scraper, logger: logger)
+        // One line at start-up saying whether IPVS can be read, rather than waiting for a scrape.
+        endpoint.checkAtStartup()
+        logger.info(
+            "starting ipvs_exporter",
+            metadata: [
+                "version": "\(BuildInfo.current.version)", "revision": "\(BuildInfo.current.revision)",
+                "source": "\(reader.source.rawValue)", "collectors": "\(enabled.map(\.name).sorted().joined(separator: ","))",
+            ])
+
+        let configuration = ServerConfiguration(
+            listenAddresses: try listenAddresses.map { try ListenAddress(parsing: $0) }, telemetryPath: telemetryPath,
+            maxRequests: maxRequests, sourceDescription: reader.source.rawValue)
+        let server = HTTPServer(configuration: configuration, endpoint: endpoint, logger: logger)
+        let waiter = SignalWaiter { second in
+            Logger(label: "ipvs_exporter").warning("second signal; exiting now", metadata: ["signal": "\(SignalWaiter.name(second))"])
+            Glibc.exit(1)
+        }
+        do {
+            _ = try await server.start()
+        } catch {
+            logger.error("cannot listen", metadata: ["error": "\(error)"])
+            await server.shutdown()
+            throw ExitCode(1)
+        }
+        var signals = waiter.signals.makeAsyncIterator()
+        let first = await signals.next() ?? SIGTERM
+        logger.info("shutting down", metadata: ["signal": "\(SignalWaiter.name(first))"])
+        await server.shutdown()
+        logger.info("stopped")
+    }
+}
+
+/// `--collector.<name>` / `--no-collector.<name>`, one pair per collector, all on by default.
+struct CollectorFlags: ParsableArguments {
+    @Flag(name: .customLong("collector.backends"), inversion: .prefixedNo, help: "Real servers: weight, connections, thresholds, traffic.")
+    var backends = true
+    @Flag(name: .customLong("collector.connections"), inversion: .prefixedNo, help: "Connection table by real server and state (reads all of /proc/net/ip_vs_conn).")
+    var connections = true
+    @Flag(name: .customLong("collector.info"), inversion: .prefixedNo, help: "Connection hash table size.")
+    var info = true
+    @Flag(name: .customLong("collector.services"), inversion: .prefixedNo, help: "Virtual services: settings, persistence, traffic.")
+    var services = true
+    @Flag(name: .customLong("collector.stats"), inversion: .prefixedNo, help: "Director totals and rates (/proc/net/ip_vs_stats).")
+    var stats = true
+    @Flag(name: .customLong("collector.sync_daemons"), inversion: .prefixedNo, help: "Running sync daemons (netlink).")
+    var syncDaemons = true
+    @Flag(name: .customLong("collector.timeouts"), inversion: .prefixedNo, help: "tcp, tcpfin and udp timeouts (netlink).")
+    var timeouts = true
+
+    func isEnabled(_ name: String) -> Bool {
+        switch name {
+        case "backends": backends
+        case "connections": connections
+        case "info": info
+        case "services": services
+        case "stats": stats
+        case "sync_daemons": syncDaemons
+        case "timeouts": timeouts
+        default: true
+        }
+    }
+}
+
+enum LogLevelArgument: String, ExpressibleByArgument, CaseIterable {
+    case debug, info, warn, error
+
+    var level: Logger.Level {
+        switch self {
+        case .debug: .debug
+        case .info: .info
+        case .warn: .warning
+        case .error: .error
+        }
+    }
+}
+
+enum LogFormatArgument: String, ExpressibleByArgument, CaseIterable {
+    case logfmt, json
+
+    var format: LogFormat { self == .json ? .json : .logfmt }
+}
