@@ -73,7 +73,7 @@ public final class HTTPServer: Sendable {
             listeners.withLock { $0.append(channel) }
             if let local = channel.localAddress {
                 bound.append(local)
-                logger.info("listening", metadata: ["address": "\(local)"])
+                logger.info("listening", metadata: ["address": "\(Self.describe(local))"])
             }
         }
         return bound
@@ -102,6 +102,12 @@ public final class HTTPServer: Sendable {
         } catch {
             return try await bootstrap.bind(host: "0.0.0.0", port: address.port).get()
         }
+    }
+
+    /// `127.0.0.1:9911`, `[::]:9911`.
+    static func describe(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
+        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
     }
 
     func register(_ channel: any Channel) {

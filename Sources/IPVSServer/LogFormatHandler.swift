@@ -50,7 +50,7 @@ public struct LogFormatHandler: LogHandler {
     }
 
     /// Go's log levels are spelled like this in Prometheus tooling (`warn`, not `warning`).
-    static func levelName(_ level: Logger.Level) -> String {
+    public static func levelName(_ level: Logger.Level) -> String {
         switch level {
         case .trace: "trace"
         case .debug: "debug"
@@ -62,7 +62,7 @@ public struct LogFormatHandler: LogHandler {
         }
     }
 
-    static func logfmt(_ fields: [(String, String)]) -> String {
+    public static func logfmt(_ fields: [(String, String)]) -> String {
         fields.map { key, value in
             let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline || $0 == "\\" }
             guard needsQuotes else { return "\(key)=\(value)" }
@@ -80,7 +80,7 @@ public struct LogFormatHandler: LogHandler {
         }.joined(separator: " ")
     }
 
-    static func json(_ fields: [(String, String)]) -> String {
+    public static func json(_ fields: [(String, String)]) -> String {
         "{" + fields.map { "\(jsonString($0.0)):\(jsonString($0.1))" }.joined(separator: ",") + "}"
     }
 
@@ -109,7 +109,7 @@ public struct LogFormatHandler: LogHandler {
         return rfc3339(seconds: Int64(now.tv_sec), milliseconds: Int(now.tv_nsec / 1_000_000))
     }
 
-    static func rfc3339(seconds: Int64, milliseconds: Int) -> String {
+    public static func rfc3339(seconds: Int64, milliseconds: Int) -> String {
         // Civil-from-days (Howard Hinnant's algorithm), to stay clear of locale and timezone state.
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400

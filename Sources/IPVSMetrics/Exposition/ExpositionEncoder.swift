@@ -23,19 +23,29 @@ public enum ExpositionEncoder {
         let families = set.families.filter { !$0.samples.isEmpty }.sorted { $0.descriptor.name < $1.descriptor.name }
         var out: [UInt8] = []
         out.reserveCapacity(families.reduce(0) { $0 + $1.samples.count * 120 } + 4096)
+        let otherNames = Set(families.filter { $0.descriptor.type != .counter }.map(\.descriptor.name))
         for family in families {
             let descriptor = family.descriptor
             var familyName = descriptor.name
+            var typeName = descriptor.type.rawValue
             if format == .openMetrics && descriptor.type == .counter && familyName.hasSuffix("_total") {
                 familyName.removeLast(6)
+                // The contract has both a counter ipvs_connections_total and a gauge
+                // ipvs_connections; in OpenMetrics both would be family "ipvs_connections".
+                // Such a counter keeps its full name and is typed unknown, which keeps the
+                // text valid and the gauge's metadata its own (rate() works on either type).
+                if otherNames.contains(familyName) {
+                    familyName = descriptor.name
+                    typeName = "unknown"
+                }
             }
             switch format {
             case .prometheusText:
                 append("# HELP ", familyName, " ", to: &out)
                 appendEscapedHelp(descriptor.help, to: &out, escapeQuotes: false)
-                append("\n# TYPE ", familyName, " ", descriptor.type.rawValue, "\n", to: &out)
+                append("\n# TYPE ", familyName, " ", typeName, "\n", to: &out)
             case .openMetrics:
-                append("# TYPE ", familyName, " ", descriptor.type.rawValue, "\n# HELP ", familyName, " ", to: &out)
+                append("# TYPE ", familyName, " ", typeName, "\n# HELP ", familyName, " ", to: &out)
                 appendEscapedHelp(descriptor.help, to: &out, escapeQuotes: true)
                 out.append(UInt8(ascii: "\n"))
             }

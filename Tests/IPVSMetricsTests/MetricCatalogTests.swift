@@ -1,0 +1,62 @@
+import IPVSMetrics
+import Testing
+
+/// The catalog is the public contract; these are the Prometheus naming rules it must keep.
+@Suite struct MetricCatalogTests {
+    @Test(arguments: MetricCatalog.all.map(\.name))
+    func followsNamingRules(_ name: String) throws {
+        let descriptor = try #require(MetricCatalog.all.first { $0.name == name })
+        #expect(name.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" }, "snake_case")
+        #expect(name.hasPrefix("ipvs_") || name.hasPrefix("process_"))
+        #expect((descriptor.type == .counter) == name.hasSuffix("_total"), "_total is for counters only")
+        #expect(descriptor.help.hasSuffix("."))
+        #expect(!descriptor.labelNames.contains("type"))
+        #expect(Set(descriptor.labelNames).count == descriptor.labelNames.count)
+        for label in descriptor.labelNames {
+            #expect(label.allSatisfy { $0.isLowercase || $0 == "_" }, "\(label)")
+        }
+        if name.hasSuffix("_info") {
+            #expect(descriptor.type == .gauge)
+        }
+    }
+
+    @Test func namesAreUnique() {
+        #expect(Set(MetricCatalog.all.map(\.name)).count == MetricCatalog.all.count)
+    }
+
+    /// docs/design.md's table, name by name: renaming a metric breaks users' dashboards, so it
+    /// must be a deliberate change here too.
+    @Test func contractNamesAreAllPresent() {
+        let contract: Set<String> = [
+            "ipvs_up", "ipvs_exporter_build_info", "ipvs_exporter_source_info", "ipvs_scrape_collector_duration_seconds",
+            "ipvs_scrape_collector_success", "ipvs_connections_total", "ipvs_incoming_packets_total",
+            "ipvs_outgoing_packets_total", "ipvs_incoming_bytes_total", "ipvs_outgoing_bytes_total",
+            "ipvs_connections_per_second", "ipvs_incoming_packets_per_second", "ipvs_outgoing_packets_per_second",
+            "ipvs_incoming_bytes_per_second", "ipvs_outgoing_bytes_per_second", "ipvs_service_info",
+            "ipvs_service_persistence_timeout_seconds", "ipvs_service_connections_total", "ipvs_service_incoming_packets_total",
+            "ipvs_service_outgoing_packets_total", "ipvs_service_incoming_bytes_total", "ipvs_service_outgoing_bytes_total",
+            "ipvs_service_connections_per_second", "ipvs_service_incoming_packets_per_second",
+            "ipvs_service_outgoing_packets_per_second", "ipvs_service_incoming_bytes_per_second",
+            "ipvs_service_outgoing_bytes_per_second", "ipvs_backend_info", "ipvs_backend_weight",
+            "ipvs_backend_connections_active", "ipvs_backend_connections_inactive", "ipvs_backend_connections_persistent",
+            "ipvs_backend_upper_threshold", "ipvs_backend_lower_threshold", "ipvs_backend_connections_total",
+            "ipvs_backend_incoming_packets_total", "ipvs_backend_outgoing_packets_total", "ipvs_backend_incoming_bytes_total",
+            "ipvs_backend_outgoing_bytes_total", "ipvs_backend_connections_per_second",
+            "ipvs_backend_incoming_packets_per_second", "ipvs_backend_outgoing_packets_per_second",
+            "ipvs_backend_incoming_bytes_per_second", "ipvs_backend_outgoing_bytes_per_second", "ipvs_timeout_seconds",
+            "ipvs_connection_table_size", "ipvs_sync_daemon_info", "ipvs_connections", "ipvs_persistence_templates",
+        ]
+        let ipvsNames = Set(MetricCatalog.all.map(\.name).filter { $0.hasPrefix("ipvs_") })
+        #expect(ipvsNames == contract)
+    }
+
+    @Test func labelsFollowNodeExporter() {
+        #expect(MetricCatalog.serviceLabels == ["proto", "local_address", "local_port", "local_mark"])
+        #expect(MetricCatalog.backendLabels == MetricCatalog.serviceLabels + ["remote_address", "remote_port"])
+        #expect(MetricCatalog.serviceInfo.labelNames.suffix(4) == ["scheduler", "flags", "persistence_engine", "persistence_netmask"])
+        #expect(MetricCatalog.backendInfo.labelNames.suffix(2) == ["forwarding_method", "tunnel_type"])
+        #expect(MetricCatalog.connections.labelNames.last == "state")
+        #expect(MetricCatalog.timeout.labelNames == ["protocol"])
+        #expect(MetricCatalog.syncDaemonInfo.labelNames == ["state", "interface", "syncid"])
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import IPVS
+import IPVSMetrics
+import IPVSTestSupport
+import Testing
+
+/// Whole scrapes of fixture trees: the golden exposition, what procfs cannot give, and how
+/// one broken file affects only its own collector.
+@Suite struct ScrapeTests {
+    static let build = BuildInfo(version: "0.0.0-test", revision: "golden", swiftVersion: "6.x")
+
+    static func scraper(procRoot: String, hz: UInt32? = 250, collectors: [any Collector] = Scraper.allCollectors) -> Scraper {
+        let procfs = ProcFS(root: procRoot)
+        let reader = ProcFSStateReader(procfs: procfs, hz: hz.map { KernelHZ(hz: $0, source: "test") })
+        // A clock that always answers 0 keeps durations, and so the golden file, stable.
+        return Scraper(collectors: collectors, procfs: procfs, reader: reader, exporterMetrics: false, buildInfo: build, monotonicNanoseconds: { 0 })
+    }
+
+    static func text(_ outcome: ScrapeOutcome, _ format: ExpositionFormat = .prometheusText) -> String {
+        String(decoding: ExpositionEncoder.encode(outcome.metrics, format: format), as: UTF8.self)
+    }
+
+    /// Parses exposition lines into "name{labels}" → value, for assertions.
+    static func samples(_ text: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " ") else { continue }
+            out[String(line[..<space])] = String(line[line.index(after: space)...])
+        }
+        return out
+    }
+
+    @Test(arguments: [(ExpositionFormat.prometheusText, "kernel-6.1-lab.procfs.prom"), (.openMetrics, "kernel-6.1-lab.procfs.openmetrics")])
+    func goldenExposition(_ format: ExpositionFormat, _ golden: String) throws {
+        let outcome = Self.scraper(procRoot: Fixtures.labProc).scrape()
+        #expect(outcome.failures.isEmpty)
+        let bytes = ExpositionEncoder.encode(outcome.metrics, format: format)
+        let result = try Golden.compare(bytes, to: "expected/" + golden)
+        #expect(result == .matches)
+        // Same input, same bytes.
+        #expect(ExpositionEncoder.encode(Self.scraper(procRoot: Fixtures.labProc).scrape().metrics, format: format) == bytes)
+    }
+
+    @Test func carriesTheFixturesValues() throws {
+        let samples = Self.samples(Self.text(Self.scraper(procRoot: Fixtures.labProc).scrape()))
+        let backend = #"{proto="TCP",local_address="10.0.0.100",local_port="80",local_mark="",remote_address="172.16.2.11",remote_port="8080"}"#
+        #expect(samples["ipvs_backend_weight" + backend] == "2")
+        #expect(samples["ipvs_backend_connections_inactive" + backend] == "57")
+        #expect(samples[#"ipvs_service_persistence_timeout_seconds{proto="TCP",local_address="10.0.0.101",local_port="80",local_mark=""}"#] == "300")
+        #expect(samples[#"ipvs_backend_info{proto="FWM",local_address="::",local_port="0",local_mark="2",remote_address="fd00:16:1::11",remote_port="8080",forwarding_method="masq",tunnel_type=""}"#] == "1")
+        #expect(samples["ipvs_connections_total"] == "187")
+        #expect(samples["ipvs_incoming_bytes_total"] == "89630")
+        #expect(samples["ipvs_connection_table_size"] == "4096")
+        #expect(samples["ipvs_up"] == "1")
+        #expect(samples[#"ipvs_exporter_source_info{source="procfs"}"#] == "1")
+    }
+
+    /// /proc has no per-object traffic counters, thresholds, timeouts or daemons: those
+    /// metrics are absent, never zero.
+    @Test func procfsLeavesOutWhatItCannotGive() throws {
+        let text = Self.text(Self.scraper(procRoot: Fixtures.labProc).scrape())
+        for absent in [
+            "ipvs_service_connections_total", "ipvs_service_incoming_bytes_total", "ipvs_service_connections_per_second",
+            "ipvs_backend_connections_total", "ipvs_backend_outgoing_bytes_per_second", "ipvs_backend_connections_persistent",
+            "ipvs_backend_upper_threshold", "ipvs_backend_lower_threshold", "ipvs_timeout_seconds", "ipvs_sync_daemon_info",
+        ] {
+            #expect(!text.contains("\n" + absent), "\(absent) must be absent in procfs mode")
+        }
+    }
+
+    @Test func withoutHZThePersistenceTimeoutIsAbsent() throws {
+        let text = Self.text(Self.scraper(procRoot: Fixtures.labProc, hz: nil).scrape())
+        #expect(!text.contains("ipvs_service_persistence_timeout_seconds{"))
+        #expect(text.contains(#"persistence_netmask="255.255.255.0""#))
+    }
+
+    @Test func brokenStatsFileFailsOnlyTheStatsCollector() throws {
+        let root = try Fixtures.copyOfLabProc()
+        try Fixtures.write("garbage\n", to: root + "/net/ip_vs_stats")
+        let outcome = Self.scraper(procRoot: root).scrape()
+        let samples = Self.samples(Self.text(outcome))
+        #expect(samples[#"ipvs_scrape_collector_success{collector="stats"}"#] == "0")
+        #expect(samples[#"ipvs_scrape_collector_success{collector="backends"}"#] == "1")
+        #expect(samples["ipvs_up"] == "1")
+        #expect(samples["ipvs_connections_total"] == nil)
+        guard case .procfs(.parse(let error)) = outcome.failures["stats"] else {
+            Issue.record("expected a parse error, got \(String(describing: outcome.failures["stats"]))")
+            return
+        }
+        #expect(error.file == root + "/net/ip_vs_stats")
+        #expect(error.line == 1)
+    }
+
+    @Test func brokenServiceTableFailsEveryoneWhoNeedsIt() throws {
+        let root = try Fixtures.copyOfLabProc()
+        var lines = try String(contentsOfFile: root + "/net/ip_vs", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        lines[7] = "TCP  0A00ZZZZ:0050 rr  "
+        try Fixtures.write(lines.joined(separator: "\n"), to: root + "/net/ip_vs")
+        let outcome = Self.scraper(procRoot: root).scrape()
+        let samples = Self.samples(Self.text(outcome))
+        for collector in ["backends", "connections", "info", "services"] {
+            #expect(samples["ipvs_scrape_collector_success{collector=\"\(collector)\"}"] == "0", "\(collector)")
+        }
+        #expect(samples[#"ipvs_scrape_collector_success{collector="stats"}"#] == "1")
+        #expect(samples["ipvs_up"] == "0")
+        #expect(outcome.failures["ipvs_up"]?.description.contains(":8:") == true, "\(String(describing: outcome.failures["ipvs_up"]))")
+        #expect(!samples.keys.contains { $0.hasPrefix("ipvs_backend_") })
+    }
+
+    /// What a host without the ip_vs module looks like: no /proc/net/ip_vs* at all.
+    @Test func withoutIPVSServesUpZero() throws {
+        let root = try Fixtures.temporaryDirectory()
+        let outcome = Self.scraper(procRoot: root).scrape()
+        let text = Self.text(outcome)
+        let samples = Self.samples(text)
+        #expect(samples["ipvs_up"] == "0")
+        #expect(outcome.failures["ipvs_up"]?.description.contains("is the ip_vs kernel module loaded?") == true)
+        guard case .unavailable = outcome.failures["ipvs_up"] else {
+            Issue.record("expected .unavailable")
+            return
+        }
+        // Still a valid, useful exposition.
+        #expect(samples["ipvs_exporter_build_info{version=\"0.0.0-test\",revision=\"golden\",swift_version=\"6.x\"}"] == "1")
+    }
+
+    @Test func duplicateServiceLinesFailTheScrapeInsteadOfDuplicatingSeries() throws {
+        let root = try Fixtures.copyOfLabProc()
+        let original = try String(contentsOfFile: root + "/net/ip_vs", encoding: .utf8)
+        try Fixtures.write(original + "TCP  0A00006A:0015 rr  persistent 90000 FFFFFFFF\n", to: root + "/net/ip_vs")
+        let outcome = Self.scraper(procRoot: root).scrape()
+        guard case .inconsistent(let message) = outcome.failures["services"] else {
+            Issue.record("expected .inconsistent, got \(String(describing: outcome.failures["services"]))")
+            return
+        }
+        #expect(message.contains("TCP 10.0.0.106:21"))
+    }
+
+    @Test func disabledCollectorsAreNotRun() throws {
+        let outcome = Self.scraper(procRoot: Fixtures.labProc, collectors: [StatsCollector()]).scrape()
+        let text = Self.text(outcome)
+        #expect(text.contains(#"ipvs_scrape_collector_success{collector="stats"} 1"#))
+        #expect(!text.contains(#"collector="backends""#))
+        #expect(!text.contains("ipvs_backend_weight"))
+        // ipvs_up still reports whether IPVS can be read.
+        #expect(text.contains("ipvs_up 1"))
+    }
+}

@@ -1,0 +1,201 @@
+import Dispatch
+import IPVS
+import IPVSMetrics
+import IPVSServer
+import IPVSTestSupport
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+import Zlib
+
+/// The HTTP server on a real loopback socket.
+@Suite struct ServerTests {
+    /// A reader that can hold a scrape open until the test lets it go.
+    final class GatedReader: IPVSStateReader {
+        let inner: ProcFSStateReader
+        let gate = DispatchSemaphore(value: 0)
+        let entered = DispatchSemaphore(value: 0)
+        let gated: Bool
+
+        init(gated: Bool) {
+            inner = ProcFSStateReader(procfs: ProcFS(root: Fixtures.labProc), hz: KernelHZ(hz: 250, source: "test"))
+            self.gated = gated
+        }
+
+        var source: IPVSSource { .procfs }
+
+        func serviceTable() throws(IPVSReadError) -> ServiceTable {
+            if gated {
+                entered.signal()
+                gate.wait()
+            }
+            return try inner.serviceTable()
+        }
+
+        func timeouts() throws(IPVSReadError) -> Timeouts? { nil }
+        func syncDaemons() throws(IPVSReadError) -> [SyncDaemon]? { nil }
+    }
+
+    static func scraper(_ reader: any IPVSStateReader) -> Scraper {
+        Scraper(
+            collectors: Scraper.allCollectors, procfs: ProcFS(root: Fixtures.labProc), reader: reader, exporterMetrics: false,
+            buildInfo: BuildInfo(version: "t", revision: "t", swiftVersion: "t"), monotonicNanoseconds: { 0 })
+    }
+
+    static func withServer<T>(
+        reader: any IPVSStateReader = GatedReader(gated: false), maxRequests: Int = 40,
+        readTimeout: TimeAmount = .seconds(10), _ body: (Int, HTTPServer) async throws -> T
+    ) async throws -> T {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let endpoint = ScrapeEndpoint(scraper: scraper(reader), logger: logger)
+        let configuration = ServerConfiguration(
+            listenAddresses: [ListenAddress(host: "127.0.0.1", port: 0)], maxRequests: maxRequests,
+            requestReadTimeout: readTimeout, shutdownGracePeriod: .seconds(5))
+        let server = HTTPServer(configuration: configuration, endpoint: endpoint, logger: logger)
+        let addresses = try await server.start()
+        let port = try #require(addresses.first?.port)
+        do {
+            let result = try await body(port, server)
+            await server.shutdown()
+            return result
+        } catch {
+            await server.shutdown()
+            throw error
+        }
+    }
+
+    static var expectedText: [UInt8] {
+        ExpositionEncoder.encode(scraper(GatedReader(gated: false)).scrape().metrics, format: .prometheusText)
+    }
+
+    @Test func metricsInTheTextFormat() async throws {
+        try await Self.withServer { port, _ in
+            let response = try await RawHTTP.get(port: port, "/metrics")
+            #expect(response.status == 200)
+            #expect(response.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
+            #expect(response.header("Content-Encoding") == nil)
+            #expect(response.body == Self.expectedText)
+        }
+    }
+
+    @Test func gzipWhenAsked() async throws {
+        try await Self.withServer { port, _ in
+            let response = try await RawHTTP.get(port: port, "/metrics", headers: ["Accept-Encoding": "gzip, deflate"])
+            #expect(response.status == 200)
+            #expect(response.header("Content-Encoding") == "gzip")
+            #expect(Array(response.body.prefix(2)) == [0x1F, 0x8B])
+            #expect(try Gzip.decompress(response.body) == Self.expectedText)
+            #expect(response.body.count < Self.expectedText.count / 4)
+        }
+    }
+
+    @Test func noGzipWhenRefused() async throws {
+        try await Self.withServer { port, _ in
+            let response = try await RawHTTP.get(port: port, "/metrics", headers: ["Accept-Encoding": "gzip;q=0, identity"])
+            #expect(response.header("Content-Encoding") == nil)
+        }
+    }
+
+    @Test func openMetricsWhenPrometheusAsksForIt() async throws {
+        try await Self.withServer { port, _ in
+            let accept = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+            let response = try await RawHTTP.get(port: port, "/metrics", headers: ["Accept": accept])
+            #expect(response.header("Content-Type") == "application/openmetrics-text; version=1.0.0; charset=utf-8")
+            #expect(response.text.hasSuffix("# EOF\n"))
+        }
+    }
+
+    @Test func landingPageNotFoundAndMethods() async throws {
+        try await Self.withServer { port, _ in
+            let landing = try await RawHTTP.get(port: port, "/")
+            #expect(landing.status == 200)
+            #expect(landing.header("Content-Type") == "text/html; charset=utf-8")
+            #expect(landing.text.contains(#"<a href="/metrics">"#))
+
+            #expect(try await RawHTTP.get(port: port, "/metricsx").status == 404)
+            #expect(try await RawHTTP.get(port: port, "/favicon.ico").status == 404)
+            #expect(try await RawHTTP.get(port: port, "/metrics?x=1").status == 200)
+
+            let post = try await RawHTTP.get(port: port, "/metrics", method: "POST")
+            #expect(post.status == 405)
+            #expect(post.header("Allow") == "GET, HEAD")
+
+            let head = try await RawHTTP.exchange(port: port, "HEAD /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let text = String(decoding: head, as: UTF8.self)
+            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(text.hasSuffix("\r\n\r\n"), "HEAD has no body")
+            #expect(text.contains("Content-Length: \(Self.expectedText.count)"))
+        }
+    }
+
+    @Test func keepAliveServesSeveralRequestsOnOneConnection() async throws {
+        try await Self.withServer { port, _ in
+            let bytes = try await RawHTTP.exchange(
+                port: port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let responses = try RawHTTP.parse(bytes)
+            #expect(responses.map(\.status) == [200, 200])
+            #expect(responses[0].body == Self.expectedText)
+        }
+    }
+
+    @Test func beyondMaxRequestsAnswers503() async throws {
+        let reader = GatedReader(gated: true)
+        try await Self.withServer(reader: reader, maxRequests: 1) { port, _ in
+            async let first = RawHTTP.get(port: port, "/metrics")
+            // Wait until the first scrape is inside the reader, holding the only slot.
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    reader.entered.wait()
+                    continuation.resume()
+                }
+            }
+            let second = try await RawHTTP.get(port: port, "/metrics")
+            #expect(second.status == 503)
+            #expect(second.text.contains("--web.max-requests"))
+            reader.gate.signal()
+            #expect(try await first.status == 200)
+            // The slot is free again.
+            reader.gate.signal()
+            #expect(try await RawHTTP.get(port: port, "/metrics").status == 200)
+        }
+    }
+
+    @Test func slowRequestIsCutOffAtTheReadDeadline() async throws {
+        try await Self.withServer(readTimeout: .milliseconds(300)) { port, _ in
+            let clock = ContinuousClock()
+            let start = clock.now
+            // Headers never finish: the server must close the connection by itself.
+            let bytes = try await RawHTTP.exchange(port: port, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ", timeout: .seconds(5))
+            #expect(bytes.isEmpty)
+            #expect(clock.now - start < .seconds(3))
+        }
+    }
+
+    @Test func shutdownLetsTheScrapeInProgressFinish() async throws {
+        let reader = GatedReader(gated: true)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let endpoint = ScrapeEndpoint(scraper: Self.scraper(reader), logger: logger)
+        let server = HTTPServer(
+            configuration: ServerConfiguration(listenAddresses: [ListenAddress(host: "127.0.0.1", port: 0)]), endpoint: endpoint,
+            logger: logger)
+        let port = try #require(try await server.start().first?.port)
+        async let inFlight = RawHTTP.get(port: port, "/metrics")
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                reader.entered.wait()
+                continuation.resume()
+            }
+        }
+        async let stopped: Void = server.shutdown()
+        try await Task.sleep(for: .milliseconds(200))
+        reader.gate.signal()
+        let response = try await inFlight
+        await stopped
+        #expect(response.status == 200)
+        #expect(response.body == Self.expectedText)
+        await #expect(throws: (any Error).self) { _ = try await RawHTTP.get(port: port, "/metrics") }
+    }
+}
