@@ -28,6 +28,7 @@ let package = Package(
             pkgConfig: "libnl-genl-3.0",
             providers: [.apt(["libnl-3-dev", "libnl-genl-3-dev"])]
         ),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -42,7 +43,7 @@ let package = Package(
         .target(name: "IPVSLint", dependencies: ["IPVS"]),
         .executableTarget(
             name: "ipvs_exporter",
-            dependencies: ["IPVS", "IPVSMetrics", "IPVSServer", "IPVSLint", argumentParser, logging]
+            dependencies: ["IPVS", "IPVSMetrics", "IPVSServer", "IPVSLint", "CMalloc", argumentParser, logging]
         ),
 
         // MARK: - Build tools
@@ -56,6 +57,8 @@ let package = Package(
             name: "IPVSServerTests",
             dependencies: ["IPVSServer", "IPVSMetrics", "IPVS", "IPVSTestSupport", "Zlib", nioCore, nioPosix, logging]
         ),
+        // Runs the built binary against real tools (promtool, Prometheus); needs ipvs_exporter built.
+        .testTarget(name: "IntegrationTests", dependencies: ["IPVSTestSupport", "ipvs_exporter"]),
     ]
 )
 

@@ -29,15 +29,13 @@ public final class ScrapeContext {
     }
 
     /// The service table with services sorted by identity and real servers by address and
-    /// port, so every family lists them in the same, stable order.
+    /// port, so every family lists them in the same, stable order. Readers already sort;
+    /// sorting an ordered array again costs one comparison per element.
     public func serviceTable() throws(IPVSReadError) -> ServiceTable {
         if cachedTable == nil {
             do throws(IPVSReadError) {
                 var table = try reader.serviceTable()
-                table.services.sort { $0.id < $1.id }
-                for index in table.services.indices {
-                    table.services[index].realServers.sort { ($0.address, $0.port) < ($1.address, $1.port) }
-                }
+                try table.sortCheckingUnique()
                 cachedTable = .success(table)
             } catch {
                 cachedTable = .failure(error)
@@ -54,19 +52,30 @@ public final class ScrapeContext {
 }
 
 extension VirtualServiceID {
-    /// The service label values, in ``MetricCatalog/serviceLabels`` order.
-    var labelValues: [String] {
+    /// The service labels (``MetricCatalog/serviceLabels``), unclosed, ready for more pairs.
+    var labelBuilder: Labels.Builder {
+        var builder = Labels.Builder()
         switch self {
         case .address(let proto, let address, let port):
-            [proto.description, address.description, String(port), ""]
+            builder.add("proto", proto.description)
+            builder.add("local_address", address)
+            builder.add("local_port", UInt64(port))
+            builder.add("local_mark", "")
         case .firewallMark(let mark, let family):
-            ["FWM", IPAddress.unspecified(family).description, "0", String(mark)]
+            builder.add("proto", "FWM")
+            builder.add("local_address", IPAddress.unspecified(family))
+            builder.add("local_port", 0)
+            builder.add("local_mark", UInt64(mark))
         }
+        return builder
     }
 
-    var labels: Labels { Labels(MetricCatalog.serviceLabels, labelValues) }
+    var labels: Labels { labelBuilder.labels }
 
     func backendLabels(address: IPAddress, port: UInt16) -> Labels {
-        Labels(MetricCatalog.backendLabels, labelValues + [address.description, String(port)])
+        var builder = labelBuilder
+        builder.add("remote_address", address)
+        builder.add("remote_port", UInt64(port))
+        return builder.labels
     }
 }

@@ -46,24 +46,26 @@ public struct Scraper: Sendable {
         let context = ScrapeContext(reader: reader, procfs: procfs)
         var metrics = MetricSet()
         var failures: [String: IPVSReadError] = [:]
-        let duration = metrics.family(MetricCatalog.collectorDuration)
-        let success = metrics.family(MetricCatalog.collectorSuccess)
+        var durations: [(Labels, SampleValue)] = []
+        var successes: [(Labels, SampleValue)] = []
         for collector in collectors {
             let start = monotonicNanoseconds()
             var own = MetricSet()
             var succeeded = true
             do throws(IPVSReadError) {
                 try collector.collect(context, into: &own)
-                metrics.merge(own)
+                metrics.append(contentsOf: own)
             } catch {
                 succeeded = false
                 failures[collector.name] = error
             }
             let elapsed = monotonicNanoseconds() &- start
             let labels = Labels(["collector"], [collector.name])
-            metrics.add(duration, labels, .double(Double(elapsed) / 1e9))
-            metrics.add(success, labels, .unsigned(succeeded ? 1 : 0))
+            durations.append((labels, .double(Double(elapsed) / 1e9)))
+            successes.append((labels, .unsigned(succeeded ? 1 : 0)))
         }
+        metrics.append(MetricFamily(MetricCatalog.collectorDuration, samples: durations))
+        metrics.append(MetricFamily(MetricCatalog.collectorSuccess, samples: successes))
 
         var up: UInt64 = 1
         do throws(IPVSReadError) { _ = try context.serviceTable() } catch {

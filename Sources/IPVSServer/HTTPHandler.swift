@@ -114,6 +114,14 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func scrape(context: ChannelHandlerContext, _ request: HTTPRequestHead, headOnly: Bool) {
+        let format = ContentNegotiation.format(accept: request.headers.first(name: "accept"))
+        if headOnly {
+            // HEAD says what a GET would send without running the collectors.
+            var headers = HTTPHeaders()
+            headers.add(name: "Vary", value: "Accept-Encoding")
+            respond(context: context, status: .ok, body: [], contentType: format.contentType, extraHeaders: headers, headOnly: true)
+            return
+        }
         guard server.acquireScrapeSlot() else {
             server.logger.warning(
                 "too many concurrent scrapes; answering 503",
@@ -123,28 +131,85 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 text: "too many concurrent scrapes (limit \(server.configuration.maxRequests), --web.max-requests)\n")
             return
         }
-        let format = ContentNegotiation.format(accept: request.headers.first(name: "accept"))
         let gzip = ContentNegotiation.acceptsGzip(request.headers.first(name: "accept-encoding"))
         let endpoint = server.endpoint
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let server = self.server
-        server.threadPool.runIfActive(eventLoop: context.eventLoop) {
-            endpoint.render(format: format, gzip: gzip)
-        }.whenComplete { result in
-            server.releaseScrapeSlot()
-            switch result {
-            case .success(let body):
-                var headers = HTTPHeaders()
-                if body.gzipped { headers.add(name: "Content-Encoding", value: "gzip") }
-                headers.add(name: "Vary", value: "Accept-Encoding")
-                handler.value.respond(
-                    context: bound.value, status: .ok, body: body.bytes, contentType: body.contentType,
-                    extraHeaders: headers, headOnly: headOnly)
-            case .failure(let error):
-                server.logger.error("scrape could not run", metadata: ["error": "\(error)"])
-                handler.value.respond(context: bound.value, status: .serviceUnavailable, text: "shutting down\n")
+        let eventLoop = context.eventLoop
+        let bound = NIOLoopBound(context, eventLoop: eventLoop)
+        let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        let started = server.threadPool.runIfActive(eventLoop: eventLoop) {
+            // Runs on the pool: collect, then render and send chunk by chunk. The next chunk is
+            // rendered only once the one before it was written, so at most two are in memory.
+            let body = endpoint.render(format: format, gzip: gzip)
+            let first = body.next() ?? []
+            let second = body.next()
+            var headers = HTTPHeaders()
+            if body.gzipped { headers.add(name: "Content-Encoding", value: "gzip") }
+            headers.add(name: "Vary", value: "Accept-Encoding")
+            headers.add(name: "Content-Type", value: body.contentType)
+            if second == nil {
+                headers.add(name: "Content-Length", value: String(first.count))
+            } else {
+                headers.add(name: "Transfer-Encoding", value: "chunked")
             }
+            let responseHeaders = headers
+            let headWritten = eventLoop.flatSubmit {
+                handler.value.writeStreamHead(context: bound.value, headers: responseHeaders)
+            }
+            var pending = eventLoop.flatSubmit {
+                handler.value.writeStreamChunk(context: bound.value, first, after: headWritten)
+            }
+            var next = second
+            while let chunk = next {
+                let previous = pending
+                pending = eventLoop.flatSubmit { handler.value.writeStreamChunk(context: bound.value, chunk, after: previous) }
+                // Wait for the previous chunk before rendering another (backpressure).
+                do { try previous.wait() } catch { break }
+                next = body.next()
+            }
+            try? pending.wait()
+        }
+        started.whenComplete { result in
+            server.releaseScrapeSlot()
+            if case .failure(let error) = result {
+                server.logger.error("scrape could not run", metadata: ["error": "\(error)"])
+            }
+            handler.value.finishStream(context: bound.value, failed: result.isFailure)
+        }
+    }
+
+    private var streamFailed = false
+
+    private func writeStreamHead(context: ChannelHandlerContext, headers: HTTPHeaders) -> EventLoopFuture<Void> {
+        var headers = headers
+        if closeAfterResponse { headers.add(name: "Connection", value: "close") }
+        return context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))))
+    }
+
+    private func writeStreamChunk(context: ChannelHandlerContext, _ bytes: [UInt8], after previous: EventLoopFuture<Void>) -> EventLoopFuture<Void> {
+        guard !streamFailed, context.channel.isActive else {
+            streamFailed = true
+            return context.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
+        }
+        guard !bytes.isEmpty else { return previous }
+        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        return context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))))
+    }
+
+    private func finishStream(context: ChannelHandlerContext, failed: Bool) {
+        busy = false
+        if failed || streamFailed || !context.channel.isActive {
+            context.close(promise: nil)
+            return
+        }
+        if closeAfterResponse {
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            waitingForRequest = true
+            armDeadline(context: context, after: server.configuration.idleTimeout, reason: "idle")
         }
     }
 
@@ -166,7 +231,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         var headers = extraHeaders
         headers.add(name: "Content-Type", value: contentType)
-        headers.add(name: "Content-Length", value: String(body.count))
+        if !(headOnly && body.isEmpty) { headers.add(name: "Content-Length", value: String(body.count)) }
         if closeAfterResponse { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         if !headOnly && !body.isEmpty {
@@ -218,3 +283,10 @@ final class RequestStartWatcher: ChannelInboundHandler, RemovableChannelHandler 
 }
 
 struct BytesArrived {}
+
+extension Result {
+    var isFailure: Bool {
+        if case .failure = self { return true }
+        return false
+    }
+}

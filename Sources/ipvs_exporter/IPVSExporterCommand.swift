@@ -23,6 +23,8 @@ struct IPVSExporterCommand: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        // Before anything allocates on another thread: arenas are chosen per thread once.
+        MemoryTuning.apply()
         do {
             var command = try IPVSExporterCommand.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

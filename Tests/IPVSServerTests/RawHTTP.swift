@@ -68,12 +68,32 @@ enum RawHTTP {
                 guard let colon = line.firstIndex(of: ":") else { throw Malformed() }
                 headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: " ")))
             }
-            let bodyStart = end + 4
-            let length = headers.first { $0.0.lowercased() == "content-length" }.flatMap { Int($0.1) } ?? 0
-            let isHead = false
-            let bodyEnd = min(rest.endIndex, bodyStart + (isHead ? 0 : length))
-            responses.append(Response(status: status, headers: headers, body: Array(rest[bodyStart..<bodyEnd])))
-            rest = rest[bodyEnd...]
+            var position = end + 4
+            let chunked = headers.contains { $0.0.lowercased() == "transfer-encoding" && $0.1.lowercased() == "chunked" }
+            var body: [UInt8] = []
+            if chunked {
+                // size in hex CRLF, data CRLF, …, 0 CRLF CRLF
+                while true {
+                    guard let lineEnd = firstRange(of: [13, 10], in: rest[position...]),
+                        let size = Int(String(decoding: rest[position..<lineEnd], as: UTF8.self), radix: 16)
+                    else { throw Malformed() }
+                    position = lineEnd + 2
+                    if size == 0 {
+                        position += 2
+                        break
+                    }
+                    guard position + size + 2 <= rest.endIndex else { throw Malformed() }
+                    body += rest[position..<(position + size)]
+                    position += size + 2
+                }
+            } else {
+                let length = headers.first { $0.0.lowercased() == "content-length" }.flatMap { Int($0.1) } ?? 0
+                let bodyEnd = min(rest.endIndex, position + length)
+                body = Array(rest[position..<bodyEnd])
+                position = bodyEnd
+            }
+            responses.append(Response(status: status, headers: headers, body: body))
+            rest = rest[min(position, rest.endIndex)...]
         }
         return responses
     }

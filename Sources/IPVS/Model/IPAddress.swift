@@ -107,6 +107,30 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
         }
     }
 
+    /// Appends the canonical text (the same as ``description``) without building a String:
+    /// label rendering does this for every real server of every scrape.
+    public func appendText(to out: inout [UInt8]) {
+        switch family {
+        case .ipv4:
+            let v = ipv4Value
+            appendDecimal(v >> 24, to: &out)
+            out.append(UInt8(ascii: "."))
+            appendDecimal((v >> 16) & 0xFF, to: &out)
+            out.append(UInt8(ascii: "."))
+            appendDecimal((v >> 8) & 0xFF, to: &out)
+            out.append(UInt8(ascii: "."))
+            appendDecimal(v & 0xFF, to: &out)
+        case .ipv6:
+            out.append(contentsOf: description.utf8)
+        }
+    }
+
+    private func appendDecimal(_ value: UInt32, to out: inout [UInt8]) {
+        if value >= 100 { out.append(UInt8(ascii: "0") &+ UInt8(value / 100)) }
+        if value >= 10 { out.append(UInt8(ascii: "0") &+ UInt8(value / 10 % 10)) }
+        out.append(UInt8(ascii: "0") &+ UInt8(value % 10))
+    }
+
     private static func formatIPv6(_ groups: [UInt16]) -> String {
         // RFC 5952 §5: IPv4-mapped addresses keep the dotted tail (::ffff:192.0.2.1), as inet_ntop does.
         if groups[0...4].allSatisfy({ $0 == 0 }) && groups[5] == 0xFFFF {

@@ -32,11 +32,13 @@ public enum ServiceTableParser {
                 }
                 services[services.count - 1].realServers.append(try parseRealServer(fields, cursor))
             } else {
+                if let last = services.indices.last { services[last].realServers.shrinkToFit() }
                 let (service, rawMask) = try parseService(fields, line: line, cursor, hz: hz)
                 if let rawMask { pendingMasks[services.count] = rawMask }
                 services.append(service)
             }
         }
+        if let last = services.indices.last { services[last].realServers.shrinkToFit() }
         for (index, rawMask) in pendingMasks {
             settleFirewallMarkFamily(&services[index], rawMask: rawMask)
         }
@@ -287,5 +289,17 @@ public enum ServiceTableParser {
             service.persistence = persistence
         }
         // "ops" is printed for firewall-mark services of either family, so onePacket stays known.
+    }
+}
+
+extension Array {
+    /// Reallocates to the exact count: appending one at a time leaves up to half the capacity
+    /// unused, which for 10,000 real servers is megabytes held for the whole scrape.
+    mutating func shrinkToFit() {
+        guard capacity > count + count / 8 else { return }
+        var exact: [Element] = []
+        exact.reserveCapacity(count)
+        exact.append(contentsOf: self)
+        self = exact
     }
 }

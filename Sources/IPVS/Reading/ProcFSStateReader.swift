@@ -12,13 +12,14 @@ public struct ProcFSStateReader: IPVSStateReader {
     public var source: IPVSSource { .procfs }
 
     public func serviceTable() throws(IPVSReadError) -> ServiceTable {
-        let table: ServiceTable
+        var table: ServiceTable
         do throws(ProcFSError) {
             table = try procfs.serviceTable(hz: hz?.hz)
         } catch {
             throw IPVSReadError.from(error)
         }
-        return try table.checkedUnique()
+        try table.sortCheckingUnique()
+        return table
     }
 
     public func timeouts() throws(IPVSReadError) -> Timeouts? { nil }

@@ -2,6 +2,10 @@ public import IPVS
 
 /// Real servers: forwarding method, weight, connection counts, and from netlink persistent
 /// connections, thresholds, traffic counters and rates.
+///
+/// One pass over the table builds compact columns (label sets, numbers, small enums); the
+/// families render from those, so the parsed table can be freed before the response is
+/// written and no per-server object survives collection.
 public struct BackendsCollector: Collector {
     public init() {}
     public var name: String { "backends" }
@@ -9,29 +13,64 @@ public struct BackendsCollector: Collector {
 
     public func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError) {
         let table = try context.serviceTable()
-        let info = metrics.family(MetricCatalog.backendInfo)
-        let weight = metrics.family(MetricCatalog.backendWeight)
-        let active = metrics.family(MetricCatalog.backendActive)
-        let inactive = metrics.family(MetricCatalog.backendInactive)
-        let persistent = metrics.family(MetricCatalog.backendPersistent)
-        let upper = metrics.family(MetricCatalog.backendUpperThreshold)
-        let lower = metrics.family(MetricCatalog.backendLowerThreshold)
-        let counters = CounterFamilies.backend(&metrics)
+        let count = table.services.reduce(0) { $0 + $1.realServers.count }
+        var labels: [Labels] = []
+        var methods: [ForwardingMethod] = []
+        var tunnels: [TunnelSettings.Kind?] = []
+        var weights: [UInt32] = []
+        var active: [Int64] = []
+        var inactive: [Int64] = []
+        labels.reserveCapacity(count)
+        methods.reserveCapacity(count)
+        tunnels.reserveCapacity(count)
+        weights.reserveCapacity(count)
+        active.reserveCapacity(count)
+        inactive.reserveCapacity(count)
+        var persistent: [(Int, SampleValue)] = []
+        var upper: [(Int, SampleValue)] = []
+        var lower: [(Int, SampleValue)] = []
+        var counters: [(Int, TrafficCounters)] = []
+        var rates: [(Int, TrafficRates)] = []
         for service in table.services {
+            let base = service.id.labelBuilder
             for server in service.realServers {
-                let labels = service.id.backendLabels(address: server.address, port: server.port)
-                let tunnelType = server.forwarding == .tunneling ? server.tunnel?.kind.label ?? "" : ""
-                metrics.add(
-                    info, labels.appending(["forwarding_method", "tunnel_type"], [server.forwarding.label, tunnelType]),
-                    .unsigned(1))
-                metrics.add(weight, labels, .unsigned(UInt64(server.weight)))
-                metrics.add(active, labels, .signed(server.activeConnections))
-                metrics.add(inactive, labels, .signed(server.inactiveConnections))
-                if let value = server.persistentConnections { metrics.add(persistent, labels, .signed(value)) }
-                if let value = server.upperThreshold { metrics.add(upper, labels, .unsigned(UInt64(value))) }
-                if let value = server.lowerThreshold { metrics.add(lower, labels, .unsigned(UInt64(value))) }
-                counters.add(server.counters, server.rates, labels, to: &metrics)
+                let index = labels.count
+                var builder = base
+                builder.add("remote_address", server.address)
+                builder.add("remote_port", UInt64(server.port))
+                labels.append(builder.labels)
+                methods.append(server.forwarding)
+                tunnels.append(server.forwarding == .tunneling ? server.tunnel?.kind : nil)
+                weights.append(server.weight)
+                active.append(server.activeConnections)
+                inactive.append(server.inactiveConnections)
+                if let value = server.persistentConnections { persistent.append((index, .signed(value))) }
+                if let value = server.upperThreshold { upper.append((index, .unsigned(UInt64(value)))) }
+                if let value = server.lowerThreshold { lower.append((index, .unsigned(UInt64(value)))) }
+                if let value = server.counters { counters.append((index, value)) }
+                if let value = server.rates { rates.append((index, value)) }
             }
         }
+        let sets = labels
+        let methodColumn = methods
+        let tunnelColumn = tunnels
+        metrics.append(MetricFamily(MetricCatalog.backendInfo, count: count) { i, w in
+            w.sample(sets[i], "forwarding_method", methodColumn[i].label, "tunnel_type", tunnelColumn[i]?.label ?? "", .unsigned(1))
+        })
+        let weightColumn = weights
+        metrics.append(MetricFamily(MetricCatalog.backendWeight, count: count) { i, w in w.sample(sets[i], .unsigned(UInt64(weightColumn[i]))) })
+        let activeColumn = active
+        metrics.append(MetricFamily(MetricCatalog.backendActive, count: count) { i, w in w.sample(sets[i], .signed(activeColumn[i])) })
+        let inactiveColumn = inactive
+        metrics.append(MetricFamily(MetricCatalog.backendInactive, count: count) { i, w in w.sample(sets[i], .signed(inactiveColumn[i])) })
+        for (descriptor, column) in [
+            (MetricCatalog.backendPersistent, persistent), (MetricCatalog.backendUpperThreshold, upper),
+            (MetricCatalog.backendLowerThreshold, lower),
+        ] {
+            metrics.append(MetricFamily(descriptor, count: column.count) { i, w in w.sample(sets[column[i].0], column[i].1) })
+        }
+        TrafficFamilies.append(
+            totals: TrafficFamilies.backendTotals, rates: TrafficFamilies.backendRates, labels: sets, counters: counters,
+            rates: rates, to: &metrics)
     }
 }

@@ -15,18 +15,20 @@ public struct ConnectionsCollector: Collector {
         let counts: ConnectionCounts
         do throws(ProcFSError) { counts = try context.procfs.connectionCounts() } catch { throw IPVSReadError.from(error) }
         let attributed = ConnectionAttribution.attribute(counts, to: table.services)
-        let entries = metrics.family(MetricCatalog.connections)
-        let templates = metrics.family(MetricCatalog.persistenceTemplates)
+        var entries: [(Labels, SampleValue)] = []
+        var templates: [(Labels, SampleValue)] = []
         for backend in Set(attributed.byState.keys).union(attributed.templates.keys).sorted() {
             let labels = backend.service.backendLabels(address: backend.address, port: backend.port)
             if let states = attributed.byState[backend] {
                 for (state, count) in states.sorted(by: { $0.key < $1.key }) {
-                    metrics.add(entries, labels.appending(["state"], [state]), .unsigned(count))
+                    entries.append((labels.appending(["state"], [state]), .unsigned(count)))
                 }
             }
             if let count = attributed.templates[backend] {
-                metrics.add(templates, labels, .unsigned(count))
+                templates.append((labels, .unsigned(count)))
             }
         }
+        metrics.append(MetricFamily(MetricCatalog.connections, samples: entries))
+        metrics.append(MetricFamily(MetricCatalog.persistenceTemplates, samples: templates))
     }
 }

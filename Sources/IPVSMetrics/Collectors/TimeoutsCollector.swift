@@ -8,9 +8,8 @@ public struct TimeoutsCollector: Collector {
 
     public func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError) {
         guard let timeouts = try context.reader.timeouts() else { return }
-        let family = metrics.family(MetricCatalog.timeout)
-        for (name, value) in [("tcp", timeouts.tcp), ("tcpfin", timeouts.tcpFin), ("udp", timeouts.udp)] {
-            metrics.add(family, Labels(["protocol"], [name]), .unsigned(UInt64(value)))
-        }
+        metrics.append(MetricFamily(MetricCatalog.timeout, samples: [("tcp", timeouts.tcp), ("tcpfin", timeouts.tcpFin), ("udp", timeouts.udp)].map {
+            (Labels(["protocol"], [$0.0]), .unsigned(UInt64($0.1)))
+        }))
     }
 }

