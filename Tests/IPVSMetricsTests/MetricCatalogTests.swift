@@ -1,4 +1,6 @@
+import Foundation
 import IPVSMetrics
+import IPVSTestSupport
 import Testing
 
 /// The catalog is the public contract; these are the Prometheus naming rules it must keep.
@@ -58,5 +60,13 @@ import Testing
         #expect(MetricCatalog.connections.labelNames.last == "state")
         #expect(MetricCatalog.timeout.labelNames == ["protocol"])
         #expect(MetricCatalog.syncDaemonInfo.labelNames == ["state", "interface", "syncid"])
+    }
+
+    /// Operators read the README's table; a metric missing from it is undocumented API.
+    @Test func readmeDocumentsEveryMetric() throws {
+        let readme = try String(contentsOfFile: Fixtures.packageRoot + "/README.md", encoding: .utf8)
+        for descriptor in MetricCatalog.all {
+            #expect(readme.contains("`\(descriptor.name)`"), "README.md does not mention \(descriptor.name)")
+        }
     }
 }
