@@ -11,8 +11,13 @@ ARGS ?=
 BUILD_PACKAGES := pkg-config libnl-3-dev libnl-genl-3-dev zlib1g-dev
 # Test packages: promtool and a real Prometheus, curl for the HTTP checks.
 TEST_PACKAGES := prometheus curl ca-certificates
+# The kernel lab: QEMU and what goes into the VM image (taken from the host's own packages).
+KERNEL_LAB_PACKAGES := qemu-system-x86 busybox-static cpio kmod ipvsadm iptables nftables iproute2 \
+	netcat-openbsd socat procps util-linux bc xz-utils python3
+LAB_RESULTS ?= .build/kernel-lab/results
+LAB_JOBS ?= 2
 
-.PHONY: help deps test-deps build build-debug run test test-swift clean
+.PHONY: help deps test-deps kernel-deps build build-debug build-static run test test-swift test-kernel lab-fixtures clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -23,20 +28,37 @@ deps: ## Install the Debian packages needed to build
 test-deps: deps ## Install the Debian packages the tests need
 	@scripts/ensure-packages $(TEST_PACKAGES)
 
+kernel-deps: deps ## Install what the kernel lab needs (QEMU, busybox, ipvsadm, iptables…)
+	@scripts/ensure-packages $(KERNEL_LAB_PACKAGES)
+
 build: deps ## Build the release binary (.build/release/ipvs_exporter)
 	$(SWIFT) build -c release --product ipvs_exporter
 
 build-debug: deps
 	$(SWIFT) build --build-tests
 
+build-static: deps ## The exporter with the Swift runtime linked in, as the kernel lab runs it
+	$(SWIFT) build -c release --product ipvs_exporter --static-swift-stdlib --scratch-path .build-static
+
 run: build ## Build and run the exporter (pass flags with ARGS="...")
 	.build/release/ipvs_exporter $(ARGS)
 
-test: test-deps ## Build and run every test
+test: test-deps kernel-deps ## Build and run every test, the kernel lab included
 	$(MAKE) test-swift
+	$(MAKE) test-kernel
 
 test-swift: build-debug ## Unit and integration tests (Swift Testing)
 	IPVS_REQUIRE_TOOLS=1 $(SWIFT) test --skip-build
 
+test-kernel: kernel-deps build-static build-debug ## Boot a real IPVS kernel per scenario and compare with ipvsadm
+	Tests/Kernel/run-lab.sh -j $(LAB_JOBS) -o $(LAB_RESULTS)
+	IPVS_LAB_RESULTS=$(abspath $(LAB_RESULTS)) $(SWIFT) test --skip-build --filter 'KernelLabTests|LabComparisonTests'
+
+lab-fixtures: ## Copy the lab's recorded lint inputs into Tests/Fixtures/lab (review, then commit)
+	rm -rf Tests/Fixtures/lab/lint-inputs
+	mkdir -p Tests/Fixtures/lab
+	cp -r $(LAB_RESULTS)/lint-inputs/lint Tests/Fixtures/lab/lint-inputs
+	cp $(LAB_RESULTS)/lint-inputs/dr-port-rewrite.txt Tests/Fixtures/lab/lint-inputs/
+
 clean: ## Remove build output
-	rm -rf .build
+	rm -rf .build .build-static

@@ -1,0 +1,100 @@
+import Foundation
+import IPVSTestSupport
+import Testing
+
+/// The exporter against ipvsadm on a real IPVS kernel.
+///
+/// `make test-kernel` boots the lab VM once per scenario (Tests/Kernel/scenarios), then runs
+/// these tests with IPVS_LAB_RESULTS pointing at what the VMs wrote. Every capture becomes one
+/// test case; every value that differs is one issue naming metric, labels, expected and actual.
+@Suite struct KernelLabTests {
+    static let results = ProcessInfo.processInfo.environment["IPVS_LAB_RESULTS"]
+
+    /// `scenario/capture` directories of the lab run.
+    static var captures: [String] {
+        guard let results else { return [] }
+        let manager = FileManager.default
+        var out: [String] = []
+        for scenario in (try? manager.contentsOfDirectory(atPath: results))?.sorted() ?? [] {
+            let directory = results + "/" + scenario
+            for capture in (try? manager.contentsOfDirectory(atPath: directory))?.sorted() ?? []
+            where manager.fileExists(atPath: directory + "/" + capture + "/before/list.txt") {
+                out.append(scenario + "/" + capture)
+            }
+        }
+        return out
+    }
+
+    @Test(.enabled(if: results != nil), arguments: captures)
+    func exporterAgreesWithIPVSAdm(_ capture: String) throws {
+        let loaded = try LabCapture(directory: Self.results! + "/" + capture, name: capture)
+        for mismatch in LabComparison.compare(loaded) {
+            Issue.record("\(mismatch)")
+        }
+    }
+
+    /// Every scenario script ran and produced at least one capture.
+    @Test(.enabled(if: results != nil))
+    func everyScenarioProducedACapture() throws {
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: Fixtures.packageRoot + "/Tests/Kernel/scenarios")
+            .filter { $0.hasSuffix(".sh") }.map { String($0.dropLast(3)) }
+        let captured = Set(Self.captures.map { String($0.prefix { $0 != "/" }) })
+        for scenario in scripts.sorted() {
+            #expect(captured.contains(scenario), "scenario \(scenario) produced no capture")
+        }
+    }
+}
+
+/// The comparison itself, on a capture from a real lab run committed as a fixture: it agrees as
+/// captured, and it fails loudly when one value is broken on purpose.
+@Suite struct LabComparisonTests {
+    static let fixture = Fixtures.path("lab-capture/nat-rr")
+
+    static func copyOfFixture() throws -> String {
+        let directory = try Fixtures.temporaryDirectory("lab")
+        try FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.copyItem(atPath: fixture, toPath: directory)
+        return directory
+    }
+
+    @Test func realCaptureAgrees() throws {
+        let mismatches = LabComparison.compare(try LabCapture(directory: Self.fixture))
+        #expect(mismatches.isEmpty, "\(mismatches)")
+    }
+
+    @Test func brokenWeightIsReportedWithMetricLabelsExpectedAndActual() throws {
+        let directory = try Self.copyOfFixture()
+        let path = directory + "/procfs.prom"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("ipvs_backend_weight{") && $0.contains("172.16.2.11") })
+        try Fixtures.write(text.replacingOccurrences(of: String(line), with: line.dropLast(1) + "7"), to: path)
+        let mismatches = LabComparison.compare(try LabCapture(directory: directory))
+        #expect(mismatches.count == 1, "\(mismatches)")
+        let mismatch = try #require(mismatches.first)
+        #expect(mismatch.metric == "ipvs_backend_weight")
+        #expect(mismatch.labels.contains(#"remote_address="172.16.2.11""#))
+        #expect(mismatch.expected == "2")
+        #expect(mismatch.actual == "7")
+        #expect(mismatch.description.contains("expected 2, exporter says 7"))
+    }
+
+    @Test func missingServiceIsReported() throws {
+        let directory = try Self.copyOfFixture()
+        let path = directory + "/procfs.prom"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try Fixtures.write(text.split(separator: "\n").filter { !$0.hasPrefix("ipvs_service_info{") }.joined(separator: "\n") + "\n", to: path)
+        let mismatches = LabComparison.compare(try LabCapture(directory: directory))
+        #expect(mismatches.contains { $0.metric == "ipvs_service_info" && $0.actual == "absent" })
+    }
+
+    @Test func countOutsideTheBeforeAfterWindowIsReported() throws {
+        let directory = try Self.copyOfFixture()
+        let path = directory + "/procfs.prom"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("ipvs_backend_connections_inactive{") })
+        let broken = line.prefix { $0 != " " } + " 999"
+        try Fixtures.write(text.replacingOccurrences(of: String(line), with: String(broken)), to: path)
+        let mismatches = LabComparison.compare(try LabCapture(directory: directory))
+        #expect(mismatches.contains { $0.metric == "ipvs_backend_connections_inactive" && $0.actual == "999" })
+    }
+}
