@@ -28,7 +28,7 @@ let package = Package(
             pkgConfig: "libnl-genl-3.0",
             providers: [.apt(["libnl-3-dev", "libnl-genl-3-dev"])]
         ),
-        .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CLinux"),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -37,13 +37,13 @@ let package = Package(
 
         // MARK: - Libraries
         .target(name: "Zlib", dependencies: ["CZlib"]),
-        .target(name: "IPVS", dependencies: ["CNetlink", "Zlib"]),
+        .target(name: "IPVS", dependencies: ["CNetlink", "CLinux", "Zlib"]),
         .target(name: "IPVSMetrics", dependencies: ["IPVS"], plugins: ["GitRevision"]),
         .target(name: "IPVSServer", dependencies: ["IPVSMetrics", "Zlib", nioCore, nioPosix, nioHTTP1, logging]),
         .target(name: "IPVSLint", dependencies: ["IPVS"]),
         .executableTarget(
             name: "ipvs_exporter",
-            dependencies: ["IPVS", "IPVSMetrics", "IPVSServer", "IPVSLint", "CMalloc", argumentParser, logging]
+            dependencies: ["IPVS", "IPVSMetrics", "IPVSServer", "IPVSLint", "CLinux", argumentParser, logging]
         ),
 
         // MARK: - Build tools

@@ -20,14 +20,18 @@ public struct Scraper: Sendable {
     public let procfs: ProcFS
     public let reader: any IPVSStateReader
     public let exporterMetrics: Bool
+    /// `--netns`: every read of a scrape happens inside this network namespace.
+    public let namespace: NetworkNamespace?
     public let buildInfo: BuildInfo
     /// Monotonic time in nanoseconds; replaceable so that golden tests see fixed durations.
     public let monotonicNanoseconds: @Sendable () -> UInt64
 
     public init(
         collectors: [any Collector], procfs: ProcFS, reader: any IPVSStateReader, exporterMetrics: Bool = true,
-        buildInfo: BuildInfo = .current, monotonicNanoseconds: @escaping @Sendable () -> UInt64 = Scraper.monotonicNow
+        buildInfo: BuildInfo = .current, namespace: NetworkNamespace? = nil,
+        monotonicNanoseconds: @escaping @Sendable () -> UInt64 = Scraper.monotonicNow
     ) {
+        self.namespace = namespace
         self.collectors = collectors.sorted { $0.name < $1.name }
         self.procfs = procfs
         self.reader = reader
@@ -43,6 +47,31 @@ public struct Scraper: Sendable {
     ]
 
     public func scrape() -> ScrapeOutcome {
+        guard let namespace else { return scrapeHere() }
+        do throws(NetworkNamespace.Error) {
+            return try namespace.run { () -> ScrapeOutcome in scrapeHere() }.get()
+        } catch {
+            var metrics = MetricSet()
+            metrics.add(MetricCatalog.up, .none, .unsigned(0))
+            addExporterMetrics(to: &metrics, source: reader.source)
+            return ScrapeOutcome(metrics: metrics, failures: ["ipvs_up": .unavailable(error.description)], source: reader.source)
+        }
+    }
+
+    /// Reads the service table once, in the namespace if any (the start-up check).
+    public func readServiceTable() -> Result<ServiceTable, IPVSReadError> {
+        let read = { () -> Result<ServiceTable, IPVSReadError> in
+            do throws(IPVSReadError) { return .success(try reader.serviceTable()) } catch { return .failure(error) }
+        }
+        guard let namespace else { return read() }
+        do throws(NetworkNamespace.Error) {
+            return try namespace.run { () -> Result<ServiceTable, IPVSReadError> in read() }.get()
+        } catch {
+            return .failure(.unavailable(error.description))
+        }
+    }
+
+    private func scrapeHere() -> ScrapeOutcome {
         let context = ScrapeContext(reader: reader, procfs: procfs)
         var metrics = MetricSet()
         var failures: [String: IPVSReadError] = [:]
@@ -68,12 +97,20 @@ public struct Scraper: Sendable {
         metrics.append(MetricFamily(MetricCatalog.collectorSuccess, samples: successes))
 
         var up: UInt64 = 1
-        do throws(IPVSReadError) { _ = try context.serviceTable() } catch {
+        var source = reader.source
+        do throws(IPVSReadError) {
+            source = try context.serviceTable().source
+        } catch {
             up = 0
             failures["ipvs_up"] = error
         }
         metrics.add(MetricCatalog.up, .none, .unsigned(up))
-        metrics.add(MetricCatalog.sourceInfo, Labels(["source"], [reader.source.rawValue]), .unsigned(1))
+        addExporterMetrics(to: &metrics, source: source)
+        return ScrapeOutcome(metrics: metrics, failures: failures, source: source)
+    }
+
+    private func addExporterMetrics(to metrics: inout MetricSet, source: IPVSSource) {
+        metrics.add(MetricCatalog.sourceInfo, Labels(["source"], [source.rawValue]), .unsigned(1))
         metrics.add(
             MetricCatalog.buildInfo,
             Labels(["version", "revision", "swift_version"], [buildInfo.version, buildInfo.revision, buildInfo.swiftVersion]),
@@ -81,7 +118,6 @@ public struct Scraper: Sendable {
         if exporterMetrics, let process = ProcessStats.current() {
             process.add(to: &metrics)
         }
-        return ScrapeOutcome(metrics: metrics, failures: failures, source: reader.source)
     }
 
     /// CLOCK_MONOTONIC in nanoseconds.

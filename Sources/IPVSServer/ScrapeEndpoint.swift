@@ -83,13 +83,13 @@ public final class ScrapeEndpoint: Sendable {
     /// starting the exporter on a host without IPVS sees why at once. The failure is remembered,
     /// so the first scrape does not log it again.
     public func checkAtStartup() {
-        do throws(IPVSReadError) {
-            let table = try scraper.reader.serviceTable()
+        switch scraper.readServiceTable() {
+        case .success(let table):
             let servers = table.services.reduce(0) { $0 + $1.realServers.count }
             logger.info(
                 "IPVS state readable",
-                metadata: ["services": "\(table.services.count)", "real_servers": "\(servers)", "source": "\(scraper.reader.source.rawValue)"])
-        } catch {
+                metadata: ["services": "\(table.services.count)", "real_servers": "\(servers)", "source": "\(table.source.rawValue)"])
+        case .failure(let error):
             report(["ipvs_up": error])
         }
     }

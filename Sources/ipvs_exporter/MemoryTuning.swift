@@ -1,4 +1,4 @@
-import CMalloc
+import CLinux
 
 /// glibc malloc settings for a small, long-running server.
 ///

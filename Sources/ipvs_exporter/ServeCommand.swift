@@ -40,6 +40,20 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Leave out the exporter's own process_* metrics.")
     var disableExporterMetrics = false
 
+    @Option(
+        name: .customLong("ipvs.source"),
+        help: ArgumentHelp(
+            "Where IPVS state is read: netlink (everything; needs CAP_NET_ADMIN), procfs (no privileges, less detail), or auto (netlink, falling back to procfs when refused).",
+            valueName: "auto|netlink|procfs"))
+    var source: SourceArgument = .auto
+
+    @Option(
+        name: .customLong("netns"),
+        help: ArgumentHelp(
+            "Read the IPVS state of this network namespace (/var/run/netns/NAME or /proc/PID/ns/net); needs CAP_SYS_ADMIN.",
+            valueName: "path"))
+    var netns: String?
+
     @Option(name: .customLong("path.procfs"), help: "procfs mount point; point it at a fixture tree to try the exporter.")
     var procfsPath = "/proc"
 
@@ -75,18 +89,26 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in LogFormatHandler(label: label, format: format, level: level) }
         let logger = Logger(label: "ipvs_exporter")
 
-        let procfs = ProcFS(root: procfsPath)
+        var namespace: NetworkNamespace?
+        if let netns {
+            do throws(NetworkNamespace.Error) { namespace = try NetworkNamespace(path: netns) } catch {
+                logger.error("cannot use the network namespace", metadata: ["error": "\(error)"])
+                throw ExitCode(1)
+            }
+        }
+        // Inside another namespace the reading thread's view is /proc/thread-self/net.
+        let procfs = ProcFS(root: procfsPath, netDirectory: netns == nil ? "net" : "thread-self/net")
         let hz = KernelHZ.detect(procfs: procfs, bootDirectory: bootPath)
         if let hz {
             logger.debug("kernel tick rate known", metadata: ["hz": "\(hz.hz)", "from": "\(hz.source)"])
-        } else {
+        } else if source != .netlink {
             logger.info(
                 "CONFIG_HZ unknown (no \(procfs.path("config.gz")), no kernel config under \(bootPath)); persistence timeouts from /proc are left out")
         }
-        let reader = ProcFSStateReader(procfs: procfs, hz: hz)
+        let reader = Self.reader(source, procfs: ProcFSStateReader(procfs: procfs, hz: hz), logger: logger)
         let enabled = Scraper.allCollectors.filter { collectors.isEnabled($0.name) }
         let scraper = Scraper(
-            collectors: enabled, procfs: procfs, reader: reader, exporterMetrics: !disableExporterMetrics)
+            collectors: enabled, procfs: procfs, reader: reader, exporterMetrics: !disableExporterMetrics, namespace: namespace)
         let endpoint = ScrapeEndpoint(scraper: scraper, logger: logger)
         // One line at start-up saying whether IPVS can be read, rather than waiting for a scrape.
         endpoint.checkAtStartup()
@@ -94,12 +116,13 @@ struct ServeCommand: AsyncParsableCommand {
             "starting ipvs_exporter",
             metadata: [
                 "version": "\(BuildInfo.current.version)", "revision": "\(BuildInfo.current.revision)",
-                "source": "\(reader.source.rawValue)", "collectors": "\(enabled.map(\.name).sorted().joined(separator: ","))",
+                "source": "\(source.rawValue)", "collectors": "\(enabled.map(\.name).sorted().joined(separator: ","))",
+                "netns": "\(netns ?? "-")",
             ])
 
         let configuration = ServerConfiguration(
             listenAddresses: try listenAddresses.map { try ListenAddress(parsing: $0) }, telemetryPath: telemetryPath,
-            maxRequests: maxRequests, sourceDescription: reader.source.rawValue)
+            maxRequests: maxRequests, sourceDescription: source.rawValue)
         let server = HTTPServer(configuration: configuration, endpoint: endpoint, logger: logger)
         let waiter = SignalWaiter { second in
             Logger(label: "ipvs_exporter").warning("second signal; exiting now", metadata: ["signal": "\(SignalWaiter.name(second))"])
@@ -117,6 +140,23 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("shutting down", metadata: ["signal": "\(SignalWaiter.name(first))"])
         await server.shutdown()
         logger.info("stopped")
+    }
+}
+
+extension ServeCommand {
+    static func reader(_ source: SourceArgument, procfs: ProcFSStateReader, logger: Logger) -> any IPVSStateReader {
+        switch source {
+        case .procfs:
+            return procfs
+        case .netlink:
+            return NetlinkStateReader()
+        case .auto:
+            return AutoStateReader(netlink: NetlinkStateReader(), procfs: procfs) { reason in
+                logger.warning(
+                    "netlink refused; reading /proc from now on, with less detail (give the exporter CAP_NET_ADMIN for everything)",
+                    metadata: ["reason": "\(reason)"])
+            }
+        }
     }
 }
 
@@ -149,6 +189,10 @@ struct CollectorFlags: ParsableArguments {
         default: true
         }
     }
+}
+
+enum SourceArgument: String, ExpressibleByArgument, CaseIterable {
+    case auto, netlink, procfs
 }
 
 enum LogLevelArgument: String, ExpressibleByArgument, CaseIterable {

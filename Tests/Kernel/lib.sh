@@ -157,9 +157,9 @@ start_exporters() {  # start_exporters [NETNS]: one exporter per source mode
     for mode in procfs netlink; do
         port=$EXPORTER_PORT_PROCFS
         [ "$mode" = netlink ] && port=$EXPORTER_PORT_NETLINK
-        if [ "$mode" = netlink ] && ! ipvs_exporter --help 2>&1 | grep -q 'ipvs.source'; then continue; fi
+        if [ "$mode" = netlink ] && ! ipvs_exporter serve --help 2>&1 | grep -q 'ipvs.source'; then continue; fi
         source_flag=""
-        ipvs_exporter --help 2>&1 | grep -q 'ipvs.source' && source_flag="--ipvs.source $mode"
+        ipvs_exporter serve --help 2>&1 | grep -q 'ipvs.source' && source_flag="--ipvs.source $mode"
         $prefix sh -c "ipvs_exporter --web.listen-address 127.0.0.1:$port $source_flag --log.level debug \
             > /tmp/exporter-$mode${ns:+-$ns}.log 2>&1 &"
     done
@@ -202,8 +202,16 @@ capture() {
         [ "$mode" = netlink ] && port=$EXPORTER_PORT_NETLINK
         $prefix wget -q -O "$dir/$mode.prom" "http://127.0.0.1:$port/metrics" 2>/dev/null || rm -f "$dir/$mode.prom"
     done
+    # The raw netlink replies of the same moment, for the decoder's tests.
+    if ipvs_exporter --help 2>&1 | grep -q netlink-dump; then
+        $prefix ipvs_exporter netlink-dump --out "$dir/netlink-dump" > "$dir/netlink-dump.txt" 2>&1 \
+            || { cat "$dir/netlink-dump.txt"; fail "netlink-dump failed for $name"; }
+    fi
     ipvsadm_view "$dir/after" "$ns"
     [ -s "$dir/procfs.prom" ] || fail "no procfs scrape for $name"
+    if ipvs_exporter serve --help 2>&1 | grep -q 'ipvs.source'; then
+        [ -s "$dir/netlink.prom" ] || fail "no netlink scrape for $name"
+    fi
     log "captured $name ($(grep -c '^ipvs_backend_weight' "$dir/procfs.prom") real servers)"
 }
 

@@ -58,6 +58,39 @@ public enum ProcFile {
         return names.sorted()
     }
 
+    /// Writes a whole file (created or truncated, mode 0644); the counterpart of ``read(_:limit:)``
+    /// for the few files the exporter writes (`netlink-dump`).
+    public static func write(_ bytes: [UInt8], to path: String) throws(ProcFSError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let code = errno
+            throw .io(path: path, errno: code, message: "open: " + String(cString: strerror(code)))
+        }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset) }
+            if written < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                throw .io(path: path, errno: code, message: "write: " + String(cString: strerror(code)))
+            }
+            offset += written
+        }
+    }
+
+    /// Creates a directory and its parents (mode 0755); fine if it exists.
+    public static func makeDirectory(_ path: String) throws(ProcFSError) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                let code = errno
+                throw .io(path: current, errno: code, message: "mkdir: " + String(cString: strerror(code)))
+            }
+        }
+    }
+
     /// Whether a path exists (any type).
     public static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
