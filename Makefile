@@ -54,11 +54,19 @@ test-kernel: kernel-deps build-static build-debug ## Boot a real IPVS kernel per
 	Tests/Kernel/run-lab.sh -j $(LAB_JOBS) -o $(LAB_RESULTS)
 	IPVS_LAB_RESULTS=$(abspath $(LAB_RESULTS)) $(SWIFT) test --skip-build --filter 'KernelLabTests|LabComparisonTests'
 
-lab-fixtures: ## Copy the lab's recorded lint inputs into Tests/Fixtures/lab (review, then commit)
-	rm -rf Tests/Fixtures/lab/lint-inputs
+lab-fixtures: ## Copy the lab's recordings into Tests/Fixtures/lab (review, then commit)
+	rm -rf Tests/Fixtures/lab/lint-inputs Tests/Fixtures/lab/netlink
 	mkdir -p Tests/Fixtures/lab
 	cp -r $(LAB_RESULTS)/lint-inputs/lint Tests/Fixtures/lab/lint-inputs
 	cp $(LAB_RESULTS)/lint-inputs/dr-port-rewrite.txt Tests/Fixtures/lab/lint-inputs/
+	for capture in $(LAB_RESULTS)/*/*/netlink-dump; do \
+		dir=$$(dirname $$capture); name=$$(basename $$(dirname $$dir))-$$(basename $$dir); \
+		mkdir -p Tests/Fixtures/lab/netlink/$$name/before Tests/Fixtures/lab/netlink/$$name/after; \
+		cp $$capture/*.bin Tests/Fixtures/lab/netlink/$$name/; \
+		for view in before after; do \
+			cp $$dir/$$view/{list,stats,rate,persistent,thresholds,tun,timeout,daemon}.txt Tests/Fixtures/lab/netlink/$$name/$$view/; \
+		done; \
+	done
 
 clean: ## Remove build output
 	rm -rf .build .build-static

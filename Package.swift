@@ -51,7 +51,7 @@ let package = Package(
 
         // MARK: - Tests
         .target(name: "IPVSTestSupport", dependencies: ["IPVS"], path: "Tests/IPVSTestSupport"),
-        .testTarget(name: "IPVSTests", dependencies: ["IPVS", "IPVSTestSupport"]),
+        .testTarget(name: "IPVSTests", dependencies: ["IPVS", "IPVSTestSupport", "CNetlink"]),
         .testTarget(name: "IPVSMetricsTests", dependencies: ["IPVSMetrics", "IPVS", "IPVSTestSupport"]),
         .testTarget(
             name: "IPVSServerTests",

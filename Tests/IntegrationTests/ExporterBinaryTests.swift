@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import IPVSTestSupport
 import Testing
 
@@ -110,5 +111,28 @@ import Testing
         let second = try RunningProcess(Self.exporter, ["--web.listen-address", "127.0.0.1:\(port)"] + Self.fixtureArguments)
         #expect(second.waitForExit(timeout: 10) == 1)
         #expect(second.log.contains { $0.contains("cannot listen") && $0.contains("level=error") })
+    }
+}
+
+/// Operators run the exporter without root. Found in the kernel lab: TCP_NODELAY was set at the
+/// SOL_SOCKET level, where option 1 is SO_DEBUG, which only root may set, so every connection
+/// of an unprivileged exporter was dropped.
+@Suite(.serialized) struct UnprivilegedExporterTests {
+    @Test(.enabled(if: getuid() == 0 && Processes.which("setpriv") != nil))
+    func servesAsNobodyWithoutCapabilities() throws {
+        let directory = try Fixtures.temporaryDirectory("unprivileged")
+        let binary = directory + "/ipvs_exporter"
+        try FileManager.default.copyItem(atPath: Processes.exporterBinary, toPath: binary)
+        // nobody must be able to reach the binary and the fixture tree.
+        for path in [directory, binary] { chmod(path, 0o755) }
+        let process = try RunningProcess(
+            Processes.which("setpriv")!,
+            ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all", binary,
+             "--web.listen-address", "127.0.0.1:0", "--ipvs.source", "procfs", "--path.procfs", Fixtures.labProc])
+        defer { process.stop() }
+        let port = try process.listeningPort()
+        let result = try Processes.run("/usr/bin/curl", ["-sf", "--max-time", "10", "http://127.0.0.1:\(port)/metrics"])
+        #expect(result.status == 0, "curl: \(result.stderr)\nlog:\n\(process.log.joined(separator: "\n"))")
+        #expect(result.stdout.contains("\nipvs_up 1\n"))
     }
 }

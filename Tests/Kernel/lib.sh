@@ -50,6 +50,10 @@ setup_topology() {
         in_ns "$ns" ip route add default via "$v4.1"
         in_ns "$ns" ip -6 route add default via "$v6:1"
         in_ns "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0
+        # Hosts, not routers (devconf_inherit_init_net copied the director's forwarding=1):
+        # a real server that forwarded DR packets it does not own would loop them back.
+        in_ns "$ns" sysctl -qw net.ipv4.ip_forward=0
+        in_ns "$ns" sysctl -qw net.ipv6.conf.all.forwarding=0
     done
 }
 
@@ -151,8 +155,11 @@ hold_connection() {  # hold_connection HOST PORT
 # The estimator folds per-CPU counters into the totals every 2 s (pitfall 12).
 settle() { sleep "${1:-3}"; }
 
-start_exporters() {  # start_exporters [NETNS]: one exporter per source mode
+# start_exporters [NETNS] [EXTRA_ARGS...]: one exporter per source mode, run in NETNS (or the
+# director's namespace when empty), with EXTRA_ARGS (e.g. --netns PATH).
+start_exporters() {
     local ns=${1:-} prefix="" mode port source_flag i
+    [ $# -gt 0 ] && shift
     [ -n "$ns" ] && prefix="ip netns exec $ns"
     for mode in procfs netlink; do
         port=$EXPORTER_PORT_PROCFS
@@ -160,17 +167,22 @@ start_exporters() {  # start_exporters [NETNS]: one exporter per source mode
         if [ "$mode" = netlink ] && ! ipvs_exporter serve --help 2>&1 | grep -q 'ipvs.source'; then continue; fi
         source_flag=""
         ipvs_exporter serve --help 2>&1 | grep -q 'ipvs.source' && source_flag="--ipvs.source $mode"
-        $prefix sh -c "ipvs_exporter --web.listen-address 127.0.0.1:$port $source_flag --log.level debug \
+        $prefix sh -c "ipvs_exporter --web.listen-address 127.0.0.1:$port $source_flag --log.level debug $* \
             > /tmp/exporter-$mode${ns:+-$ns}.log 2>&1 &"
     done
-    i=0
+    wait_for_exporter "$EXPORTER_PORT_PROCFS" "$ns"
+}
+
+wait_for_exporter() {  # wait_for_exporter PORT [NETNS]
+    local prefix="" i=0
+    [ -n "${2:-}" ] && prefix="ip netns exec $2"
     while [ "$i" -lt 50 ]; do
-        $prefix wget -q -O /dev/null "http://127.0.0.1:$EXPORTER_PORT_PROCFS/" 2>/dev/null && return 0
+        $prefix wget -q -O /dev/null "http://127.0.0.1:$1/" 2>/dev/null && return 0
         sleep 0.1
         i=$((i + 1))
     done
-    cat /tmp/exporter-procfs${ns:+-$ns}.log
-    fail "the exporter did not start"
+    cat /tmp/exporter-*.log
+    fail "the exporter on port $1 did not start"
 }
 
 # ipvsadm's whole view into DIR (run once before and once after the scrapes).
@@ -190,28 +202,34 @@ ipvsadm_view() {  # ipvsadm_view DIR [NETNS]
     $prefix cat /proc/net/ip_vs_stats > "$dir/ip_vs_stats.txt"
 }
 
-# capture NAME [NETNS]: before, the scrapes of both exporters, after.
+# capture NAME [NETNS] [SCRAPE_NETNS]: before, the scrapes of the exporters, after. ipvsadm
+# runs in NETNS; the exporters are scraped in SCRAPE_NETNS ("-" for the director's namespace;
+# NETNS by default). CAPTURE_MODES lists the exporters to scrape (default: procfs netlink).
 capture() {
-    local name=$1 ns=${2:-} prefix="" dir mode port
-    [ -n "$ns" ] && prefix="ip netns exec $ns"
+    local name=$1 ns=${2:-} scrape_ns=${3:-${2:-}} prefix="" dir mode port modes
+    [ "$scrape_ns" = - ] && scrape_ns=""
+    [ -n "$scrape_ns" ] && prefix="ip netns exec $scrape_ns"
+    modes=${CAPTURE_MODES:-procfs netlink}
+    ipvs_exporter serve --help 2>&1 | grep -q 'ipvs.source' || modes=procfs
     dir=$OUT/$name
     mkdir -p "$dir"
     ipvsadm_view "$dir/before" "$ns"
-    for mode in procfs netlink; do
+    for mode in $modes; do
         port=$EXPORTER_PORT_PROCFS
         [ "$mode" = netlink ] && port=$EXPORTER_PORT_NETLINK
         $prefix wget -q -O "$dir/$mode.prom" "http://127.0.0.1:$port/metrics" 2>/dev/null || rm -f "$dir/$mode.prom"
     done
     # The raw netlink replies of the same moment, for the decoder's tests.
     if ipvs_exporter --help 2>&1 | grep -q netlink-dump; then
-        $prefix ipvs_exporter netlink-dump --out "$dir/netlink-dump" > "$dir/netlink-dump.txt" 2>&1 \
+        local dump_prefix=""
+        [ -n "$ns" ] && dump_prefix="ip netns exec $ns"
+        $dump_prefix ipvs_exporter netlink-dump --out "$dir/netlink-dump" > "$dir/netlink-dump.txt" 2>&1 \
             || { cat "$dir/netlink-dump.txt"; fail "netlink-dump failed for $name"; }
     fi
     ipvsadm_view "$dir/after" "$ns"
-    [ -s "$dir/procfs.prom" ] || fail "no procfs scrape for $name"
-    if ipvs_exporter serve --help 2>&1 | grep -q 'ipvs.source'; then
-        [ -s "$dir/netlink.prom" ] || fail "no netlink scrape for $name"
-    fi
+    for mode in $modes; do
+        [ -s "$dir/$mode.prom" ] || fail "no $mode scrape for $name"
+    done
     log "captured $name ($(grep -c '^ipvs_backend_weight' "$dir/procfs.prom") real servers)"
 }
 

@@ -33,6 +33,15 @@ import Testing
         }
     }
 
+    /// The 64-bit scenario really passed 2^32 bytes, so the comparison above proved that the
+    /// netlink reader does not truncate.
+    @Test(.enabled(if: results != nil && captures.contains("counters-64bit/main")))
+    func sixtyFourBitCountersPassedTwoToTheThirtyTwo() throws {
+        let capture = try LabCapture(directory: Self.results! + "/counters-64bit/main")
+        let bytes = try #require(capture.scrapes["netlink"]?.first { $0.name == "ipvs_backend_incoming_bytes_total" }?.unsigned)
+        #expect(bytes > 1 << 32)
+    }
+
     /// Every scenario script ran and produced at least one capture.
     @Test(.enabled(if: results != nil))
     func everyScenarioProducedACapture() throws {

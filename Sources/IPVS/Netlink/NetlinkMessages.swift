@@ -46,6 +46,14 @@ enum NetlinkType {
     static let flagMulti: UInt16 = 0x2
 }
 
+/// An attribute of a request, built from plain values (the socket turns it into libnl calls).
+public enum NetlinkRequestAttribute: Sendable, Hashable {
+    case u16(UInt16, UInt16)
+    case u32(UInt16, UInt32)
+    case bytes(UInt16, [UInt8])
+    case nested(UInt16, [NetlinkRequestAttribute])
+}
+
 /// The replies to one request, as raw bytes, with the bookkeeping that tells when they end.
 ///
 /// Pure: ``absorb(_:dump:)`` is what the socket calls with each received buffer, and what
@@ -62,6 +70,20 @@ public struct NetlinkReply: Sendable {
     public init(sequence: UInt32, port: UInt32) {
         self.sequence = sequence
         self.port = port
+    }
+
+    /// Replays recorded reply bytes (as `netlink-dump` wrote them): the sequence number is the
+    /// first message's; the bytes must hold a complete reply.
+    public init(replaying bytes: [UInt8], dump: Bool) throws(NetlinkError) {
+        guard bytes.count >= 16 else { throw .truncated("\(bytes.count) bytes, less than a message header") }
+        self.init(sequence: native32(bytes, 8), port: native32(bytes, 12))
+        try absorb(bytes, dump: dump)
+        guard complete else { throw .truncated("the reply ends before NLMSG_DONE or its answer") }
+    }
+
+    /// The kernel sends -errno; a hostile Int32.min must not trap on negation.
+    static func errno(fromNegative code: Int32) -> Int32 {
+        code == Int32.min ? Int32.max : -code
     }
 
     /// Parses one received buffer (one or more netlink messages).
@@ -92,12 +114,12 @@ public struct NetlinkReply: Sendable {
                 if code == 0 {
                     complete = true  // an ACK
                 } else {
-                    throw .kernel(command: 0, errno: -code)
+                    throw .kernel(command: 0, errno: Self.errno(fromNegative: code))
                 }
             case NetlinkType.done:
                 if payload.count >= 4 {
                     let code = Int32(bitPattern: native32(payload, 0))
-                    if code < 0 { throw .kernel(command: 0, errno: -code) }
+                    if code < 0 { throw .kernel(command: 0, errno: Self.errno(fromNegative: code)) }
                 }
                 complete = true
             case NetlinkType.overrun:

@@ -14,14 +14,6 @@ final class NetlinkSocket {
     /// The IPVS family's id (dynamic; 32 on a fresh kernel).
     let family: Int32
 
-    /// A request attribute; nested ones hold their children.
-    enum Attribute {
-        case u16(UInt16, UInt16)
-        case u32(UInt16, UInt32)
-        case bytes(UInt16, [UInt8])
-        case nested(UInt16, [Attribute])
-    }
-
     /// Opens a socket and resolves the family. Resolving by name may load ip_vs on its own
     /// (the kernel requests the module for an unknown family).
     init(familyName: String = "IPVS", receiveTimeoutSeconds: Int = 5) throws(NetlinkError) {
@@ -55,7 +47,7 @@ final class NetlinkSocket {
 
     /// Sends one request and returns every reply byte for it: for a dump, all messages up to
     /// and including NLMSG_DONE; for a doit request, its one answer (or the error).
-    func request(command: UInt8, dump: Bool, attributes: [Attribute] = []) throws(NetlinkError) -> NetlinkReply {
+    func request(command: UInt8, dump: Bool, attributes: [NetlinkRequestAttribute] = []) throws(NetlinkError) -> NetlinkReply {
         guard let message = nlmsg_alloc() else { throw .system(operation: "nlmsg_alloc", errno: ENOMEM) }
         defer { nlmsg_free(message) }
         let flags = dump ? NLM_F_DUMP : 0
@@ -86,7 +78,7 @@ final class NetlinkSocket {
         return reply
     }
 
-    private func put(_ attributes: [Attribute], into message: OpaquePointer) throws(NetlinkError) {
+    private func put(_ attributes: [NetlinkRequestAttribute], into message: OpaquePointer) throws(NetlinkError) {
         for attribute in attributes {
             var status: Int32 = 0
             switch attribute {

@@ -5,8 +5,11 @@
 /// Each call opens its own socket (libnl sockets are not thread-safe, scrapes may overlap):
 /// GET_INFO, a GET_SERVICE dump, then a GET_DEST dump per service, the way ipvsadm lists.
 public struct NetlinkStateReader: IPVSStateReader {
-    /// Receives the raw reply bytes of each request (`dump-netlink`, test fixtures).
+    /// Receives the raw reply bytes of each request (`netlink-dump`, test fixtures).
     public typealias Recorder = @Sendable (_ request: String, _ bytes: [UInt8]) -> Void
+
+    /// Sends one request: (name for recordings, command, dump or not, attributes) → reply.
+    public typealias Transport = (String, UInt8, Bool, [NetlinkRequestAttribute]) throws(NetlinkError) -> NetlinkReply
 
     let recorder: Recorder?
 
@@ -17,73 +20,76 @@ public struct NetlinkStateReader: IPVSStateReader {
     public var source: IPVSSource { .netlink }
 
     public func serviceTable() throws(IPVSReadError) -> ServiceTable {
-        do throws(NetlinkError) {
-            let socket = try NetlinkSocket()
-            let infoReply = try exchange(socket, "info", IPVSABI.Command.getInfo, dump: false)
-            guard let infoPayload = infoReply.messages.first else { throw NetlinkError.malformed("GET_INFO sent no answer") }
-            let info = try IPVSNetlinkDecoder.info(infoPayload)
-            let servicesReply = try exchange(socket, "services", IPVSABI.Command.getService, dump: true)
-            var services: [VirtualService] = []
-            services.reserveCapacity(servicesReply.messages.count)
-            for payload in servicesReply.messages {
-                services.append(try IPVSNetlinkDecoder.service(payload))
-            }
-            for index in services.indices {
-                let id = services[index].id
-                let reply = try exchange(
-                    socket, "dests-\(index)", IPVSABI.Command.getDest, dump: true,
-                    attributes: [.nested(IPVSABI.CommandAttribute.service, Self.identity(id))])
-                var servers: [RealServer] = []
-                servers.reserveCapacity(reply.messages.count)
-                for payload in reply.messages {
-                    servers.append(try IPVSNetlinkDecoder.realServer(payload, serviceFamily: id.family))
-                }
-                services[index].realServers = servers
-            }
-            return ServiceTable(info: info, services: services, source: .netlink)
-        } catch {
-            throw Self.map(error)
-        }
+        do throws(NetlinkError) { return try Self.serviceTable(using: try liveTransport()) } catch { throw Self.map(error) }
     }
 
     public func timeouts() throws(IPVSReadError) -> Timeouts? {
-        do throws(NetlinkError) {
-            let reply = try exchange(try NetlinkSocket(), "config", IPVSABI.Command.getConfig, dump: false)
-            guard let payload = reply.messages.first else { throw NetlinkError.malformed("GET_CONFIG sent no answer") }
-            return try IPVSNetlinkDecoder.timeouts(payload)
-        } catch {
-            throw Self.map(error)
-        }
+        do throws(NetlinkError) { return try Self.timeouts(using: try liveTransport()) } catch { throw Self.map(error) }
     }
 
     public func syncDaemons() throws(IPVSReadError) -> [SyncDaemon]? {
-        do throws(NetlinkError) {
-            let reply = try exchange(try NetlinkSocket(), "daemons", IPVSABI.Command.getDaemon, dump: true)
-            var daemons: [SyncDaemon] = []
-            for payload in reply.messages { daemons.append(try IPVSNetlinkDecoder.syncDaemon(payload)) }
-            return daemons
-        } catch {
-            throw Self.map(error)
+        do throws(NetlinkError) { return try Self.syncDaemons(using: try liveTransport()) } catch { throw Self.map(error) }
+    }
+
+    /// A fresh socket, with the replies recorded if asked.
+    private func liveTransport() throws(NetlinkError) -> Transport {
+        let socket = try NetlinkSocket()
+        let recorder = self.recorder
+        return { (name, command, dump, attributes) throws(NetlinkError) -> NetlinkReply in
+            do throws(NetlinkError) {
+                let reply = try socket.request(command: command, dump: dump, attributes: attributes)
+                recorder?(name, reply.raw)
+                return reply
+            } catch {
+                // Name the command the kernel refused.
+                if case .kernel(_, let errno) = error { throw NetlinkError.kernel(command: command, errno: errno) }
+                throw error
+            }
         }
     }
 
-    private func exchange(
-        _ socket: NetlinkSocket, _ name: String, _ command: UInt8, dump: Bool, attributes: [NetlinkSocket.Attribute] = []
-    ) throws(NetlinkError) -> NetlinkReply {
-        do throws(NetlinkError) {
-            let reply = try socket.request(command: command, dump: dump, attributes: attributes)
-            recorder?(name, reply.raw)
-            return reply
-        } catch {
-            // Name the command the kernel refused.
-            if case .kernel(_, let errno) = error { throw NetlinkError.kernel(command: command, errno: errno) }
-            throw error
+    // MARK: The requests, over any transport (the socket, or recorded replies in tests)
+
+    public static func serviceTable(using transport: Transport) throws(NetlinkError) -> ServiceTable {
+        let infoReply = try transport("info", IPVSABI.Command.getInfo, false, [])
+        guard let infoPayload = infoReply.messages.first else { throw NetlinkError.malformed("GET_INFO sent no answer") }
+        let info = try IPVSNetlinkDecoder.info(infoPayload)
+        let servicesReply = try transport("services", IPVSABI.Command.getService, true, [])
+        var services: [VirtualService] = []
+        services.reserveCapacity(servicesReply.messages.count)
+        for payload in servicesReply.messages {
+            services.append(try IPVSNetlinkDecoder.service(payload))
         }
+        for index in services.indices {
+            let id = services[index].id
+            let reply = try transport(
+                "dests-\(index)", IPVSABI.Command.getDest, true, [.nested(IPVSABI.CommandAttribute.service, identity(id))])
+            var servers: [RealServer] = []
+            servers.reserveCapacity(reply.messages.count)
+            for payload in reply.messages {
+                servers.append(try IPVSNetlinkDecoder.realServer(payload, serviceFamily: id.family))
+            }
+            services[index].realServers = servers
+        }
+        return ServiceTable(info: info, services: services, source: .netlink)
+    }
+
+    public static func timeouts(using transport: Transport) throws(NetlinkError) -> Timeouts {
+        let reply = try transport("config", IPVSABI.Command.getConfig, false, [])
+        guard let payload = reply.messages.first else { throw NetlinkError.malformed("GET_CONFIG sent no answer") }
+        return try IPVSNetlinkDecoder.timeouts(payload)
+    }
+
+    public static func syncDaemons(using transport: Transport) throws(NetlinkError) -> [SyncDaemon] {
+        let reply = try transport("daemons", IPVSABI.Command.getDaemon, true, [])
+        var daemons: [SyncDaemon] = []
+        for payload in reply.messages { daemons.append(try IPVSNetlinkDecoder.syncDaemon(payload)) }
+        return daemons
     }
 
     /// What identifies a service in a GET_DEST request: AF plus the mark, or protocol, the
     /// 16-byte address and the port in network order.
-    static func identity(_ id: VirtualServiceID) -> [NetlinkSocket.Attribute] {
+    static func identity(_ id: VirtualServiceID) -> [NetlinkRequestAttribute] {
         switch id {
         case .firewallMark(let mark, let family):
             return [.u16(IPVSABI.ServiceAttribute.af, family.linuxValue), .u32(IPVSABI.ServiceAttribute.firewallMark, mark)]
@@ -103,5 +109,21 @@ public struct NetlinkStateReader: IPVSStateReader {
             return .permissionDenied("\(error.description); every IPVS netlink command needs CAP_NET_ADMIN")
         }
         return .netlink(error.description)
+    }
+}
+
+/// Recorded replies, by request name, served back as a transport (tests, fuzzing).
+public struct NetlinkReplay: Sendable {
+    public var replies: [String: [UInt8]]
+
+    public init(replies: [String: [UInt8]]) {
+        self.replies = replies
+    }
+
+    public var transport: NetlinkStateReader.Transport {
+        { (name, _, dump, _) throws(NetlinkError) -> NetlinkReply in
+            guard let bytes = replies[name] else { throw NetlinkError.truncated("no recorded reply for \(name)") }
+            return try NetlinkReply(replaying: bytes, dump: dump)
+        }
     }
 }
