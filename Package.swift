@@ -46,6 +46,9 @@ let package = Package(
             dependencies: ["IPVS", "IPVSMetrics", "IPVSServer", "IPVSLint", "CLinux", argumentParser, logging]
         ),
 
+        // MARK: - Benchmarks (make bench)
+        .executableTarget(name: "ipvs-bench", dependencies: ["IPVS", "IPVSMetrics"], path: "Benchmarks/ScrapeBench"),
+
         // MARK: - Build tools
         .plugin(name: "GitRevision", capability: .buildTool()),
 

@@ -88,7 +88,9 @@ import Testing
     @Test(arguments: [1, 10, 100, 65536])
     func chunksConcatenateToTheWhole(_ size: Int) {
         var set = MetricSet()
-        set.append(MetricFamily(Self.counter, count: 500) { i, w in w.sample(Labels(["path"], ["/\(i)"]), .unsigned(UInt64(i))) })
+        set.append(MetricFamily(Self.counter, count: 500) { range, w in
+            for i in range { w.sample(Labels(["path"], ["/\(i)"]), .unsigned(UInt64(i))) }
+        })
         set.add(Self.gauge, .none, .unsigned(1))
         let whole = ExpositionEncoder.encode(set, format: .openMetrics)
         var stream = ExpositionStream(set, format: .openMetrics)

@@ -14,6 +14,7 @@
 #                       auto uses KVM only when kvm_intel or kvm_amd is loaded (PVM-backed /dev/kvm
 #                       cannot run a stock kernel); default auto
 #     --mem MB          guest memory (default 768)
+#     --cpu MODEL       QEMU CPU model under TCG (default max)
 #     --build-only      build the cache and stop
 #     --rebuild         rebuild the cache
 #     --verbose         print the whole console, not only the script's output
@@ -29,6 +30,7 @@ CACHE_ROOT=${IPVS_VM_CACHE:-$REPO/.build/kernel-lab/cache}
 TIMEOUT=300
 ACCEL=auto
 MEM=768
+CPU=max
 OUT=""
 BUILD_ONLY=0
 REBUILD=0
@@ -44,6 +46,7 @@ while [ $# -gt 0 ]; do
         --timeout) TIMEOUT=$2; shift 2 ;;
         --accel) ACCEL=$2; shift 2 ;;
         --mem) MEM=$2; shift 2 ;;
+        --cpu) CPU=$2; shift 2 ;;
         --build-only) BUILD_ONLY=1; shift ;;
         --rebuild) REBUILD=1; shift ;;
         --verbose) VERBOSE=1; shift ;;
@@ -225,7 +228,7 @@ cat "$CACHE/base.cpio" "$RUN/overlay.cpio" > "$RUN/initrd.cpio"
 truncate -s 256M "$RUN/out.img"
 
 accel=tcg
-cpu="-cpu max"
+cpu="-cpu $CPU"
 if [ "$ACCEL" = kvm ] || { [ "$ACCEL" = auto ] && [ -w /dev/kvm ] && { [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; }; }; then
     accel=kvm
     cpu="-cpu host"

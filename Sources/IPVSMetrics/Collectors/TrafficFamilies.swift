@@ -21,32 +21,41 @@ struct TrafficFamilies {
         MetricCatalog.backendOutgoingBytesPerSecond,
     ]
 
-    static let counterFields: [@Sendable (TrafficCounters) -> UInt64] = [
-        { $0.connections }, { $0.incomingPackets }, { $0.outgoingPackets }, { $0.incomingBytes }, { $0.outgoingBytes },
-    ]
-    static let rateFields: [@Sendable (TrafficRates) -> UInt64] = [
-        { $0.connections }, { $0.incomingPackets }, { $0.outgoingPackets }, { $0.incomingBytes }, { $0.outgoingBytes },
-    ]
-
     /// Appends the families for the objects that have counters (netlink); none for /proc.
-    /// `counters` and `rates` pair an index into `labels` with the values.
+    /// `counters` and `rates` pair an index into `labels` with the values. The values are
+    /// split into plain columns first, so each family's loop reads one array of integers.
     static func append(
         totals: [MetricDescriptor], rates rateDescriptors: [MetricDescriptor], labels: [Labels],
         counters: [(Int, TrafficCounters)], rates: [(Int, TrafficRates)], to metrics: inout MetricSet
     ) {
         if !counters.isEmpty {
-            for (descriptor, field) in zip(totals, counterFields) {
-                metrics.append(MetricFamily(descriptor, count: counters.count) { i, w in
-                    w.sample(labels[counters[i].0], .unsigned(field(counters[i].1)))
-                })
+            let sets = counters.map { labels[$0.0] }
+            let columns: [[UInt64]] = [
+                counters.map(\.1.connections), counters.map(\.1.incomingPackets), counters.map(\.1.outgoingPackets),
+                counters.map(\.1.incomingBytes), counters.map(\.1.outgoingBytes),
+            ]
+            for (descriptor, column) in zip(totals, columns) {
+                metrics.append(column: column, labels: sets, descriptor)
             }
         }
         if !rates.isEmpty {
-            for (descriptor, field) in zip(rateDescriptors, rateFields) {
-                metrics.append(MetricFamily(descriptor, count: rates.count) { i, w in
-                    w.sample(labels[rates[i].0], .unsigned(field(rates[i].1)))
-                })
+            let sets = rates.map { labels[$0.0] }
+            let columns: [[UInt64]] = [
+                rates.map(\.1.connections), rates.map(\.1.incomingPackets), rates.map(\.1.outgoingPackets),
+                rates.map(\.1.incomingBytes), rates.map(\.1.outgoingBytes),
+            ]
+            for (descriptor, column) in zip(rateDescriptors, columns) {
+                metrics.append(column: column, labels: sets, descriptor)
             }
         }
+    }
+}
+
+extension MetricSet {
+    /// A family of one unsigned value per label set.
+    mutating func append(column: [UInt64], labels: [Labels], _ descriptor: MetricDescriptor) {
+        append(MetricFamily(descriptor, count: column.count) { range, writer in
+            for index in range { writer.sample(labels[index], .unsigned(column[index])) }
+        })
     }
 }

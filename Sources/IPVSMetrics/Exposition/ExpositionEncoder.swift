@@ -62,8 +62,10 @@ public struct ExpositionStream: Sendable {
             let family = group[familyIndex]
             writer.name = Array(family.descriptor.name.utf8)
             while sampleIndex < family.count && writer.output.count < size {
-                family.write(sampleIndex, &writer)
-                sampleIndex += 1
+                // About a few kilobytes per call: a sample line is 60–200 bytes.
+                let end = min(family.count, sampleIndex + max(1, (size - writer.output.count) / 256))
+                family.write(sampleIndex..<end, &writer)
+                sampleIndex = end
             }
             if sampleIndex == family.count {
                 sampleIndex = 0
@@ -151,18 +153,44 @@ public enum ExpositionEncoder {
         return v.description
     }
 
-    private static let powersOfTen: [UInt64] = (0..<20).map { exponent in
-        (0..<exponent).reduce(1) { value, _ in value * 10 }
-    }
+    /// "00", "01", … "99": two digits per division when formatting.
+    static let digitPairs: [UInt8] = (0..<100).flatMap { [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)] }
 
     /// Decimal digits straight into the buffer, no intermediate String.
     public static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
-        var digits = 1
-        while digits < 20 && value >= powersOfTen[digits] { digits += 1 }
-        var position = digits - 1
-        while position >= 0 {
-            out.append(UInt8(ascii: "0") &+ UInt8((value / powersOfTen[position]) % 10))
-            position -= 1
+        appendDecimal(value, to: &out, pairs: digitPairs)
+    }
+
+    /// The same with the pair table passed in, so hot loops load it once.
+    @inline(__always)
+    static func appendDecimal(_ value: UInt64, to out: inout [UInt8], pairs: [UInt8]) {
+        if value < 10 {
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        var digits = 2
+        var bound: UInt64 = 100
+        while digits < 20 && value >= bound {
+            digits += 1
+            bound = digits == 20 ? .max : bound &* 10
+        }
+        let start = out.count
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        var remaining = value
+        var index = start + digits
+        while remaining >= 100 {
+            let pair = Int(remaining % 100) * 2
+            remaining /= 100
+            index -= 2
+            out[index] = pairs[pair]
+            out[index + 1] = pairs[pair + 1]
+        }
+        if remaining >= 10 {
+            let pair = Int(remaining) * 2
+            out[index - 2] = pairs[pair]
+            out[index - 1] = pairs[pair + 1]
+        } else {
+            out[index - 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining)
         }
     }
 }

@@ -7,11 +7,12 @@
 public struct MetricFamily: Sendable {
     public let descriptor: MetricDescriptor
     public let count: Int
-    let write: @Sendable (Int, inout SampleWriter) -> Void
+    let write: @Sendable (Range<Int>, inout SampleWriter) -> Void
 
-    /// A family of `count` samples; `write(i, &writer)` writes sample `i` with exactly one
-    /// ``SampleWriter/sample(_:_:)`` call.
-    public init(_ descriptor: MetricDescriptor, count: Int, _ write: @escaping @Sendable (Int, inout SampleWriter) -> Void) {
+    /// A family of `count` samples; `write(range, &writer)` writes the samples of `range`, one
+    /// ``SampleWriter/sample(_:_:)`` call each. Taking a range rather than one index keeps the
+    /// per-sample cost to the loop body (captured arrays are retained once per range).
+    public init(_ descriptor: MetricDescriptor, count: Int, _ write: @escaping @Sendable (Range<Int>, inout SampleWriter) -> Void) {
         self.descriptor = descriptor
         self.count = count
         self.write = write
@@ -19,9 +20,10 @@ public struct MetricFamily: Sendable {
 
     /// A family from samples already in hand (small families: exporter self-metrics).
     public init(_ descriptor: MetricDescriptor, samples: [(Labels, SampleValue)]) {
-        let values = samples.map { SampleBox(labels: $0.0, value: $0.1) }
-        self.init(descriptor, count: values.count) { index, writer in
-            writer.sample(values[index].labels, values[index].value)
+        let labels = samples.map(\.0)
+        let values = samples.map(\.1)
+        self.init(descriptor, count: values.count) { range, writer in
+            for index in range { writer.sample(labels[index], values[index]) }
         }
     }
 
@@ -29,24 +31,30 @@ public struct MetricFamily: Sendable {
     public init(_ descriptor: MetricDescriptor, value: SampleValue) {
         self.init(descriptor, samples: [(.none, value)])
     }
-
-    private struct SampleBox: Sendable {
-        var labels: Labels
-        var value: SampleValue
-    }
 }
 
 /// Appends sample lines (`name{labels} value\n`) to an output buffer.
 public struct SampleWriter {
     var output: [UInt8]
     var name: [UInt8]
+    let pairs = ExpositionEncoder.digitPairs
+
+    init(output: [UInt8], name: [UInt8]) {
+        self.output = output
+        self.name = name
+    }
 
     /// `name{labels} value`.
+    @inline(__always)
     public mutating func sample(_ labels: Labels, _ value: SampleValue) {
         output.append(contentsOf: name)
         output.append(contentsOf: labels.rendered)
         output.append(UInt8(ascii: " "))
-        ExpositionEncoder.appendValue(value, to: &output)
+        if case .unsigned(let number) = value {
+            ExpositionEncoder.appendDecimal(number, to: &output, pairs: pairs)
+        } else {
+            ExpositionEncoder.appendValue(value, to: &output)
+        }
         output.append(UInt8(ascii: "\n"))
     }
 
