@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "IPVS", dependencies: ["CNetlink", "CLinux", "Zlib"]),
         .target(name: "IPVSMetrics", dependencies: ["IPVS"], plugins: ["GitRevision"]),
         .target(name: "IPVSServer", dependencies: ["IPVSMetrics", "Zlib", nioCore, nioPosix, nioHTTP1, logging]),
-        .target(name: "IPVSLint", dependencies: ["IPVS"]),
+        .target(name: "IPVSLint", dependencies: ["IPVS"], plugins: ["RulePages"]),
         .executableTarget(
             name: "ipvs_exporter",
             dependencies: ["IPVS", "IPVSMetrics", "IPVSServer", "IPVSLint", "CLinux", argumentParser, logging]
@@ -51,6 +51,8 @@ let package = Package(
 
         // MARK: - Build tools
         .plugin(name: "GitRevision", capability: .buildTool()),
+        .plugin(name: "RulePages", capability: .buildTool(), dependencies: ["rule-pages-generator"]),
+        .executableTarget(name: "rule-pages-generator", path: "Plugins/RulePagesGenerator"),
 
         // MARK: - Tests
         .target(name: "IPVSTestSupport", dependencies: ["IPVS"], path: "Tests/IPVSTestSupport"),

@@ -13,7 +13,7 @@ struct IPVSExporterCommand: AsyncParsableCommand {
             Exit status: 0 success, 1 failure at run time, 3 invalid command line.
             """,
         version: "ipvs_exporter \(BuildInfo.current.version) (revision \(BuildInfo.current.revision), Swift \(BuildInfo.current.swiftVersion))",
-        subcommands: [ServeCommand.self, NetlinkDumpCommand.self],
+        subcommands: [ServeCommand.self, LintCommand.self, NetlinkDumpCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

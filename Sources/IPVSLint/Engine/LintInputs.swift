@@ -1,0 +1,57 @@
+public import IPVS
+
+/// Everything the rules may read, parsed. Any input may be missing; rules declare which they need.
+public struct LintInputs: Sendable {
+    public var ipvs: IPVSConfiguration?
+    public var iptables: IPTablesRuleset?
+    public var ip6tables: IPTablesRuleset?
+    public var directorSysctls: SysctlSet?
+    public var realServerSysctls: [SysctlSet] = []
+    /// From `--timeouts`; see ``effectiveTimeouts`` for the `--set` lines of a rules file.
+    public var timeouts: TimeoutSettings?
+    /// Schedulers the target kernel has (`facts.schedulers`); nil means the mainline list.
+    public var knownSchedulers: Set<String>?
+
+    public init() {}
+
+    public var available: Set<InputKind> {
+        var kinds = Set<InputKind>()
+        if ipvs != nil { kinds.insert(.ipvsadm) }
+        if iptables != nil || ip6tables != nil { kinds.insert(.firewall) }
+        if directorSysctls != nil { kinds.insert(.directorSysctl) }
+        if !realServerSysctls.isEmpty { kinds.insert(.realServerSysctl) }
+        if effectiveTimeouts != nil { kinds.insert(.timeouts) }
+        return kinds
+    }
+
+    /// `--timeouts`, else the last `--set` of the rules file (a 0 keeps the kernel's default).
+    public var effectiveTimeouts: TimeoutSettings? {
+        if let timeouts { return timeouts }
+        guard let set = ipvs?.timeoutSettings.last, set.value.count == 3 else { return nil }
+        let defaults: [Int64] = [900, 120, 300]
+        let values = zip(set.value, defaults).map { $0 == 0 ? $1 : $0 }
+        return TimeoutSettings(
+            tcp: Located(values[0], set.location), tcpFin: Located(values[1], set.location), udp: Located(values[2], set.location))
+    }
+
+    /// The firewall dump for a family.
+    public func firewall(for family: IPAddress.Family) -> IPTablesRuleset? {
+        family == .ipv4 ? iptables : ip6tables
+    }
+
+    /// The sysctls given for a real server, matched by address or by the name as written.
+    public func sysctls(for server: RealServerDefinition) -> SysctlSet? {
+        realServerSysctls.first { set in
+            guard let host = set.host else { return false }
+            if let address = server.address.address, let given = IPAddress(host) { return address == given }
+            return host == server.addressText || host == server.address.description
+        }
+    }
+
+    /// Every real server with its service.
+    public var realServers: [(ServiceDefinition, RealServerDefinition)] {
+        (ipvs?.services ?? []).flatMap { service in service.realServers.map { (service, $0) } }
+    }
+
+    public static let mainlineSchedulers: Set<String> = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"]
+}

@@ -1,0 +1,64 @@
+/// Runs the rules over the inputs.
+public struct Linter: Sendable {
+    public var rules: [any LintRule.Type]
+    /// Per-rule severity overrides.
+    public var severityOverrides: [String: Severity] = [:]
+
+    public init(rules: [any LintRule.Type] = RuleRegistry.all) {
+        self.rules = rules
+    }
+
+    public struct Result: Sendable {
+        /// Sorted by file, line, column, rule: the same input always prints the same way.
+        public var findings: [Finding]
+        public var suppressed: [(Finding, Suppression)]
+        /// Rules that did not run, with why, for --verbose.
+        public var skipped: [(RuleMetadata, String)]
+        /// Parts of checks that could not run.
+        public var notes: [(RuleMetadata, String)]
+        public var suppressions: [Suppression]
+    }
+
+    public func run(_ inputs: LintInputs, suppressions: [Suppression] = []) -> Result {
+        var findings: [Finding] = []
+        var skipped: [(RuleMetadata, String)] = []
+        var notes: [(RuleMetadata, String)] = []
+        let available = inputs.available
+        for rule in rules {
+            let metadata = rule.metadata
+            let missing = metadata.inputs.filter { !available.contains($0) }
+            if !missing.isEmpty {
+                skipped.append((metadata, "needs " + missing.map(\.description).joined(separator: ", ")))
+                continue
+            }
+            var report = Report(rule: metadata)
+            rule.init().check(inputs, into: &report)
+            var ruleFindings = report.findings
+            if let override = severityOverrides[metadata.id] {
+                for index in ruleFindings.indices { ruleFindings[index].severity = override }
+            }
+            findings += ruleFindings
+            notes += report.notes.map { (metadata, $0) }
+        }
+        var kept: [Finding] = []
+        var suppressed: [(Finding, Suppression)] = []
+        for finding in findings {
+            if let suppression = suppressions.first(where: { $0.covers(finding) }) {
+                suppressed.append((finding, suppression))
+            } else {
+                kept.append(finding)
+            }
+        }
+        kept.sort { ($0.location, $0.ruleID, $0.message) < ($1.location, $1.ruleID, $1.message) }
+        return Result(findings: kept, suppressed: suppressed, skipped: skipped, notes: notes, suppressions: suppressions)
+    }
+}
+
+/// Every rule, by ID. One line per rule: adding a rule is its file, its page and this line
+/// (RuleRegistryTests checks all three agree).
+public enum RuleRegistry {
+    /// Finds a rule by ID (`LVS201`, any case) or name (`dr-tun-port-mismatch`).
+    public static func lookup(_ text: String) -> (any LintRule.Type)? {
+        all.first { $0.metadata.id.lowercased() == text.lowercased() || $0.metadata.name == text.lowercased() }
+    }
+}

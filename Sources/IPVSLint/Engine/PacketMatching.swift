@@ -1,0 +1,93 @@
+import IPVS
+
+/// Whether a rule applies to a kind of packet, as far as the linter can tell from the matches it
+/// understands.
+enum MatchResult {
+    /// Every such packet matches.
+    case always
+    /// Some may: a criterion the linter cannot decide (client address, interface, state…).
+    case maybe
+    /// None can.
+    case never
+}
+
+/// The packets of a virtual service, arriving from remote clients.
+struct PacketProfile {
+    var destination: IPAddress?
+    var proto: TransportProtocol?
+    var port: UInt16?
+}
+
+extension ServiceDefinition {
+    /// The packets that reach this service, when its address is numeric.
+    var packets: PacketProfile {
+        PacketProfile(destination: identity.host?.address, proto: identity.proto, port: identity.port?.number)
+    }
+}
+
+extension IPTablesRule {
+    func matches(_ packet: PacketProfile) -> MatchResult {
+        var results: [MatchResult] = []
+        if let destination {
+            results.append(Self.addressResult(destination, packet.destination))
+        }
+        if let source {
+            // Clients can come from anywhere; only a match-all source is certain.
+            let everything = source.networks?.contains { $0.prefixLength == 0 } ?? false
+            results.append(everything && !source.negated ? .always : .maybe)
+        }
+        if let inInterface {
+            // Remote clients never arrive on lo.
+            if inInterface.name == "lo" { results.append(inInterface.negated ? .always : .never) } else { results.append(.maybe) }
+        }
+        if outInterface != nil { results.append(.maybe) }
+        if let proto {
+            if proto.name == "all" || proto.name == "0" {
+                results.append(proto.negated ? .never : .always)
+            } else if let packetProto = packet.proto {
+                let same = proto.name == packetProto.description.lowercased() || proto.name == String(packetProto.number)
+                results.append(same != proto.negated ? .always : .never)
+            } else {
+                results.append(.maybe)
+            }
+        }
+        if let destinationPorts {
+            if let port = packet.port, let inside = destinationPorts.contains(port) {
+                results.append(inside ? .always : .never)
+            } else {
+                results.append(.maybe)
+            }
+        }
+        for module in matches {
+            switch module.name {
+            case "comment":
+                continue
+            case "tcp", "udp", "sctp", "multiport":
+                // Ports are judged above; anything else (source ports, flags) is undecided.
+                let decided: Set<String> = ["dport", "destination-port", "dports", "destination-ports", "ports"]
+                if module.options.contains(where: { !decided.contains($0.name) }) { results.append(.maybe) }
+            default:
+                results.append(.maybe)
+            }
+        }
+        if results.contains(where: { if case .never = $0 { return true } else { return false } }) { return .never }
+        if results.contains(where: { if case .maybe = $0 { return true } else { return false } }) { return .maybe }
+        return .always
+    }
+
+    static func addressResult(_ match: AddressMatch, _ address: IPAddress?) -> MatchResult {
+        guard let networks = match.networks, let address else { return .maybe }
+        let inside = networks.contains { $0.contains(address) }
+        return inside != match.negated ? .always : .never
+    }
+
+    /// The rule line as a short text for messages: `mangle PREROUTING line 7`.
+    var place: String { "\(table) \(chain) (line \(location.line))" }
+}
+
+extension ServiceIdentity {
+    /// `rs=tcp/10.0.0.1:80/10.0.0.2` for a real server of this service.
+    func realServerKey(_ server: RealServerDefinition) -> String {
+        "rs=\(objectKey.dropFirst(4))/\(server.addressText)"
+    }
+}

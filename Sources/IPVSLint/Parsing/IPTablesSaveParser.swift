@@ -1,0 +1,416 @@
+public import IPVS
+
+/// Parses `iptables-save` / `ip6tables-save` output (nft and legacy) and hand-written
+/// `iptables-restore` files.
+///
+/// Words are split as iptables-restore splits them: double or single quotes group, a backslash
+/// escapes the next character (iptables-save writes `--comment "it\'s \"quoted\""`). Counters
+/// (`[12:345]`) are accepted on chain and rule lines. Every table is read; match modules and
+/// targets the linter does not model are kept with their options rather than rejected.
+public enum IPTablesSaveParser {
+    public static func parse(_ file: SourceFile, family: IPAddress.Family, serviceNames: ServiceNames = .none) throws(LintInputError) -> IPTablesRuleset {
+        var ruleset = IPTablesRuleset(file: file, family: family)
+        var current: IPTablesTable?
+        for (index, line) in file.lines.enumerated() {
+            let number = index + 1
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.isEmpty { continue }
+            if trimmed.hasPrefix("#") {
+                if trimmed.hasPrefix("# Warning: iptables-legacy tables present") {
+                    ruleset.legacyTablesWarning = SourceLocation(file: file.name, line: number)
+                }
+                continue
+            }
+            let words = try split(trimmed, offset: line.count - trimmed.count, file: file.name, line: number)
+            guard let first = words.first else { continue }
+            func error(_ word: Word?, _ expected: String) -> LintInputError {
+                LintInputError(
+                    SourceLocation(file: file.name, line: number, column: word?.column ?? line.count + 1, endColumn: word?.endColumn),
+                    found: word.map { LintInputError.quote($0.text) } ?? "end of line", expected: expected)
+            }
+            if first.text.hasPrefix("*") {
+                guard current == nil else { throw error(first, "COMMIT before the next table") }
+                let name = String(first.text.dropFirst())
+                guard IPTablesTable.builtinChains[name] != nil else {
+                    throw error(first, "a table: *raw, *mangle, *nat, *filter or *security")
+                }
+                guard words.count == 1 else { throw error(words[1], "the end of the line after the table name") }
+                guard ruleset.table(name) == nil else { throw error(first, "each table once") }
+                current = IPTablesTable(name: name, location: SourceLocation(file: file.name, line: number, column: first.column))
+                continue
+            }
+            if first.text == "COMMIT" {
+                guard let table = current else { throw error(first, "a table (*name) before COMMIT") }
+                guard words.count == 1 else { throw error(words[1], "the end of the line after COMMIT") }
+                ruleset.tables.append(table)
+                current = nil
+                continue
+            }
+            guard var table = current else {
+                throw error(first, "a table line (*filter, *nat, *mangle, *raw, *security) or a comment")
+            }
+            if first.text.hasPrefix(":") {
+                let name = String(first.text.dropFirst())
+                guard !name.isEmpty else { throw error(first, "a chain name after ':'") }
+                guard words.count >= 2 else { throw error(nil, "the chain's policy (ACCEPT, DROP or - for a user chain)") }
+                let policy = words[1].text
+                guard ["ACCEPT", "DROP", "RETURN", "QUEUE", "-"].contains(policy) else {
+                    throw error(words[1], "a policy: ACCEPT, DROP or - for a user chain")
+                }
+                if words.count >= 3 { try checkCounters(words[2], error) }
+                guard words.count <= 3 else { throw error(words[3], "the end of the line") }
+                guard table.chain(name) == nil else { throw error(first, "each chain once") }
+                table.chains.append(IPTablesChain(
+                    name: name, policy: policy == "-" ? nil : policy, location: SourceLocation(file: file.name, line: number, column: first.column)))
+                current = table
+                continue
+            }
+            var rest = words[...]
+            if first.text.hasPrefix("[") {
+                try checkCounters(first, error)
+                rest = rest.dropFirst()
+            }
+            guard let command = rest.first else { throw error(nil, "a rule after the counters") }
+            switch command.text {
+            case "-A", "--append", "-I", "--insert":
+                guard rest.count >= 2 else { throw error(nil, "a chain name after \(command.text)") }
+                let chain = rest[rest.startIndex + 1]
+                let isBuiltin = IPTablesTable.builtinChains[table.name]?.contains(chain.text) == true
+                guard isBuiltin || table.chain(chain.text) != nil else {
+                    throw error(chain, "a chain declared in table \(table.name) (:\(chain.text) - [0:0] or -N \(chain.text))")
+                }
+                var arguments = rest.dropFirst(2)
+                if command.text.hasPrefix("-I") || command.text == "--insert", let position = arguments.first, Int(position.text) != nil {
+                    arguments = arguments.dropFirst()
+                }
+                let location = SourceLocation(file: file.name, line: number, column: command.column, endColumn: line.count + 1)
+                let rule = try RuleParser(
+                    file: file.name, line: number, lineText: line, family: family, names: serviceNames, table: table.name, chain: chain.text,
+                    location: location
+                ).parse(Array(arguments))
+                if command.text.hasPrefix("-I") || command.text == "--insert" {
+                    let position = table.rules.firstIndex { $0.chain == chain.text } ?? table.rules.count
+                    table.rules.insert(rule, at: position)
+                } else {
+                    table.rules.append(rule)
+                }
+            case "-N", "--new-chain":
+                guard rest.count == 2 else { throw error(rest.count > 2 ? rest[rest.startIndex + 2] : nil, "-N CHAIN") }
+                let name = rest[rest.startIndex + 1]
+                if table.chain(name.text) == nil {
+                    table.chains.append(IPTablesChain(name: name.text, policy: nil, location: SourceLocation(file: file.name, line: number, column: name.column)))
+                }
+            case "-P", "--policy":
+                guard rest.count >= 3 else { throw error(nil, "-P CHAIN POLICY") }
+                let name = rest[rest.startIndex + 1]
+                let policy = rest[rest.startIndex + 2]
+                guard ["ACCEPT", "DROP"].contains(policy.text) else { throw error(policy, "a policy: ACCEPT or DROP") }
+                let location = SourceLocation(file: file.name, line: number, column: name.column)
+                if let index = table.chains.firstIndex(where: { $0.name == name.text }) {
+                    table.chains[index].policy = policy.text
+                    table.chains[index].location = location
+                } else {
+                    table.chains.append(IPTablesChain(name: name.text, policy: policy.text, location: location))
+                }
+            default:
+                throw error(command, "a rule (-A CHAIN …), a chain (:NAME POLICY [p:b]) or COMMIT")
+            }
+            current = table
+        }
+        if let table = current {
+            throw LintInputError(
+                SourceLocation(file: file.name, line: file.lines.count + 1), found: "the end of the file",
+                expected: "COMMIT for table \(table.name) (opened at line \(table.location.line))")
+        }
+        return ruleset
+    }
+
+    static func checkCounters(_ word: Word, _ error: (Word?, String) -> LintInputError) throws(LintInputError) {
+        let text = word.text
+        let inner = text.dropFirst().dropLast()
+        let parts = inner.split(separator: ":", omittingEmptySubsequences: false)
+        guard text.hasPrefix("["), text.hasSuffix("]"), parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else {
+            throw error(word, "counters [PACKETS:BYTES]")
+        }
+    }
+
+    /// Splits a line as iptables-restore does: quotes group words, a backslash escapes.
+    static func split(_ text: Substring, offset: Int, file: String, line: Int) throws(LintInputError) -> [Word] {
+        var words: [Word] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+        var start = 0
+        var column = offset
+        var quoteColumn = 0
+        for character in text {
+            column += 1
+            if escaped {
+                current.append(character)
+                escaped = false
+                continue
+            }
+            if character == "\\" {
+                if !inWord {
+                    inWord = true
+                    start = column
+                }
+                escaped = true
+                continue
+            }
+            if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+                continue
+            }
+            if character == "\"" || character == "'" {
+                if !inWord {
+                    inWord = true
+                    start = column
+                }
+                quote = character
+                quoteColumn = column
+                continue
+            }
+            if character == " " || character == "\t" {
+                if inWord {
+                    words.append(Word(text: current, column: start))
+                    current = ""
+                    inWord = false
+                }
+                continue
+            }
+            if !inWord {
+                inWord = true
+                start = column
+            }
+            current.append(character)
+        }
+        if quote != nil {
+            throw LintInputError(
+                SourceLocation(file: file, line: line, column: quoteColumn), found: "an unterminated quote", expected: "a closing quote")
+        }
+        if escaped {
+            throw LintInputError(SourceLocation(file: file, line: line, column: column), found: "a backslash at the end of the line", expected: "a character after the backslash")
+        }
+        if inWord { words.append(Word(text: current, column: start)) }
+        return words
+    }
+
+    /// Parses the arguments of one rule.
+    struct RuleParser {
+        let file: String
+        let line: Int
+        let lineText: Substring
+        let family: IPAddress.Family
+        let names: ServiceNames
+        let table: String
+        let chain: String
+        let location: SourceLocation
+
+        func error(_ word: Word?, _ expected: String) -> LintInputError {
+            LintInputError(
+                SourceLocation(file: file, line: line, column: word?.column ?? lineText.count + 1, endColumn: word?.endColumn),
+                found: word.map { LintInputError.quote($0.text) } ?? "end of line", expected: expected)
+        }
+
+        func where_(_ word: Word) -> SourceLocation {
+            SourceLocation(file: file, line: line, column: word.column, endColumn: word.endColumn)
+        }
+
+        func parse(_ words: [Word]) throws(LintInputError) -> IPTablesRule {
+            var rule = IPTablesRule(
+                table: table, chain: chain, location: location,
+                text: words.map { $0.text.contains(" ") || $0.text.isEmpty ? "\"\($0.text)\"" : $0.text }.joined(separator: " "))
+            var index = 0
+            var negate = false
+            var module: MatchModule?  // the match whose options follow
+            var inTarget = false
+            func value() throws(LintInputError) -> Word {
+                guard index < words.count else { throw error(nil, "a value after \(words[index - 1].text)") }
+                index += 1
+                return words[index - 1]
+            }
+            func finishModule() {
+                if let current = module { rule.matches.append(current) }
+                module = nil
+            }
+            while index < words.count {
+                let word = words[index]
+                index += 1
+                if word.text == "!" {
+                    guard !negate else { throw error(word, "one \"!\" before an option") }
+                    negate = true
+                    continue
+                }
+                let wasNegated = negate
+                negate = false
+                switch word.text {
+                case "-s", "--source", "--src", "-d", "--destination", "--dst":
+                    guard !inTarget else { throw error(word, "\(word.text) before -j") }
+                    finishModule()
+                    let match = address(try value(), negated: wasNegated)
+                    if word.text.hasPrefix("-s") || word.text.hasPrefix("--s") { rule.source = match } else { rule.destination = match }
+                case "-i", "--in-interface":
+                    finishModule()
+                    rule.inInterface = (wasNegated, try value().text)
+                case "-o", "--out-interface":
+                    finishModule()
+                    rule.outInterface = (wasNegated, try value().text)
+                case "-p", "--protocol":
+                    finishModule()
+                    let name = try value().text.lowercased()
+                    rule.proto = (wasNegated, name)
+                    // iptables loads the protocol's match implicitly for --dport and friends.
+                    if ["tcp", "udp", "sctp", "dccp", "icmp", "icmpv6", "ipv6-icmp"].contains(name) {
+                        module = MatchModule(name: name, options: [])
+                    }
+                case "-m", "--match":
+                    finishModule()
+                    let name = try value().text
+                    module = MatchModule(name: name, options: [])
+                case "-j", "--jump", "-g", "--goto":
+                    finishModule()
+                    guard rule.target == nil else { throw error(word, "one -j or -g per rule") }
+                    rule.target = try value().text
+                    rule.isGoto = word.text == "-g" || word.text == "--goto"
+                    inTarget = true
+                case "-f", "--fragment":
+                    finishModule()
+                case "-c", "--set-counters":
+                    let packets = try value()
+                    let bytes = try value()
+                    guard UInt64(packets.text) != nil, UInt64(bytes.text) != nil else { throw error(packets, "-c PACKETS BYTES") }
+                default:
+                    guard word.text.hasPrefix("--"), word.text.count > 2 else {
+                        throw error(word, "an iptables option (-s, -d, -p, -i, -o, -m, -j…)")
+                    }
+                    // Values of a module or target option: the words up to the next option.
+                    var values: [String] = []
+                    while index < words.count && !(words[index].text.hasPrefix("-") && words[index].text.count > 1
+                        && !words[index].text.dropFirst().allSatisfy(\.isNumber)) && words[index].text != "!"
+                    {
+                        values.append(words[index].text)
+                        index += 1
+                    }
+                    let option = ModuleOption(name: String(word.text.dropFirst(2)), negated: wasNegated, values: values, location: where_(word))
+                    if inTarget {
+                        rule.targetOptions.append(option)
+                    } else if module != nil {
+                        module!.options.append(option)
+                    } else {
+                        throw error(word, "a match (-m NAME) or a target (-j NAME) before \(word.text)")
+                    }
+                }
+            }
+            if negate { throw error(nil, "an option after \"!\"") }
+            finishModule()
+            try interpret(&rule, words)
+            return rule
+        }
+
+        func address(_ word: Word, negated: Bool) -> AddressMatch {
+            var networks: [AddressMatch.Network] = []
+            for part in word.text.split(separator: ",") {
+                let pieces = part.split(separator: "/", maxSplits: 1)
+                guard let address = IPAddress(pieces[0]) else { return AddressMatch(negated: negated, networks: nil, text: word.text) }
+                let width = address.family == .ipv4 ? 32 : 128
+                var length = width
+                if pieces.count == 2 {
+                    if let value = Int(pieces[1]), (0...width).contains(value) {
+                        length = value
+                    } else if let mask = IPAddress(pieces[1]), mask.family == .ipv4, address.family == .ipv4 {
+                        length = mask.ipv4Value.nonzeroBitCount
+                    } else {
+                        return AddressMatch(negated: negated, networks: nil, text: word.text)
+                    }
+                }
+                networks.append(AddressMatch.Network(address: address, prefixLength: length))
+            }
+            return AddressMatch(negated: negated, networks: networks, text: word.text)
+        }
+
+        func portSet(_ option: ModuleOption, proto: String) -> PortSet {
+            let text = option.values.joined(separator: ",")
+            var ranges: [ClosedRange<UInt16>] = []
+            for piece in text.split(separator: ",") {
+                let bounds = piece.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map { part -> UInt16? in
+                    if part.isEmpty { return nil }
+                    return UInt16(part) ?? names.port(String(part), proto: proto)
+                }
+                if bounds.count == 1, let port = bounds[0] {
+                    ranges.append(port...port)
+                } else if bounds.count == 2 {
+                    let low = piece.hasPrefix(":") ? 0 : bounds[0]
+                    let high = piece.hasSuffix(":") ? UInt16.max : bounds[1]
+                    guard let low, let high, low <= high else { return PortSet(negated: option.negated, ranges: nil, text: text) }
+                    ranges.append(low...high)
+                } else {
+                    return PortSet(negated: option.negated, ranges: nil, text: text)
+                }
+            }
+            return PortSet(negated: option.negated, ranges: ranges, text: text)
+        }
+
+        /// Derives destination ports and the MARK operation, and checks what can be checked.
+        func interpret(_ rule: inout IPTablesRule, _ words: [Word]) throws(LintInputError) {
+            let proto = rule.proto?.name ?? "tcp"
+            for module in rule.matches {
+                if ["tcp", "udp", "sctp", "dccp"].contains(module.name), let option = module.option("dport") ?? module.option("destination-port") {
+                    rule.destinationPorts = portSet(option, proto: module.name)
+                }
+                if module.name == "multiport", let option = module.option("dports") ?? module.option("destination-ports") ?? module.option("ports") {
+                    rule.destinationPorts = portSet(option, proto: proto)
+                }
+                if module.name == "mark", let option = module.option("mark") {
+                    guard option.values.count == 1, Self.markValue(option.values[0]) != nil else {
+                        throw LintInputError(option.location, found: LintInputError.quote(option.values.joined(separator: " ")), expected: "--mark VALUE[/MASK]")
+                    }
+                }
+            }
+            if rule.target == "MARK" {
+                rule.markOperation = try markOperation(rule.targetOptions)
+            }
+        }
+
+        static func markValue(_ text: String) -> (UInt32, UInt32?)? {
+            let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+            func number(_ part: Substring) -> UInt32? {
+                if part.hasPrefix("0x") || part.hasPrefix("0X") { return UInt32(part.dropFirst(2), radix: 16) }
+                return UInt32(part)
+            }
+            guard let value = number(parts[0]) else { return nil }
+            if parts.count == 2 {
+                guard let mask = number(parts[1]) else { return nil }
+                return (value, mask)
+            }
+            return (value, nil)
+        }
+
+        /// Every spelling of the MARK target, as the kernel applies it (see libxt_MARK).
+        func markOperation(_ options: [ModuleOption]) throws(LintInputError) -> MarkOperation {
+            guard let option = options.first else {
+                throw LintInputError(location, found: "-j MARK without an operation", expected: "--set-xmark, --set-mark, --and-mark, --or-mark or --xor-mark")
+            }
+            guard options.count == 1, option.values.count == 1, let (value, mask) = Self.markValue(option.values[0]) else {
+                throw LintInputError(option.location, found: LintInputError.quote(option.values.joined(separator: " ")), expected: "one mark value such as 0x6 or 0x6/0xff")
+            }
+            let written = "--\(option.name) \(option.values[0])"
+            switch option.name {
+            case "set-xmark":
+                return MarkOperation(value: value, mask: mask ?? .max, written: written)
+            case "set-mark":
+                // --set-mark v/m is saved as --set-xmark v/(m|v): the value's bits are set too.
+                return MarkOperation(value: value, mask: (mask ?? .max) | value, written: written)
+            case "and-mark" where mask == nil:
+                return MarkOperation(value: 0, mask: ~value, written: written)
+            case "or-mark" where mask == nil:
+                return MarkOperation(value: value, mask: value, written: written)
+            case "xor-mark" where mask == nil:
+                return MarkOperation(value: value, mask: 0, written: written)
+            default:
+                throw LintInputError(option.location, found: "--\(option.name) \(option.values[0])", expected: "--set-xmark V/M, --set-mark V[/M], --and-mark V, --or-mark V or --xor-mark V")
+            }
+        }
+    }
+}

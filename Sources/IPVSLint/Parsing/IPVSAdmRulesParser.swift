@@ -1,0 +1,506 @@
+import IPVS
+
+/// Port names from /etc/services, for `-t 10.0.0.1:http` (ipvsadm resolves them the same way).
+public struct ServiceNames: Sendable {
+    /// protocol ("tcp", "udp", "sctp") → name → port.
+    let table: [String: [String: UInt16]]
+
+    public init(etcServices text: String) {
+        var table: [String: [String: UInt16]] = [:]
+        for line in text.split(separator: "\n") {
+            let content = line.prefix { $0 != "#" }
+            let fields = content.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count >= 2 else { continue }
+            let portProto = fields[1].split(separator: "/")
+            guard portProto.count == 2, let port = UInt16(portProto[0]) else { continue }
+            let proto = String(portProto[1])
+            for name in [fields[0]] + fields.dropFirst(2) where table[proto]?[String(name)] == nil {
+                table[proto, default: [:]][String(name)] = port
+            }
+        }
+        self.table = table
+    }
+
+    public static let none = ServiceNames(etcServices: "")
+
+    /// The system's /etc/services, or none.
+    public static var system: ServiceNames {
+        guard let bytes = try? ProcFile.read("/etc/services", limit: 4 << 20) else { return .none }
+        return ServiceNames(etcServices: String(decoding: bytes, as: UTF8.self))
+    }
+
+    func port(_ name: String, proto: String) -> UInt16? {
+        table[proto]?[name] ?? table["tcp"]?[name]
+    }
+}
+
+/// Parses `ipvsadm-save -n` / `ipvsadm -S -n` output and hand-written `ipvsadm -R` files.
+///
+/// Every option ipvsadm 1.31 accepts in a restore file is understood, short and long, with
+/// `--option=value`; `#` starts a comment (ipvsadm's config_stream.c); a leading `ipvsadm` word is
+/// allowed. The lines are replayed in order as `ipvsadm -R` would, so the result is the
+/// configuration the file produces: `-E`/`-e` edit, `-D`/`-d` delete, `-C` clears.
+///
+/// Only syntax is an error here (ipvsadm's own `fail()`: the restore would stop at that line).
+/// Values ipvsadm or the kernel reject later (a weight of -1, an unknown scheduler) are kept as
+/// written for the rules to report.
+public enum IPVSAdmRulesParser {
+    public static func parse(_ file: SourceFile, serviceNames: ServiceNames = .none) throws(LintInputError) -> IPVSConfiguration {
+        var state = State(file: file, names: serviceNames)
+        for (index, line) in file.lines.enumerated() {
+            try state.consume(line, number: index + 1)
+        }
+        return state.configuration
+    }
+
+    enum ValueKind {
+        case none
+        case required
+        case optional
+        case three  // --set tcp tcpfin udp
+    }
+
+    struct OptionSpec {
+        var canonical: String
+        var value: ValueKind
+        var isCommand = false
+    }
+
+    static let options: [String: OptionSpec] = {
+        var table: [String: OptionSpec] = [:]
+        func add(_ names: [String], _ canonical: String, _ value: ValueKind, command: Bool = false) {
+            for name in names { table[name] = OptionSpec(canonical: canonical, value: value, isCommand: command) }
+        }
+        add(["-A", "--add-service"], "-A", .none, command: true)
+        add(["-E", "--edit-service"], "-E", .none, command: true)
+        add(["-D", "--delete-service"], "-D", .none, command: true)
+        add(["-C", "--clear"], "-C", .none, command: true)
+        add(["-a", "--add-server"], "-a", .none, command: true)
+        add(["-e", "--edit-server"], "-e", .none, command: true)
+        add(["-d", "--delete-server"], "-d", .none, command: true)
+        add(["-Z", "--zero"], "-Z", .none, command: true)
+        add(["--set"], "--set", .three, command: true)
+        add(["--start-daemon"], "--start-daemon", .required, command: true)
+        add(["--stop-daemon"], "--stop-daemon", .required, command: true)
+        add(["-t", "--tcp-service"], "-t", .required)
+        add(["-u", "--udp-service"], "-u", .required)
+        add(["--sctp-service"], "--sctp-service", .required)
+        add(["-f", "--fwmark-service"], "-f", .required)
+        add(["-s", "--scheduler"], "-s", .required)
+        add(["-p", "--persistent"], "-p", .optional)
+        add(["-M", "--netmask"], "-M", .required)
+        add(["-b", "--sched-flags"], "-b", .required)
+        add(["-o", "--ops"], "-o", .none)
+        add(["--pe"], "--pe", .required)
+        add(["-6", "--ipv6"], "-6", .none)
+        add(["-r", "--real-server"], "-r", .required)
+        add(["-g", "--gatewaying"], "-g", .none)
+        add(["-i", "--ipip"], "-i", .none)
+        add(["-m", "--masquerading"], "-m", .none)
+        add(["-w", "--weight"], "-w", .required)
+        add(["-x", "--u-threshold"], "-x", .required)
+        add(["-y", "--l-threshold"], "-y", .required)
+        add(["--tun-type"], "--tun-type", .required)
+        add(["--tun-port"], "--tun-port", .required)
+        add(["--tun-nocsum"], "--tun-nocsum", .none)
+        add(["--tun-csum"], "--tun-csum", .none)
+        add(["--tun-remcsum"], "--tun-remcsum", .none)
+        add(["--mcast-interface"], "--mcast-interface", .required)
+        add(["--syncid"], "--syncid", .required)
+        add(["--sync-maxlen"], "--sync-maxlen", .required)
+        add(["--mcast-group"], "--mcast-group", .required)
+        add(["--mcast-port"], "--mcast-port", .required)
+        add(["--mcast-ttl"], "--mcast-ttl", .required)
+        add(["-n", "--numeric"], "-n", .none)
+        return table
+    }()
+
+    /// Commands ipvsadm accepts on its command line but that make no sense in a rules file.
+    static let listingCommands: Set<String> = [
+        "-L", "-l", "--list", "-S", "--save", "-R", "--restore", "-h", "--help", "-v", "--version", "-c", "--connection",
+    ]
+
+    struct Option {
+        var name: String
+        var values: [Word]
+        var word: Word
+    }
+
+    struct State {
+        let file: SourceFile
+        let names: ServiceNames
+        var configuration: IPVSConfiguration
+
+        init(file: SourceFile, names: ServiceNames) {
+            self.file = file
+            self.names = names
+            configuration = IPVSConfiguration(file: file)
+        }
+
+        func location(_ line: Int, _ word: Word) -> SourceLocation {
+            SourceLocation(file: file.name, line: line, column: word.column, endColumn: word.endColumn)
+        }
+
+        func error(_ line: Int, _ word: Word?, expected: String, lineText: Substring) -> LintInputError {
+            let column = word?.column ?? (lineText.count + 1)
+            return LintInputError(
+                SourceLocation(file: file.name, line: line, column: column, endColumn: word?.endColumn),
+                found: word.map { LintInputError.quote($0.text) } ?? "end of line", expected: expected)
+        }
+
+        mutating func consume(_ line: Substring, number: Int) throws(LintInputError) {
+            var (words, _) = SourceFile.words(line)
+            if words.first?.text == "ipvsadm" { words.removeFirst() }
+            guard !words.isEmpty else { return }
+
+            // Split into options with their values.
+            var options: [Option] = []
+            var index = 0
+            while index < words.count {
+                let word = words[index]
+                index += 1
+                var name = word.text
+                var attached: String?
+                if name.hasPrefix("--"), let equals = name.firstIndex(of: "=") {
+                    attached = String(name[name.index(after: equals)...])
+                    name = String(name[..<equals])
+                } else if name.hasPrefix("-") && !name.hasPrefix("--") && name.count > 2, Self.isShortWithValue(String(name.prefix(2))) {
+                    attached = String(name.dropFirst(2))
+                    name = String(name.prefix(2))
+                }
+                if IPVSAdmRulesParser.listingCommands.contains(name) {
+                    throw error(number, word, expected: "a command that changes the configuration (-A, -E, -D, -a, -e, -d, -C, --set); \(name) only lists or saves", lineText: line)
+                }
+                if name == "ops" {
+                    // ipvsadm before 1.26 saved one-packet scheduling as a bare word.
+                    options.append(Option(name: "ops", values: [], word: word))
+                    continue
+                }
+                guard let spec = IPVSAdmRulesParser.options[name] else {
+                    let expected = name.hasPrefix("-") ? "an ipvsadm option" : "an option (a word starting with -)"
+                    throw error(number, word, expected: expected, lineText: line)
+                }
+                var values: [Word] = []
+                let valueWord = { (text: String) in Word(text: text, column: word.column + word.text.count - text.count) }
+                switch spec.value {
+                case .none:
+                    if attached != nil { throw error(number, word, expected: "\(spec.canonical) without a value", lineText: line) }
+                case .required:
+                    if let attached {
+                        values = [valueWord(attached)]
+                    } else {
+                        guard index < words.count else {
+                            throw error(number, nil, expected: "a value after \(spec.canonical)", lineText: line)
+                        }
+                        values = [words[index]]
+                        index += 1
+                    }
+                case .optional:
+                    if let attached {
+                        values = [valueWord(attached)]
+                    } else if index < words.count && !words[index].text.hasPrefix("-") {
+                        values = [words[index]]
+                        index += 1
+                    }
+                case .three:
+                    guard index + 3 <= words.count else {
+                        throw error(number, index < words.count ? words[index] : nil, expected: "three timeouts after --set (tcp tcpfin udp)", lineText: line)
+                    }
+                    values = Array(words[index..<(index + 3)])
+                    index += 3
+                }
+                options.append(Option(name: spec.canonical, values: values, word: word))
+            }
+
+            let commands = options.filter { IPVSAdmRulesParser.options[$0.name]?.isCommand == true }
+            guard let command = commands.first else {
+                throw error(number, words.first, expected: "a command (-A, -E, -D, -a, -e, -d, -C, --set)", lineText: line)
+            }
+            if commands.count > 1 {
+                throw error(number, commands[1].word, expected: "one command per line", lineText: line)
+            }
+            var seen = Set<String>()
+            for option in options where !seen.insert(option.name).inserted {
+                throw error(number, option.word, expected: "each option once", lineText: line)
+            }
+            try apply(command, options, number: number, line: line)
+        }
+
+        static func isShortWithValue(_ name: String) -> Bool {
+            guard let spec = IPVSAdmRulesParser.options[name] else { return false }
+            return spec.value == .required || spec.value == .optional
+        }
+
+        func option(_ options: [Option], _ name: String) -> Option? {
+            options.first { $0.name == name }
+        }
+
+        mutating func integer(_ option: Option, number: Int, line: Substring, what: String) throws(LintInputError) -> Located<Int64> {
+            let word = option.values[0]
+            guard let value = Int64(word.text) else {
+                throw error(number, word, expected: "\(what) (an integer)", lineText: line)
+            }
+            return Located(value, location(number, word))
+        }
+
+        // MARK: Addresses
+
+        /// `HOST[:PORT]`, `[IPV6]:PORT`, or a bare IPv6 address.
+        mutating func hostPort(_ word: Word, proto: String, number: Int, line: Substring, what: String) throws(LintInputError) -> (HostReference, PortReference?) {
+            let text = word.text
+            var hostText = text
+            var portText: String?
+            if text.hasPrefix("[") {
+                guard let close = text.firstIndex(of: "]") else {
+                    throw error(number, word, expected: "\(what) as [IPV6]:PORT", lineText: line)
+                }
+                hostText = String(text[text.index(after: text.startIndex)..<close])
+                let rest = text[text.index(after: close)...]
+                if !rest.isEmpty {
+                    guard rest.hasPrefix(":"), rest.count > 1 else {
+                        throw error(number, word, expected: "\(what) as [IPV6]:PORT", lineText: line)
+                    }
+                    portText = String(rest.dropFirst())
+                }
+                guard let address = IPAddress(hostText), address.family == .ipv6 else {
+                    throw error(number, word, expected: "an IPv6 address inside the brackets", lineText: line)
+                }
+                return (.address(address), try port(portText, word: word, proto: proto, number: number, line: line))
+            }
+            let colons = text.filter { $0 == ":" }.count
+            if colons > 1 {
+                // A bare IPv6 address: ipvsadm accepts it and uses the default port.
+                guard let address = IPAddress(text), address.family == .ipv6 else {
+                    throw error(number, word, expected: "\(what): an IPv6 address with a port must be in brackets", lineText: line)
+                }
+                return (.address(address), nil)
+            }
+            if colons == 1, let colon = text.lastIndex(of: ":") {
+                hostText = String(text[..<colon])
+                portText = String(text[text.index(after: colon)...])
+            }
+            guard !hostText.isEmpty else { throw error(number, word, expected: "\(what) with an address before the port", lineText: line) }
+            let host: HostReference
+            if let address = IPAddress(hostText) {
+                host = .address(address)
+            } else if hostText.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" }),
+                hostText.contains(where: { $0.isLetter })
+            {
+                host = .name(hostText)
+                configuration.names.append(Located(hostText, location(number, word)))
+            } else {
+                throw error(number, word, expected: "\(what): an IPv4 address, [IPv6] or a host name", lineText: line)
+            }
+            return (host, try port(portText, word: word, proto: proto, number: number, line: line))
+        }
+
+        mutating func port(_ text: String?, word: Word, proto: String, number: Int, line: Substring) throws(LintInputError) -> PortReference? {
+            guard let text else { return nil }
+            if text.allSatisfy(\.isNumber) {
+                guard let value = UInt16(text) else { throw error(number, word, expected: "a port from 0 to 65535", lineText: line) }
+                return .number(value)
+            }
+            guard !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
+                throw error(number, word, expected: "a port number or a service name", lineText: line)
+            }
+            configuration.names.append(Located(text, location(number, word)))
+            return .name(text, resolved: names.port(text, proto: proto))
+        }
+
+        mutating func identity(_ options: [Option], number: Int, line: Substring, required: Bool) throws(LintInputError) -> (ServiceIdentity, SourceLocation)? {
+            let kinds: [(String, TransportProtocol?)] = [("-t", .tcp), ("-u", .udp), ("--sctp-service", .sctp), ("-f", nil)]
+            let given = kinds.compactMap { kind in option(options, kind.0).map { ($0, kind.1) } }
+            guard let (chosen, proto) = given.first else {
+                if required {
+                    throw error(number, nil, expected: "a service (-t, -u, --sctp-service or -f)", lineText: line)
+                }
+                return nil
+            }
+            if given.count > 1 {
+                throw error(number, given[1].0.word, expected: "one service (-t, -u, --sctp-service or -f)", lineText: line)
+            }
+            let word = chosen.values[0]
+            let ipv6 = option(options, "-6") != nil
+            if let proto {
+                let (host, port) = try hostPort(word, proto: proto.description.lowercased(), number: number, line: line, what: "a service address")
+                if ipv6 && host.family != .ipv6 {
+                    throw error(number, option(options, "-6")?.word, expected: "-6 only with an IPv6 service address or a firewall mark", lineText: line)
+                }
+                return (.address(proto, host, port ?? .number(0)), location(number, word))
+            }
+            guard let mark = Int64(word.text) else {
+                throw error(number, word, expected: "a firewall mark (an integer)", lineText: line)
+            }
+            return (.firewallMark(mark, ipv6: ipv6), location(number, word))
+        }
+
+        // MARK: Commands
+
+        mutating func apply(_ command: Option, _ options: [Option], number: Int, line: Substring) throws(LintInputError) {
+            let lineLocation = SourceLocation(file: file.name, line: number, column: command.word.column, endColumn: line.count + 1)
+            switch command.name {
+            case "-C":
+                configuration.services.removeAll()
+            case "-Z", "--start-daemon", "--stop-daemon":
+                return
+            case "--set":
+                var values: [Int64] = []
+                for word in command.values {
+                    guard let value = Int64(word.text) else {
+                        throw error(number, word, expected: "a timeout in seconds (an integer)", lineText: line)
+                    }
+                    values.append(value)
+                }
+                configuration.timeoutSettings.append(Located(values, location(number, command.values[0])))
+            case "-A", "-E":
+                guard let (identity, identityLocation) = try identity(options, number: number, line: line, required: true) else { return }
+                for name in ["-r", "-g", "-i", "-m", "-w", "-x", "-y", "--tun-type", "--tun-port"] {
+                    if let misplaced = option(options, name) {
+                        throw error(number, misplaced.word, expected: "a service option (\(name) belongs to -a/-e)", lineText: line)
+                    }
+                }
+                var service = ServiceDefinition(identity: identity, location: lineLocation, identityLocation: identityLocation)
+                if command.name == "-E", let index = configuration.services.firstIndex(where: { $0.identity.sameService(as: identity) }) {
+                    service = configuration.services[index]
+                }
+                try fill(&service, options, number: number, line: line)
+                if command.name == "-A" {
+                    if let first = configuration.services.first(where: { $0.identity.sameService(as: identity) }) {
+                        configuration.duplicateServices.append((service, first: first.location))
+                    } else {
+                        configuration.services.append(service)
+                    }
+                } else if let index = configuration.services.firstIndex(where: { $0.identity.sameService(as: identity) }) {
+                    configuration.services[index] = service
+                } else {
+                    configuration.orphanRealServers.append((identity, RealServerDefinition(
+                        address: .name("-E"), addressText: "-E", forwarding: .directRouting, location: lineLocation,
+                        addressLocation: identityLocation)))
+                }
+            case "-D":
+                guard let (identity, _) = try identity(options, number: number, line: line, required: true) else { return }
+                configuration.services.removeAll { $0.identity.sameService(as: identity) }
+            case "-a", "-e", "-d":
+                guard let (identity, _) = try identity(options, number: number, line: line, required: true) else { return }
+                guard let realServer = option(options, "-r") else {
+                    throw error(number, nil, expected: "-r ADDRESS[:PORT] (the real server)", lineText: line)
+                }
+                for name in ["-s", "-p", "-M", "-b", "-o", "--pe"] {
+                    if let misplaced = option(options, name) {
+                        throw error(number, misplaced.word, expected: "a real server option (\(name) belongs to -A/-E)", lineText: line)
+                    }
+                }
+                let proto = identity.proto?.description.lowercased() ?? "tcp"
+                let (address, port) = try hostPort(realServer.values[0], proto: proto, number: number, line: line, what: "a real server address")
+                let serviceIndex = configuration.services.firstIndex { $0.identity.sameService(as: identity) }
+                var server = RealServerDefinition(
+                    address: address, addressText: realServer.values[0].text, writtenPort: port, forwarding: .directRouting,
+                    location: lineLocation, addressLocation: location(number, realServer.values[0]))
+                if command.name != "-a", let serviceIndex,
+                    let existing = configuration.services[serviceIndex].realServers.first(where: { Self.sameServer($0, server, in: configuration.services[serviceIndex]) })
+                {
+                    if command.name == "-d" {
+                        let service = configuration.services[serviceIndex]
+                        configuration.services[serviceIndex].realServers.removeAll { Self.sameServer($0, server, in: service) }
+                        return
+                    }
+                    server = existing
+                    server.location = lineLocation
+                }
+                try fill(&server, options, number: number, line: line)
+                guard let serviceIndex else {
+                    configuration.orphanRealServers.append((identity, server))
+                    return
+                }
+                server.effectivePort = Self.effectivePort(server, of: configuration.services[serviceIndex])
+                if command.name == "-a" {
+                    if let first = configuration.services[serviceIndex].realServers.first(where: { Self.sameServer($0, server, in: configuration.services[serviceIndex]) }) {
+                        configuration.duplicateRealServers.append((identity, server, first: first.location))
+                    } else {
+                        configuration.services[serviceIndex].realServers.append(server)
+                    }
+                } else if command.name == "-e" {
+                    if let index = configuration.services[serviceIndex].realServers.firstIndex(where: { Self.sameServer($0, server, in: configuration.services[serviceIndex]) }) {
+                        configuration.services[serviceIndex].realServers[index] = server
+                    } else {
+                        configuration.orphanRealServers.append((identity, server))
+                    }
+                }
+            default:
+                return
+            }
+        }
+
+        /// The port the kernel gets: ipvsadm copies the service port when none is written, and
+        /// forces it for DR and TUN on address services.
+        static func effectivePort(_ server: RealServerDefinition, of service: ServiceDefinition) -> PortReference {
+            let servicePort = service.identity.port ?? .number(0)
+            if !service.identity.isFirewallMark && (server.forwarding == .directRouting || server.forwarding == .tunneling) {
+                return servicePort
+            }
+            return server.writtenPort ?? servicePort
+        }
+
+        static func sameServer(_ a: RealServerDefinition, _ b: RealServerDefinition, in service: ServiceDefinition) -> Bool {
+            guard a.address == b.address else { return false }
+            return Self.effectivePort(a, of: service).sameAs(Self.effectivePort(b, of: service))
+        }
+
+        mutating func fill(_ service: inout ServiceDefinition, _ options: [Option], number: Int, line: Substring) throws(LintInputError) {
+            if let option = option(options, "-s") {
+                service.scheduler = Located(option.values[0].text, location(number, option.values[0]))
+            }
+            if let option = option(options, "-p") {
+                if option.values.isEmpty {
+                    service.persistence = Located(360, location(number, option.word))
+                } else {
+                    service.persistence = try integer(option, number: number, line: line, what: "a persistence timeout in seconds")
+                }
+            }
+            if let option = option(options, "-M") {
+                let word = option.values[0]
+                let spec: NetmaskSpec
+                if word.text.contains(".") || word.text.contains(":") {
+                    spec = .dotted(word.text, IPAddress(word.text))
+                } else if let length = Int64(word.text) {
+                    spec = .prefix(length)
+                } else {
+                    throw error(number, word, expected: "a netmask (255.255.255.0) or an IPv6 prefix length", lineText: line)
+                }
+                service.netmask = Located(spec, location(number, word))
+            }
+            if let option = option(options, "-b") {
+                let flags = option.values[0].text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                service.schedulerFlags = Located(flags, location(number, option.values[0]))
+            }
+            if let option = option(options, "-o") { service.onePacket = location(number, option.word) }
+            if let option = option(options, "ops") { service.legacyOps = location(number, option.word) }
+            if let option = option(options, "--pe") {
+                service.persistenceEngine = Located(option.values[0].text, location(number, option.values[0]))
+            }
+        }
+
+        mutating func fill(_ server: inout RealServerDefinition, _ options: [Option], number: Int, line: Substring) throws(LintInputError) {
+            let methods = [("-g", ForwardingMethod.directRouting), ("-i", .tunneling), ("-m", .masquerading)].filter { option(options, $0.0) != nil }
+            if methods.count > 1, let second = option(options, methods[1].0) {
+                throw error(number, second.word, expected: "one forwarding method (-g, -i or -m)", lineText: line)
+            }
+            if let method = methods.first { server.forwarding = method.1 }
+            if let option = option(options, "-w") { server.weight = try integer(option, number: number, line: line, what: "a weight") }
+            if let option = option(options, "-x") { server.upperThreshold = try integer(option, number: number, line: line, what: "an upper threshold") }
+            if let option = option(options, "-y") { server.lowerThreshold = try integer(option, number: number, line: line, what: "a lower threshold") }
+            if let option = option(options, "--tun-type") {
+                server.tunnelType = Located(option.values[0].text, location(number, option.values[0]))
+            }
+            if let option = option(options, "--tun-port") { server.tunnelPort = try integer(option, number: number, line: line, what: "a tunnel port") }
+            for name in ["--tun-nocsum", "--tun-csum", "--tun-remcsum"] {
+                if let option = option(options, name) {
+                    if let other = server.tunnelChecksum, other.location.line == number {
+                        throw error(number, option.word, expected: "one checksum option", lineText: line)
+                    }
+                    server.tunnelChecksum = Located(name, location(number, option.word))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import IPVS
+
+/// What the 5xx rules share: where MARK rules sit relative to IPVS's netfilter hooks.
+enum FirewallMarks {
+    /// Chains whose MARK rules are seen by IPVS for traffic from remote clients (IPVS runs at
+    /// LOCAL_IN priority 99) and from local clients (LOCAL_OUT priority -98).
+    static let eligible: Set<String> = [
+        "raw/PREROUTING", "mangle/PREROUTING", "nat/PREROUTING", "mangle/INPUT", "filter/INPUT", "security/INPUT",
+        "raw/OUTPUT", "mangle/OUTPUT", "nat/OUTPUT",
+    ]
+
+    /// The MARK rules of a dump that can leave exactly `mark` on a packet.
+    static func rules(producing mark: UInt32, in ruleset: IPTablesRuleset) -> [IPTablesRule] {
+        ruleset.allRules.filter { $0.markOperation?.canProduce(mark) == true }
+    }
+
+    /// Whether IPVS can see a mark set by this rule: its chain is, or is reached from, an
+    /// eligible built-in chain.
+    static func isEligible(_ rule: IPTablesRule, in ruleset: IPTablesRuleset) -> Bool {
+        guard let table = ruleset.table(rule.table) else { return false }
+        return table.builtinChains(reaching: rule.chain).contains { eligible.contains("\(rule.table)/\($0)") }
+    }
+
+    /// Firewall-mark services with a valid mark and the dump of their family, or a note why not.
+    static func services(_ inputs: LintInputs, report: inout Report) -> [(ServiceDefinition, UInt32, IPTablesRuleset)] {
+        var out: [(ServiceDefinition, UInt32, IPTablesRuleset)] = []
+        for service in inputs.ipvs?.services ?? [] {
+            guard case .firewallMark(let mark, _) = service.identity, mark > 0, mark <= Int64(UInt32.max) else { continue }
+            guard let ruleset = inputs.firewall(for: service.identity.family) else {
+                report.skip("\(service.identity): no \(service.identity.family == .ipv6 ? "--ip6tables" : "--iptables") input")
+                continue
+            }
+            out.append((service, UInt32(mark), ruleset))
+        }
+        return out
+    }
+}

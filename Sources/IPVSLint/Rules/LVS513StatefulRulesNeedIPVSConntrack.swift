@@ -1,0 +1,54 @@
+import IPVS
+
+/// Connection-tracking rules that act on IPVS traffic while net.ipv4.vs.conntrack is off: IPVS
+/// packets are untracked, so state matches and NAT never apply to them. Docs: lint-rules/LVS513.md
+struct StatefulRulesNeedIPVSConntrack: LintRule {
+    static let metadata = RuleMetadata(
+        id: "LVS513", name: "stateful-rules-need-ipvs-conntrack", severity: .warning, inputs: [.ipvsadm, .firewall, .directorSysctl],
+        summary: "Stateful firewall rules act on IPVS traffic but net.ipv4.vs.conntrack is off")
+
+    func check(_ inputs: LintInputs, into report: inout Report) {
+        guard let sysctls = inputs.directorSysctls else { return }
+        let key = "net.ipv4.vs.conntrack"
+        guard (sysctls.integer(key) ?? 0) != 1 else { return }
+        let setting = sysctls.value(key).map { "\(key) = \($0.value)" } ?? "\(key) is not set (default 0)"
+        var realServers = Set<IPAddress>()
+        var vips = Set<IPAddress>()
+        for service in inputs.ipvs?.services ?? [] {
+            if let vip = service.identity.host?.address { vips.insert(vip) }
+            for server in service.realServers { if let address = server.address.address { realServers.insert(address) } }
+        }
+        guard !realServers.isEmpty else { return }
+        for ruleset in [inputs.iptables, inputs.ip6tables].compactMap({ $0 }) {
+            for rule in ruleset.allRules {
+                guard let table = ruleset.table(rule.table) else { continue }
+                let chains = table.builtinChains(reaching: rule.chain)
+                let stateful = rule.match("conntrack") != nil || rule.match("state") != nil || rule.match("connmark") != nil
+                let touches = Self.mayTouch(rule, realServers.union(vips))
+                var why: String?
+                if stateful && touches && (chains.contains("FORWARD") || chains.contains("OUTPUT")) {
+                    why = "matches connection state in \(rule.table) \(rule.chain)"
+                } else if rule.table == "nat" && chains.contains("POSTROUTING") && (rule.target == "MASQUERADE" || rule.target == "SNAT")
+                    && (rule.destination == nil || realServers.contains { IPTablesRule.addressResult(rule.destination!, $0) != .never })
+                {
+                    why = "\(rule.target!)s traffic to real servers in nat POSTROUTING"
+                } else if rule.target == "CONNMARK" && touches {
+                    why = "uses CONNMARK"
+                }
+                guard let why else { continue }
+                report.add(
+                    "rule \(why), but \(setting): IPVS traffic is untracked and never matches it; set \(key) = 1",
+                    at: rule.location, object: rule.objectKey, related: [sysctls.location(of: key)])
+            }
+        }
+    }
+
+    static func mayTouch(_ rule: IPTablesRule, _ addresses: Set<IPAddress>) -> Bool {
+        for match in [rule.destination, rule.source].compactMap({ $0 }) {
+            if !addresses.contains(where: { IPTablesRule.addressResult(match, $0) != .never }) { return false }
+        }
+        return true
+    }
+}
+
+extension MatchResult: Equatable {}

@@ -1,0 +1,20 @@
+import IPVS
+
+/// A TUN real server with strict reverse-path filtering on tunl0: decapsulated packets carry the
+/// client's address, whose route is not tunl0, and are dropped. Docs: lint-rules/LVS704.md
+struct TunRealServerRPFilterStrict: LintRule {
+    static let metadata = RuleMetadata(
+        id: "LVS704", name: "tun-rs-rp-filter-strict", severity: .error, inputs: [.ipvsadm, .realServerSysctl],
+        summary: "A TUN real server drops decapsulated packets (strict rp_filter on tunl0)")
+
+    func check(_ inputs: LintInputs, into report: inout Report) {
+        for (set, servers, services) in RealServerSysctls.hosts(inputs, methods: ["-i"], report: &report) {
+            let (value, source) = set.effectiveMax("rp_filter", interface: "tunl0")
+            guard value == 1 else { continue }
+            report.add(
+                "real server \(servers.joined(separator: ", ")) (\(services.map(\.identity.description).joined(separator: ", "))) has effective rp_filter 1 (strict) on tunl0 = max(all, tunl0): decapsulated packets are dropped; set both net.ipv4.conf.all.rp_filter and net.ipv4.conf.tunl0.rp_filter to 0 or 2",
+                at: source?.location ?? set.location(of: "net.ipv4.conf.all.rp_filter"), object: "sysctl=\(set.host ?? "?")/rp_filter",
+                related: services.map(\.location))
+        }
+    }
+}

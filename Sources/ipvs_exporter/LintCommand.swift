@@ -1,0 +1,206 @@
+import ArgumentParser
+import Glibc
+import IPVS
+import IPVSLint
+import IPVSMetrics
+
+/// `ipvs_exporter lint`: flags in, parsed inputs to the linter, a report out, an exit status.
+struct LintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check IPVS configuration (ipvsadm, iptables, sysctls, timeouts) for mistakes before deploying it.",
+        discussion: """
+            Give the inputs you have; each rule runs when its inputs are there (--verbose lists
+            the ones that did not). Use - for standard input.
+
+              ipvs_exporter lint --ipvsadm <(ipvsadm-save -n) --iptables <(iptables-save)
+              ipvs_exporter lint --ipvsadm rules.ipvs --sysctl director.conf \\
+                  --sysctl 10.0.0.11=rs1.sysctl --timeouts 900,120,300 --format sarif > lint.sarif
+              ipvs_exporter lint --explain LVS201
+
+            A finding can be silenced where it is, with a reason:
+              # ipvs-lint: disable=LVS204 -- NAT and DR mixed on purpose during the migration
+
+            Exit status: 0 no finding at or above the failure threshold, 1 findings, 2 an input
+            could not be read or parsed (file:line:col says where), 3 invalid command line.
+            """)
+
+    @Option(name: .customLong("ipvsadm"), help: ArgumentHelp("ipvsadm-save -n output or an ipvsadm -R rules file.", valueName: "file"))
+    var ipvsadm: String?
+
+    @Option(name: .customLong("iptables"), help: ArgumentHelp("iptables-save output (nft or legacy).", valueName: "file"))
+    var iptables: String?
+
+    @Option(name: .customLong("ip6tables"), help: ArgumentHelp("ip6tables-save output.", valueName: "file"))
+    var ip6tables: String?
+
+    @Option(
+        name: .customLong("sysctl"),
+        help: ArgumentHelp(
+            "sysctl -a output or sysctl.conf syntax: FILE for the director, HOST=FILE for a real server (its address or name as in the ipvsadm file). Repeatable.",
+            valueName: "[host=]file"))
+    var sysctls: [String] = []
+
+    @Option(
+        name: .customLong("timeouts"),
+        help: ArgumentHelp("ipvsadm -L --timeout output, or TCP,TCPFIN,UDP seconds.", valueName: "file|tcp,tcpfin,udp"))
+    var timeouts: String?
+
+    @Option(name: .customLong("format"), help: ArgumentHelp("Output format.", valueName: OutputFormat.allCases.map(\.rawValue).joined(separator: "|")))
+    var format: OutputFormat = .tty
+
+    @Option(
+        name: .customLong("failure-threshold"),
+        help: ArgumentHelp("Exit 1 when a finding is at least this severe; none never fails.", valueName: "error|warning|info|none"))
+    var failureThreshold: Threshold = .warning
+
+    @Flag(name: .customLong("verbose"), help: "Also list rules skipped for lack of an input, and suppressed findings.")
+    var verbose = false
+
+    @Option(name: .customLong("explain"), help: ArgumentHelp("Print a rule's page (LVS201 or dr-tun-port-mismatch) and exit.", valueName: "rule"))
+    var explain: String?
+
+    @Flag(name: .customLong("list-rules"), help: "List every rule and exit.")
+    var listRules = false
+
+    @Option(name: .customLong("rule-docs-url"), help: ArgumentHelp("Where the rule pages are published (SARIF helpUri, links).", valueName: "url"))
+    var documentationBase = LintReport.defaultDocumentationBase
+
+    func validate() throws {
+        if let explain, RuleRegistry.lookup(explain) == nil {
+            throw ValidationError("no rule \(explain); ipvs_exporter lint --list-rules lists them")
+        }
+        if explain == nil && !listRules && ipvsadm == nil && iptables == nil && ip6tables == nil && sysctls.isEmpty && timeouts == nil {
+            throw ValidationError("nothing to lint: give at least one of --ipvsadm, --iptables, --ip6tables, --sysctl, --timeouts")
+        }
+        let stdinUses = ([ipvsadm, iptables, ip6tables, timeouts] + sysctls.map { Optional($0.split(separator: "=", maxSplits: 1).last.map(String.init) ?? $0) })
+            .filter { $0 == "-" }.count
+        if stdinUses > 1 { throw ValidationError("only one input can be - (standard input)") }
+    }
+
+    func run() throws {
+        if let explain, let rule = RuleRegistry.lookup(explain) {
+            print(RuleDocumentation.page(rule.metadata.id) ?? "\(rule.metadata.id): \(rule.metadata.name)\n\n\(rule.metadata.summary)", terminator: "")
+            return
+        }
+        if listRules {
+            for rule in RuleRegistry.all.map({ $0.metadata }) {
+                let padded = rule.name + String(repeating: " ", count: max(1, 42 - rule.name.count))
+                print("\(rule.id)  \(padded)\(rule.severity.rawValue.padding(8))\(rule.summary)")
+            }
+            return
+        }
+        var inputs = LintInputs()
+        var files: [SourceFile] = []
+        do throws(LintFailure) {
+            let names = ServiceNames.system
+            if let ipvsadm {
+                let file = try Self.load(ipvsadm)
+                files.append(file)
+                inputs.ipvs = try Self.parsed { () throws(LintInputError) in try IPVSAdmRulesParser.parse(file, serviceNames: names) }
+            }
+            if let iptables {
+                let file = try Self.load(iptables)
+                files.append(file)
+                inputs.iptables = try Self.parsed { () throws(LintInputError) in try IPTablesSaveParser.parse(file, family: .ipv4, serviceNames: names) }
+            }
+            if let ip6tables {
+                let file = try Self.load(ip6tables)
+                files.append(file)
+                inputs.ip6tables = try Self.parsed { () throws(LintInputError) in try IPTablesSaveParser.parse(file, family: .ipv6, serviceNames: names) }
+            }
+            for argument in sysctls {
+                var host: String?
+                var path = argument
+                if let equals = argument.firstIndex(of: "="), !argument.hasPrefix("/") && !argument.hasPrefix(".") {
+                    host = String(argument[..<equals])
+                    path = String(argument[argument.index(after: equals)...])
+                }
+                let file = try Self.load(path)
+                files.append(file)
+                let set = try Self.parsed { () throws(LintInputError) in try SysctlParser.parse(file, host: host) }
+                if host == nil { inputs.directorSysctls = set } else { inputs.realServerSysctls.append(set) }
+            }
+            if let timeouts {
+                if timeouts.contains(",") {
+                    inputs.timeouts = try Self.parsed { () throws(LintInputError) in try TimeoutsParser.parse(commandLine: timeouts) }
+                } else {
+                    let file = try Self.load(timeouts)
+                    files.append(file)
+                    inputs.timeouts = try Self.parsed { () throws(LintInputError) in try TimeoutsParser.parse(file) }
+                }
+            }
+            var suppressions: [Suppression] = []
+            for file in files {
+                suppressions += try Self.parsed { () throws(LintInputError) in
+                    try Suppression.scan(file) { RuleRegistry.lookup($0)?.metadata.id }
+                }
+            }
+            let result = Linter().run(inputs, suppressions: suppressions)
+            let color = format == .tty && isatty(1) == 1 && getenv("NO_COLOR") == nil
+            let report = LintReport(
+                result: result, files: files, rules: RuleRegistry.all.map { $0.metadata }, version: BuildInfo.current.version,
+                documentationBase: documentationBase, verbose: verbose, color: color)
+            print(report.render(format), terminator: "")
+            if let minimum = failureThreshold.severity, result.findings.contains(where: { $0.severity >= minimum }) {
+                throw LintFailure.findings
+            }
+        } catch {
+            switch error {
+            case .findings:
+                throw ExitCode(1)
+            case .input(let message):
+                var output = StandardError()
+                print(message, to: &output)
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    enum LintFailure: Error {
+        case findings
+        case input(String)
+    }
+
+    static func parsed<T>(_ body: () throws(LintInputError) -> T) throws(LintFailure) -> T {
+        do throws(LintInputError) { return try body() } catch {
+            throw .input("\(error.location): error: expected \(error.expected), found \(error.found)")
+        }
+    }
+
+    /// Reads a whole input: a path, or - for standard input.
+    static func load(_ path: String) throws(LintFailure) -> SourceFile {
+        let bytes: [UInt8]
+        do throws(ProcFSError) {
+            bytes = try ProcFile.read(path == "-" ? "/dev/stdin" : path, limit: 512 << 20)
+        } catch {
+            switch error {
+            case .notFound: throw .input("\(path): no such file")
+            default: throw .input("\(error)")
+            }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .input("\(path): not UTF-8 text")
+        }
+        return SourceFile(name: path == "-" ? "<stdin>" : path, text: text)
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+enum Threshold: String, ExpressibleByArgument, CaseIterable {
+    case error, warning, info, none
+
+    var severity: Severity? {
+        switch self {
+        case .error: .error
+        case .warning: .warning
+        case .info: .info
+        case .none: nil
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(1, width - count)) }
+}
