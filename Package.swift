@@ -62,6 +62,7 @@ let package = Package(
             name: "IPVSServerTests",
             dependencies: ["IPVSServer", "IPVSMetrics", "IPVS", "IPVSTestSupport", "Zlib", nioCore, nioPosix, logging]
         ),
+        .testTarget(name: "IPVSLintTests", dependencies: ["IPVSLint", "IPVS", "IPVSTestSupport"]),
         // Runs the built binary against real tools (promtool, Prometheus); needs ipvs_exporter built.
         .testTarget(name: "IntegrationTests", dependencies: ["IPVSTestSupport", "ipvs_exporter"]),
         // Compares the exporter with ipvsadm on captures of the real-kernel lab (make test-kernel).

@@ -90,56 +90,25 @@ struct LintCommand: ParsableCommand {
             }
             return
         }
-        var inputs = LintInputs()
-        var files: [SourceFile] = []
+        var files: [(SourceFile, InputRole)] = []
         do throws(LintFailure) {
-            let names = ServiceNames.system
-            if let ipvsadm {
-                let file = try Self.load(ipvsadm)
-                files.append(file)
-                inputs.ipvs = try Self.parsed { () throws(LintInputError) in try IPVSAdmRulesParser.parse(file, serviceNames: names) }
-            }
-            if let iptables {
-                let file = try Self.load(iptables)
-                files.append(file)
-                inputs.iptables = try Self.parsed { () throws(LintInputError) in try IPTablesSaveParser.parse(file, family: .ipv4, serviceNames: names) }
-            }
-            if let ip6tables {
-                let file = try Self.load(ip6tables)
-                files.append(file)
-                inputs.ip6tables = try Self.parsed { () throws(LintInputError) in try IPTablesSaveParser.parse(file, family: .ipv6, serviceNames: names) }
-            }
+            if let ipvsadm { files.append((try Self.load(ipvsadm), .ipvsadm)) }
+            if let iptables { files.append((try Self.load(iptables), .iptables)) }
+            if let ip6tables { files.append((try Self.load(ip6tables), .ip6tables)) }
             for argument in sysctls {
-                var host: String?
-                var path = argument
-                if let equals = argument.firstIndex(of: "="), !argument.hasPrefix("/") && !argument.hasPrefix(".") {
-                    host = String(argument[..<equals])
-                    path = String(argument[argument.index(after: equals)...])
-                }
-                let file = try Self.load(path)
-                files.append(file)
-                let set = try Self.parsed { () throws(LintInputError) in try SysctlParser.parse(file, host: host) }
-                if host == nil { inputs.directorSysctls = set } else { inputs.realServerSysctls.append(set) }
+                let (host, path) = Self.splitHost(argument)
+                files.append((try Self.load(path), .sysctl(host: host)))
             }
-            if let timeouts {
-                if timeouts.contains(",") {
-                    inputs.timeouts = try Self.parsed { () throws(LintInputError) in try TimeoutsParser.parse(commandLine: timeouts) }
-                } else {
-                    let file = try Self.load(timeouts)
-                    files.append(file)
-                    inputs.timeouts = try Self.parsed { () throws(LintInputError) in try TimeoutsParser.parse(file) }
-                }
+            if let timeouts, !timeouts.contains(",") { files.append((try Self.load(timeouts), .timeouts)) }
+            var set = InputSet(serviceNames: ServiceNames.system)
+            try Self.parsed { () throws(LintInputError) in
+                for (file, role) in files { try set.add(file, as: role) }
+                if let timeouts, timeouts.contains(",") { try set.setTimeouts(commandLine: timeouts) }
             }
-            var suppressions: [Suppression] = []
-            for file in files {
-                suppressions += try Self.parsed { () throws(LintInputError) in
-                    try Suppression.scan(file) { RuleRegistry.lookup($0)?.metadata.id }
-                }
-            }
-            let result = Linter().run(inputs, suppressions: suppressions)
+            let result = set.lint()
             let color = format == .tty && isatty(1) == 1 && getenv("NO_COLOR") == nil
             let report = LintReport(
-                result: result, files: files, rules: RuleRegistry.all.map { $0.metadata }, version: BuildInfo.current.version,
+                result: result, files: set.files, rules: RuleRegistry.all.map { $0.metadata }, version: BuildInfo.current.version,
                 documentationBase: documentationBase, verbose: verbose, color: color)
             print(report.render(format), terminator: "")
             if let minimum = failureThreshold.severity, result.findings.contains(where: { $0.severity >= minimum }) {
@@ -162,10 +131,19 @@ struct LintCommand: ParsableCommand {
         case input(String)
     }
 
-    static func parsed<T>(_ body: () throws(LintInputError) -> T) throws(LintFailure) -> T {
-        do throws(LintInputError) { return try body() } catch {
+    static func parsed(_ body: () throws(LintInputError) -> Void) throws(LintFailure) {
+        do throws(LintInputError) { try body() } catch {
             throw .input("\(error.location): error: expected \(error.expected), found \(error.found)")
         }
+    }
+
+    /// `10.0.0.11=rs1.conf` → host and path; a path that merely contains `=` (`./a=b`,
+    /// `/x/a=b`) stays a path.
+    static func splitHost(_ argument: String) -> (String?, String) {
+        guard let equals = argument.firstIndex(of: "="), !argument.hasPrefix("/"), !argument.hasPrefix("."),
+            !argument[..<equals].contains("/")
+        else { return (nil, argument) }
+        return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
     }
 
     /// Reads a whole input: a path, or - for standard input.

@@ -62,6 +62,8 @@ extension IPTablesRule {
             switch module.name {
             case "comment":
                 continue
+            case "conntrack", "state":
+                results.append(Self.newConnectionResult(module))
             case "tcp", "udp", "sctp", "multiport":
                 // Ports are judged above; anything else (source ports, flags) is undecided.
                 let decided: Set<String> = ["dport", "destination-port", "dports", "destination-ports", "ports"]
@@ -73,6 +75,20 @@ extension IPTablesRule {
         if results.contains(where: { if case .never = $0 { return true } else { return false } }) { return .never }
         if results.contains(where: { if case .maybe = $0 { return true } else { return false } }) { return .maybe }
         return .always
+    }
+
+    /// The profile is a connection's first packet, which conntrack (at PREROUTING -200, before
+    /// IPVS) sees as NEW: `--ctstate ESTABLISHED,RELATED` never matches it, `--ctstate NEW`
+    /// always does. Any other conntrack criterion is undecided.
+    static func newConnectionResult(_ module: MatchModule) -> MatchResult {
+        var result = MatchResult.always
+        for option in module.options {
+            guard option.name == "ctstate" || option.name == "state", option.values.count == 1 else { return .maybe }
+            let states = option.values[0].uppercased().split(separator: ",")
+            let hasNew = states.contains("NEW")
+            if hasNew == option.negated { result = .never }
+        }
+        return module.options.isEmpty ? .maybe : result
     }
 
     static func addressResult(_ match: AddressMatch, _ address: IPAddress?) -> MatchResult {

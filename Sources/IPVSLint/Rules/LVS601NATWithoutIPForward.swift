@@ -1,7 +1,8 @@
 import IPVS
 
 /// NAT real servers on a director that does not forward: replies from the real servers are
-/// dropped. Docs: lint-rules/LVS601.md
+/// dropped. The finding points at the sysctl to change, or at the first NAT real server when the
+/// file lacks the key. Docs: lint-rules/LVS601.md
 struct NATWithoutIPForward: LintRule {
     static let metadata = RuleMetadata(
         id: "LVS601", name: "nat-without-ip-forward", severity: .error, inputs: [.ipvsadm, .directorSysctl],
@@ -16,7 +17,8 @@ struct NATWithoutIPForward: LintRule {
             let setting = sysctls.value(key).map { "\(key) = \($0.value)" } ?? "\(key) is not set (default 0)"
             report.add(
                 "NAT (-m) real server \(server.addressText) of \(service.identity), but \(setting): the director drops the real servers' replies",
-                at: server.location, object: "sysctl=director/\(key)", related: [sysctls.location(of: key)] + nat.dropFirst().map(\.1.location))
+                at: sysctls.value(key)?.location ?? server.location, object: "sysctl=director/\(key)",
+                related: (sysctls.value(key) == nil ? [SourceLocation(file: sysctls.file.name, line: 1)] : []) + nat.map(\.1.location))
         }
     }
 }

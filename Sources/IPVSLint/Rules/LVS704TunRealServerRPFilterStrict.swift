@@ -8,13 +8,13 @@ struct TunRealServerRPFilterStrict: LintRule {
         summary: "A TUN real server drops decapsulated packets (strict rp_filter on tunl0)")
 
     func check(_ inputs: LintInputs, into report: inout Report) {
-        for (set, servers, services) in RealServerSysctls.hosts(inputs, methods: ["-i"], report: &report) {
-            let (value, source) = set.effectiveMax("rp_filter", interface: "tunl0")
+        for host in RealServerSysctls.hosts(inputs, methods: ["-i"], report: &report) {
+            let (value, source) = host.sysctls.effectiveMax("rp_filter", interface: "tunl0")
             guard value == 1 else { continue }
             report.add(
-                "real server \(servers.joined(separator: ", ")) (\(services.map(\.identity.description).joined(separator: ", "))) has effective rp_filter 1 (strict) on tunl0 = max(all, tunl0): decapsulated packets are dropped; set both net.ipv4.conf.all.rp_filter and net.ipv4.conf.tunl0.rp_filter to 0 or 2",
-                at: source?.location ?? set.location(of: "net.ipv4.conf.all.rp_filter"), object: "sysctl=\(set.host ?? "?")/rp_filter",
-                related: services.map(\.location))
+                "real server \(host.servers.joined(separator: ", ")) (\(host.serviceNames)) has effective rp_filter 1 (strict) on tunl0 = max(all, tunl0): decapsulated packets are dropped; set both net.ipv4.conf.all.rp_filter and net.ipv4.conf.tunl0.rp_filter to 0 or 2",
+                at: source?.location ?? host.firstServerLocation, object: "sysctl=\(host.sysctls.host ?? "?")/rp_filter",
+                related: host.related("net.ipv4.conf.all.rp_filter"))
         }
     }
 }

@@ -5,21 +5,45 @@ enum RealServerSysctls {
     /// Interfaces that never carry ARP.
     static let noARP: Set<String> = ["lo", "tunl0", "ip6tnl0", "sit0", "gre0", "gretap0", "erspan0", "ip_vti0", "ip6_vti0", "ip6gre0"]
 
-    /// (sysctls, real servers using them, the services) for real servers forwarded with `methods`.
-    static func hosts(_ inputs: LintInputs, methods: Set<String>, report: inout Report) -> [(SysctlSet, [String], [ServiceDefinition])] {
-        var byFile: [String: (SysctlSet, [String], [ServiceDefinition])] = [:]
+    /// One real-server sysctl file and the DR/TUN real servers it describes.
+    struct Host {
+        var sysctls: SysctlSet
+        /// The real servers as written (`10.0.0.11:80`), each once.
+        var servers: [String] = []
+        var services: [ServiceDefinition] = []
+        /// The first `-a` line of these servers: where a finding about a key the file lacks
+        /// points, since the file has no line to blame.
+        var firstServerLocation: SourceLocation
+
+        var serviceNames: String { services.map(\.identity.description).joined(separator: ", ") }
+
+        /// The key's line when the file has it, else the real server's line.
+        func location(of key: String) -> SourceLocation {
+            sysctls.value(key)?.location ?? firstServerLocation
+        }
+
+        /// For the related locations: the services, and the sysctl file when the key is absent.
+        func related(_ key: String) -> [SourceLocation] {
+            services.map(\.location) + (sysctls.value(key) == nil ? [SourceLocation(file: sysctls.file.name, line: 1)] : [])
+        }
+    }
+
+    /// Real-server sysctl files with the real servers forwarded with `methods` that use them.
+    static func hosts(_ inputs: LintInputs, methods: Set<String>, report: inout Report) -> [Host] {
+        var byFile: [String: Host] = [:]
         var order: [String] = []
         for (service, server) in inputs.realServers where methods.contains(server.forwarding.flag) {
             guard let set = inputs.sysctls(for: server) else {
-                report.skip("real server \(server.addressText): no --sysctl \(server.addressText)=FILE")
+                report.skip("real server \(server.addressText): no --sysctl \(server.address)=FILE")
                 continue
             }
-            if byFile[set.file.name] == nil {
-                byFile[set.file.name] = (set, [], [])
-                order.append(set.file.name)
+            let name = set.file.name
+            if byFile[name] == nil {
+                byFile[name] = Host(sysctls: set, firstServerLocation: server.location)
+                order.append(name)
             }
-            if !byFile[set.file.name]!.1.contains(server.addressText) { byFile[set.file.name]!.1.append(server.addressText) }
-            if !byFile[set.file.name]!.2.contains(where: { $0.identity == service.identity }) { byFile[set.file.name]!.2.append(service) }
+            if !byFile[name]!.servers.contains(server.addressText) { byFile[name]!.servers.append(server.addressText) }
+            if !byFile[name]!.services.contains(where: { $0.identity == service.identity }) { byFile[name]!.services.append(service) }
         }
         return order.map { byFile[$0]! }
     }

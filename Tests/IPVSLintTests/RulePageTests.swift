@@ -1,0 +1,82 @@
+import Foundation
+import IPVSLint
+import IPVSTestSupport
+import Testing
+
+/// Every rule has a page, every page a rule, and every page's examples do what they say: the
+/// Example fires that rule and no other, Use instead fires nothing, and Suppressing silences it.
+@Suite struct RulePageTests {
+    static let pages: [RulePage] = (try? RulePage.all()) ?? []
+    static let ids = RuleRegistry.all.map { $0.metadata.id }
+
+    @Test func everyRuleHasAPageAndEveryPageARule() throws {
+        let pageIDs = Set(try RulePage.all().map(\.id))
+        let ruleIDs = Set(Self.ids)
+        #expect(ruleIDs.subtracting(pageIDs).sorted() == [], "rules without a page in lint-rules/")
+        #expect(pageIDs.subtracting(ruleIDs).sorted() == [], "pages in lint-rules/ without a rule")
+        #expect(!Self.pages.isEmpty)
+    }
+
+    @Test func registryIsSortedWithUniqueWellFormedIDsAndNames() {
+        let metadata = RuleRegistry.all.map { $0.metadata }
+        #expect(Self.ids == Self.ids.sorted(), "RuleRegistry.all must be sorted by ID")
+        #expect(Set(Self.ids).count == Self.ids.count, "duplicate rule IDs")
+        #expect(Set(metadata.map(\.name)).count == metadata.count, "duplicate rule names")
+        for rule in metadata {
+            #expect(rule.id.wholeMatch(of: /LVS[1-9][0-9][0-9]/) != nil, "\(rule.id)")
+            #expect(rule.name.wholeMatch(of: /[a-z0-9]+(-[a-z0-9]+)*/) != nil, "\(rule.id) name \(rule.name) is not kebab-case")
+            #expect(!rule.inputs.isEmpty, "\(rule.id) declares no input")
+            #expect(!rule.summary.isEmpty && !rule.summary.hasSuffix("."), "\(rule.id) summary")
+        }
+    }
+
+    @Test(arguments: pages) func pageHeaderMatchesTheRule(_ page: RulePage) throws {
+        let rule = try #require(RuleRegistry.lookup(page.id)).metadata
+        #expect(page.title == "# \(rule.id): \(rule.name)")
+        let inputs = rule.inputs.map { "`\($0.description)`" }.joined(separator: ", ")
+        #expect(page.factLine == "Severity: \(rule.severity.rawValue) · Inputs: \(inputs)")
+        #expect(page.sections == ["What it does", "Why it matters", "Example", "Use instead", "Suppressing", "References"])
+        #expect(RuleDocumentation.page(rule.id) == page.text, "the binary embeds a stale page: rebuild")
+        #expect(RuleRegistry.lookup(rule.name)?.metadata.id == rule.id)
+    }
+
+    @Test(arguments: pages) func exampleFiresExactlyThisRule(_ page: RulePage) throws {
+        let blocks = try page.blocks("Example")
+        try #require(!blocks.isEmpty, "\(page.id): Example has no input block")
+        for alternative in RulePage.alternatives(blocks) {
+            let result = try RulePage.lint(alternative)
+            #expect(Set(result.findings.map(\.ruleID)) == [page.id], "\(page.id) Example: \(result.findings.map { "\($0.ruleID) \($0.message)" })")
+            #expect(result.skipped.allSatisfy { $0.0.id != page.id }, "\(page.id) was skipped: its Example lacks an input")
+        }
+    }
+
+    @Test(arguments: pages) func useInsteadFiresNothing(_ page: RulePage) throws {
+        let blocks = try page.blocks("Use instead")
+        try #require(!blocks.isEmpty, "\(page.id): Use instead has no input block")
+        for alternative in RulePage.alternatives(blocks) {
+            let result = try RulePage.lint(alternative)
+            #expect(result.findings.isEmpty, "\(page.id) Use instead (blocks at lines \(alternative.map(\.line))): \(result.findings.map { "\($0.ruleID) \($0.message)" })")
+            #expect(result.skipped.allSatisfy { $0.0.id != page.id }, "\(page.id) was skipped: Use instead lacks an input, so it proves nothing")
+        }
+    }
+
+    /// The Suppressing blocks replace the Example's blocks of the same input: the rule's findings
+    /// are then suppressed, not gone.
+    @Test(arguments: pages) func suppressingSilencesTheExample(_ page: RulePage) throws {
+        let replacements = try page.blocks("Suppressing")
+        try #require(!replacements.isEmpty, "\(page.id): Suppressing has no input block")
+        var blocks = try page.blocks("Example")
+        for replacement in replacements {
+            blocks.removeAll { $0.role.slot == replacement.role.slot }
+            blocks.append(replacement)
+        }
+        let result = try RulePage.lint(blocks)
+        #expect(result.findings.isEmpty, "\(page.id) Suppressing: \(result.findings.map { "\($0.ruleID) \($0.message)" })")
+        #expect(result.suppressed.contains { $0.0.ruleID == page.id }, "\(page.id) Suppressing suppresses nothing")
+        #expect(page.section("Suppressing").contains { $0.1.contains("disable=\(page.id)") || $0.1.contains("disable=\(RuleRegistry.lookup(page.id)?.metadata.name ?? "?")") })
+    }
+
+    @Test(arguments: pages) func referencesAreGiven(_ page: RulePage) {
+        #expect(page.section("References").contains { $0.1.hasPrefix("- ") }, "\(page.id) lists no reference")
+    }
+}
