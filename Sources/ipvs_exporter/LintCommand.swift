@@ -158,7 +158,15 @@ struct LintCommand: ParsableCommand {
             }
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw .input("\(path): not UTF-8 text")
+            // Say where, as for any other unreadable line.
+            var line = 1
+            var start = 0
+            for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+                if String(validating: bytes[start..<index], as: UTF8.self) == nil { break }
+                line += 1
+                start = index + 1
+            }
+            throw .input("\(path == "-" ? "<stdin>" : path):\(line):1: error: expected UTF-8 text, found bytes that are not")
         }
         return SourceFile(name: path == "-" ? "<stdin>" : path, text: text)
     }

@@ -84,3 +84,22 @@ public enum Golden {
         return .differs(firstDifferentLine: 0, expected: "", actual: "")
     }
 }
+
+extension Golden {
+    /// Compares text with a golden file under `expected/`, failing with the first differing
+    /// line (or that it recorded).
+    public static func check(_ actual: String, _ relative: String) throws {
+        switch try compare(Array(actual.utf8), to: "expected/" + relative) {
+        case .matches:
+            return
+        case .recorded(let path):
+            throw GoldenMismatch(description: "recorded \(path); run again without RECORD_GOLDEN")
+        case .differs(let line, let expected, let actual):
+            throw GoldenMismatch(description: "expected/\(relative) differs at line \(line):\n expected: \(expected)\n actual:   \(actual)\n(RECORD_GOLDEN=1 rewrites it)")
+        }
+    }
+}
+
+public struct GoldenMismatch: Error, CustomStringConvertible {
+    public var description: String
+}

@@ -27,7 +27,10 @@ public struct LintReport: Sendable {
     public var verbose: Bool
     public var color: Bool
 
-    public init(result: Linter.Result, files: [SourceFile], rules: [RuleMetadata], version: String, documentationBase: String, verbose: Bool, color: Bool) {
+    public init(
+        result: Linter.Result, files: [SourceFile], rules: [RuleMetadata] = RuleRegistry.all.map { $0.metadata }, version: String,
+        documentationBase: String = defaultDocumentationBase, verbose: Bool = false, color: Bool = false
+    ) {
         self.result = result
         self.files = files
         self.rules = rules
@@ -175,7 +178,7 @@ public struct LintReport: Sendable {
                 ("physicalLocation", .object([("artifactLocation", .object([("uri", .string(Self.uri(location.file)))])), ("region", .object(region))]))
             ])
         }
-        let results: [JSONValue] = result.findings.map { finding in
+        func resultObject(_ finding: Finding, suppression: Suppression?) -> JSONValue {
             var fields: [(String, JSONValue)] = [
                 ("ruleId", .string(finding.ruleID)), ("level", .string(level(finding.severity))),
                 ("message", .object([("text", .string(finding.message))])), ("locations", .array([physical(finding.location)])),
@@ -192,8 +195,15 @@ public struct LintReport: Sendable {
                     return physical(location)
                 })))
             }
+            if let suppression {
+                // Code scanning shows these as dismissed, with the reason, rather than losing them.
+                fields.append(("suppressions", .array([.object([
+                    ("kind", .string("inSource")), ("justification", .string(suppression.reason)), ("location", physical(suppression.location)),
+                ])])))
+            }
             return .object(fields)
         }
+        let results = result.findings.map { resultObject($0, suppression: nil) } + result.suppressed.map { resultObject($0.0, suppression: $0.1) }
         let document: JSONValue = .object([
             ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")), ("version", .string("2.1.0")),
             ("runs", .array([.object([
@@ -243,7 +253,7 @@ public struct LintReport: Sendable {
             out += "::\(command) \(properties)::\(escapeData("\(finding.message) (\(page(finding.ruleID)))"))\n"
         }
         let (errors, warnings, infos) = counts
-        out += "ipvs-lint: \(errors) errors, \(warnings) warnings, \(infos) info\n"
+        out += "ipvs-lint: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"), \(infos) info\n"
         return out
     }
 

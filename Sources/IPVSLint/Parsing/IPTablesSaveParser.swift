@@ -249,7 +249,7 @@ public enum IPTablesSaveParser {
                 case "-s", "--source", "--src", "-d", "--destination", "--dst":
                     guard !inTarget else { throw error(word, "\(word.text) before -j") }
                     finishModule()
-                    let match = address(try value(), negated: wasNegated)
+                    let match = try address(try value(), negated: wasNegated)
                     if word.text.hasPrefix("-s") || word.text.hasPrefix("--s") { rule.source = match } else { rule.destination = match }
                 case "-i", "--in-interface":
                     finishModule()
@@ -309,11 +309,16 @@ public enum IPTablesSaveParser {
             return rule
         }
 
-        func address(_ word: Word, negated: Bool) -> AddressMatch {
+        /// An address list as iptables writes it. Host names (hand-written restore files) are kept
+        /// unresolved; an address of the other family is an error, as in iptables-restore.
+        func address(_ word: Word, negated: Bool) throws(LintInputError) -> AddressMatch {
             var networks: [AddressMatch.Network] = []
             for part in word.text.split(separator: ",") {
                 let pieces = part.split(separator: "/", maxSplits: 1)
                 guard let address = IPAddress(pieces[0]) else { return AddressMatch(negated: negated, networks: nil, text: word.text) }
+                guard address.family == family else {
+                    throw error(word, family == .ipv6 ? "an IPv6 address (this is ip6tables input)" : "an IPv4 address (this is iptables input)")
+                }
                 let width = address.family == .ipv4 ? 32 : 128
                 var length = width
                 if pieces.count == 2 {

@@ -493,14 +493,11 @@ public enum IPVSAdmRulesParser {
                 server.tunnelType = Located(option.values[0].text, location(number, option.values[0]))
             }
             if let option = option(options, "--tun-port") { server.tunnelPort = try integer(option, number: number, line: line, what: "a tunnel port") }
-            for name in ["--tun-nocsum", "--tun-csum", "--tun-remcsum"] {
-                if let option = option(options, name) {
-                    if let other = server.tunnelChecksum, other.location.line == number {
-                        throw error(number, option.word, expected: "one checksum option", lineText: line)
-                    }
-                    server.tunnelChecksum = Located(name, location(number, option.word))
-                }
+            let checksums = options.filter { ["--tun-nocsum", "--tun-csum", "--tun-remcsum"].contains($0.name) }.sorted { $0.word.column < $1.word.column }
+            if checksums.count > 1 {
+                throw error(number, checksums[1].word, expected: "one checksum option (\(checksums[0].name) was given before)", lineText: line)
             }
+            if let option = checksums.first { server.tunnelChecksum = Located(option.name, location(number, option.word)) }
         }
     }
 }
