@@ -47,7 +47,7 @@ let package = Package(
         ),
 
         // MARK: - Benchmarks (make bench)
-        .executableTarget(name: "ipvs-bench", dependencies: ["IPVS", "IPVSMetrics"], path: "Benchmarks/ScrapeBench"),
+        .executableTarget(name: "ipvs-bench", dependencies: ["IPVS", "IPVSMetrics", "IPVSLint"], path: "Benchmarks/ScrapeBench"),
 
         // MARK: - Build tools
         .plugin(name: "GitRevision", capability: .buildTool()),

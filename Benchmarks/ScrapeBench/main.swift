@@ -1,5 +1,6 @@
 import Glibc
 import IPVS
+import IPVSLint
 import IPVSMetrics
 
 /// In-process timings of the exporter's hot paths, for `make bench` and profiling:
@@ -7,6 +8,8 @@ import IPVSMetrics
 ///   ipvs-bench render SERVICES SERVERS [RUNS]     netlink-shaped table → exposition bytes
 ///   ipvs-bench procfs DIR [RUNS]                  a /proc tree → exposition bytes
 ///   ipvs-bench conntrack FILE [RUNS]              ip_vs_conn → counts
+///   ipvs-bench lint SERVICES SERVERS RULES [RUNS]  generated save + iptables-save → findings
+///   ipvs-bench lint-inputs DIR SERVICES SERVERS RULES   write those inputs (for hyperfine)
 ///
 /// Prints the median and the spread of RUNS runs, in milliseconds.
 struct StubReader: IPVSStateReader {
@@ -51,7 +54,7 @@ func report(_ name: String, _ samples: [Double], _ extra: String) {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    print("usage: ipvs-bench render SERVICES SERVERS [RUNS] | procfs DIR [RUNS] | conntrack FILE [RUNS]")
+    print("usage: ipvs-bench render SERVICES SERVERS [RUNS] | procfs DIR [RUNS] | conntrack FILE [RUNS] | lint SERVICES SERVERS RULES [RUNS] | lint-inputs DIR SERVICES SERVERS RULES")
     exit(2)
 }
 switch arguments[1] {
@@ -100,6 +103,56 @@ case "conntrack":
         times.append(Double(now() - start) / 1e6)
     }
     report("conntrack \(arguments[2])", times, "\(entries) entries")
+case "lint":
+    let services = Int(arguments[2]) ?? 10_000
+    let servers = arguments.count > 3 ? Int(arguments[3]) ?? 10 : 10
+    let rules = arguments.count > 4 ? Int(arguments[4]) ?? 50_000 : 50_000
+    let runs = arguments.count > 5 ? Int(arguments[5]) ?? 5 : 5
+    let ipvsadm = SourceFile(name: "bench.ipvs", text: LintBenchInputs.ipvsadm(services: services, servers: servers))
+    let iptables = SourceFile(name: "bench.iptables", text: LintBenchInputs.iptables(rules: rules, services: services))
+    var parse: [Double] = []
+    var check: [Double] = []
+    var findings = 0
+    for _ in 0..<runs {
+        let start = now()
+        var set = InputSet()
+        do {
+            try set.add([(ipvsadm, .ipvsadm), (iptables, .iptables)])
+        } catch {
+            print("error: \(error)")
+            exit(1)
+        }
+        let parsed = now()
+        findings = set.lint().findings.count
+        parse.append(Double(parsed - start) / 1e6)
+        check.append(Double(now() - parsed) / 1e6)
+    }
+    if getenv("LINT_BENCH_PER_RULE") != nil {
+        var set = InputSet()
+        try? set.add(ipvsadm, as: .ipvsadm)
+        try? set.add(iptables, as: .iptables)
+        for rule in RuleRegistry.all {
+            let start = now()
+            _ = set.lint(with: Linter(rules: [rule]))
+            let elapsed = Double(now() - start) / 1e6
+            if elapsed > 5 { print("  \(rule.metadata.id) \(Int(elapsed)) ms") }
+        }
+    }
+    report("lint parse \(services)x\(servers) + \(rules) rules", parse, "")
+    report("lint rules \(services)x\(servers) + \(rules) rules", check, "\(findings) findings")
+    report("lint total \(services)x\(servers) + \(rules) rules", zip(parse, check).map { $0 + $1 }, "")
+case "lint-inputs":
+    guard arguments.count >= 6, let services = Int(arguments[3]), let servers = Int(arguments[4]), let rules = Int(arguments[5]) else {
+        print("usage: ipvs-bench lint-inputs DIR SERVICES SERVERS RULES")
+        exit(2)
+    }
+    do {
+        try ProcFile.write(Array(LintBenchInputs.ipvsadm(services: services, servers: servers).utf8), to: arguments[2] + "/ipvsadm.save")
+        try ProcFile.write(Array(LintBenchInputs.iptables(rules: rules, services: services).utf8), to: arguments[2] + "/iptables.save")
+    } catch {
+        print("error: \(error)")
+        exit(1)
+    }
 default:
     print("unknown benchmark \(arguments[1])")
     exit(2)

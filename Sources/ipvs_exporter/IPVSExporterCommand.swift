@@ -23,8 +23,12 @@ struct IPVSExporterCommand: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
-        // Before anything allocates on another thread: arenas are chosen per thread once.
-        MemoryTuning.apply()
+        // Before anything allocates on another thread: arenas are chosen per thread once. Only
+        // the long-running server wants a small heap; lint is a batch job that parses on every
+        // core, and one arena would make those threads queue on its lock.
+        if CommandLine.arguments.dropFirst().first != LintCommand.configuration.commandName {
+            MemoryTuning.apply()
+        }
         do {
             var command = try IPVSExporterCommand.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

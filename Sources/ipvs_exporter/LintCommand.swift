@@ -102,7 +102,7 @@ struct LintCommand: ParsableCommand {
             if let timeouts, !timeouts.contains(",") { files.append((try Self.load(timeouts), .timeouts)) }
             var set = InputSet(serviceNames: ServiceNames.system)
             try Self.parsed { () throws(LintInputError) in
-                for (file, role) in files { try set.add(file, as: role) }
+                try set.add(files.map { ($0.0, $0.1) })
                 if let timeouts, timeouts.contains(",") { try set.setTimeouts(commandLine: timeouts) }
             }
             let result = set.lint()

@@ -175,7 +175,7 @@ extension IPAddress {
     /// Parses dotted-quad IPv4 (`10.0.0.1`) or any RFC 4291 text form of IPv6 (`2001:db8::1`,
     /// full form, `::ffff:1.2.3.4`). Brackets, zone IDs and prefixes are not accepted here.
     public init?(_ text: some StringProtocol) {
-        if text.contains(":") {
+        if text.utf8.contains(UInt8(ascii: ":")) {
             guard let value = Self.parseIPv6(Array(text.utf8)) else { return nil }
             self = value
         } else {

@@ -1,4 +1,6 @@
+import Dispatch
 import IPVS
+import Synchronization
 
 /// What an input file is: which flag it was given with.
 public enum InputRole: Sendable, Hashable, CustomStringConvertible {
@@ -35,25 +37,70 @@ public struct InputSet: Sendable {
         self.serviceNames = serviceNames
     }
 
+    /// One file, parsed.
+    enum Parsed: Sendable {
+        case ipvsadm(IPVSConfiguration)
+        case iptables(IPTablesRuleset)
+        case ip6tables(IPTablesRuleset)
+        case sysctl(SysctlSet)
+        case timeouts(TimeoutSettings)
+    }
+
+    static func parse(_ file: SourceFile, as role: InputRole, serviceNames: ServiceNames) throws(LintInputError) -> (Parsed, [Suppression]) {
+        let parsed: Parsed
+        switch role {
+        case .ipvsadm: parsed = .ipvsadm(try IPVSAdmRulesParser.parse(file, serviceNames: serviceNames))
+        case .iptables: parsed = .iptables(try IPTablesSaveParser.parse(file, family: .ipv4, serviceNames: serviceNames))
+        case .ip6tables: parsed = .ip6tables(try IPTablesSaveParser.parse(file, family: .ipv6, serviceNames: serviceNames))
+        case .sysctl(let host): parsed = .sysctl(try SysctlParser.parse(file, host: host))
+        case .timeouts: parsed = .timeouts(try TimeoutsParser.parse(file))
+        }
+        return (parsed, try Suppression.scan(file) { RuleRegistry.lookup($0)?.metadata.id })
+    }
+
+    mutating func store(_ parsed: Parsed, _ found: [Suppression], file: SourceFile) {
+        switch parsed {
+        case .ipvsadm(let configuration): inputs.ipvs = configuration
+        case .iptables(let ruleset): inputs.iptables = ruleset
+        case .ip6tables(let ruleset): inputs.ip6tables = ruleset
+        case .sysctl(let set): if set.host == nil { inputs.directorSysctls = set } else { inputs.realServerSysctls.append(set) }
+        case .timeouts(let timeouts): inputs.timeouts = timeouts
+        }
+        suppressions += found
+        files.append(file)
+    }
+
     /// Parses one file in its role. A second file for a role that takes one (everything but
     /// real-server sysctls) is a usage mistake the caller should have refused; here the later
     /// file wins.
     public mutating func add(_ file: SourceFile, as role: InputRole) throws(LintInputError) {
-        switch role {
-        case .ipvsadm:
-            inputs.ipvs = try IPVSAdmRulesParser.parse(file, serviceNames: serviceNames)
-        case .iptables:
-            inputs.iptables = try IPTablesSaveParser.parse(file, family: .ipv4, serviceNames: serviceNames)
-        case .ip6tables:
-            inputs.ip6tables = try IPTablesSaveParser.parse(file, family: .ipv6, serviceNames: serviceNames)
-        case .sysctl(let host):
-            let set = try SysctlParser.parse(file, host: host)
-            if host == nil { inputs.directorSysctls = set } else { inputs.realServerSysctls.append(set) }
-        case .timeouts:
-            inputs.timeouts = try TimeoutsParser.parse(file)
+        let (parsed, found) = try Self.parse(file, as: role, serviceNames: serviceNames)
+        store(parsed, found, file: file)
+    }
+
+    /// Parses several files at once, one per core: a director's save and its firewall dump are
+    /// independent, and both are big on big directors. The first error in the given order wins,
+    /// so the message does not depend on which thread finished first.
+    public mutating func add(_ files: [(SourceFile, InputRole)]) throws(LintInputError) {
+        let names = serviceNames
+        let results = Mutex<[Int: Result<(Parsed, [Suppression]), LintInputError>]>([:])
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let (file, role) = files[index]
+            let result: Result<(Parsed, [Suppression]), LintInputError>
+            do throws(LintInputError) {
+                result = .success(try Self.parse(file, as: role, serviceNames: names))
+            } catch {
+                result = .failure(error)
+            }
+            results.withLock { $0[index] = result }
         }
-        suppressions += try Suppression.scan(file) { RuleRegistry.lookup($0)?.metadata.id }
-        files.append(file)
+        let collected = results.withLock { $0 }
+        for index in files.indices {
+            switch collected[index]! {
+            case .success(let (parsed, found)): store(parsed, found, file: files[index].0)
+            case .failure(let error): throw error
+            }
+        }
     }
 
     /// `--timeouts TCP,TCPFIN,UDP` given on the command line.

@@ -48,9 +48,10 @@ public struct LintInputs: Sendable {
         }
     }
 
-    /// Every real server with its service.
-    public var realServers: [(ServiceDefinition, RealServerDefinition)] {
-        (ipvs?.services ?? []).flatMap { service in service.realServers.map { (service, $0) } }
+    /// Every real server with its service, produced as the rule iterates rather than built as
+    /// an array (a big director has 100,000 of them).
+    public var realServers: some Sequence<(ServiceDefinition, RealServerDefinition)> {
+        (ipvs?.services ?? []).lazy.flatMap { service in service.realServers.lazy.map { (service, $0) } }
     }
 
     public static let mainlineSchedulers: Set<String> = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"]

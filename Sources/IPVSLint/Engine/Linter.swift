@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// Runs the rules over the inputs.
 public struct Linter: Sendable {
     public var rules: [any LintRule.Type]
@@ -24,15 +27,25 @@ public struct Linter: Sendable {
         var skipped: [(RuleMetadata, String)] = []
         var notes: [(RuleMetadata, String)] = []
         let available = inputs.available
-        for rule in rules {
+        // Rules are independent pure functions of the inputs: run them on every core, then
+        // gather in registry order so the output never depends on scheduling.
+        let rules = self.rules
+        let reports = Mutex<[Int: Report]>([:])
+        DispatchQueue.concurrentPerform(iterations: rules.count) { index in
+            let metadata = rules[index].metadata
+            guard metadata.inputs.allSatisfy(available.contains) else { return }
+            var report = Report(rule: metadata)
+            rules[index].init().check(inputs, into: &report)
+            reports.withLock { $0[index] = report }
+        }
+        let done = reports.withLock { $0 }
+        for (index, rule) in rules.enumerated() {
             let metadata = rule.metadata
             let missing = metadata.inputs.filter { !available.contains($0) }
-            if !missing.isEmpty {
+            guard missing.isEmpty, let report = done[index] else {
                 skipped.append((metadata, "needs " + missing.map(\.description).joined(separator: ", ")))
                 continue
             }
-            var report = Report(rule: metadata)
-            rule.init().check(inputs, into: &report)
             var ruleFindings = report.findings
             if let override = severityOverrides[metadata.id] {
                 for index in ruleFindings.indices { ruleFindings[index].severity = override }

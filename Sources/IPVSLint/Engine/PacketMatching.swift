@@ -107,3 +107,95 @@ extension ServiceIdentity {
         "rs=\(objectKey.dropFirst(4))/\(server.addressText)"
     }
 }
+
+/// Rules indexed by the destinations they name, so that the rules that may apply to one VIP are
+/// found by lookups rather than by scanning every rule for every service: a director with
+/// 10,000 services and a 50,000-rule firewall would otherwise cost 500 million matches.
+struct DestinationIndex {
+    /// Networks by prefix length, then by masked address: one lookup per length in use.
+    private var byLength: [Int: [IPAddress: [Int]]] = [:]
+    /// `! -d …`: these name the addresses they do *not* match.
+    private var negated: [(AddressMatch, Int)] = []
+    /// Rules whose destination test is the same for every address: no `-d`, or a host name.
+    private(set) var unconstrained: [Int] = []
+
+    init(_ rules: some Collection<IPTablesRule>) {
+        for (position, rule) in rules.enumerated() {
+            guard let destination = rule.destination, let networks = destination.networks else {
+                unconstrained.append(position)
+                continue
+            }
+            if destination.negated {
+                negated.append((destination, position))
+                continue
+            }
+            for network in networks {
+                byLength[network.prefixLength + (network.address.family == .ipv6 ? 1000 : 0), default: [:]][
+                    AddressMatch.Network.masked(network.address, to: network.prefixLength), default: []
+                ].append(position)
+            }
+        }
+    }
+
+    /// Positions (ascending) of the rules whose destination test depends on `address` and
+    /// differs from other addresses': those that name it, and negated ones that exclude it. Two
+    /// VIPs with the same signature are treated the same by every rule of the index.
+    func signature(_ address: IPAddress) -> [Int] {
+        var found = Set<Int>()
+        for (key, table) in byLength where (key >= 1000) == (address.family == .ipv6) {
+            found.formUnion(table[AddressMatch.Network.masked(address, to: key % 1000)] ?? [])
+        }
+        for (match, position) in negated where match.networks!.contains(where: { $0.contains(address) }) {
+            found.insert(position)
+        }
+        return found.sorted()
+    }
+
+    /// Positions of the rules that may apply to `address`, leaving out ``unconstrained`` (whose
+    /// answer does not depend on the address, so callers can work it out once).
+    func candidates(excludingUnconstrained address: IPAddress) -> [Int] {
+        var found = Set<Int>()
+        for (match, position) in negated where !match.networks!.contains(where: { $0.contains(address) }) {
+            found.insert(position)
+        }
+        for (key, table) in byLength where (key >= 1000) == (address.family == .ipv6) {
+            found.formUnion(table[AddressMatch.Network.masked(address, to: key % 1000)] ?? [])
+        }
+        return found.sorted()
+    }
+}
+
+/// A set of addresses that answers "is any of them inside this network?" by binary search, for
+/// rules that compare every firewall rule with every real server.
+struct AddressSet {
+    private let sorted: [IPAddress]
+
+    init(_ addresses: some Sequence<IPAddress>) {
+        sorted = Array(Set(addresses)).sorted()
+    }
+
+    var isEmpty: Bool { sorted.isEmpty }
+
+    /// Whether some address of the set lies in `network`.
+    func containsAny(in network: AddressMatch.Network) -> Bool {
+        let first = AddressMatch.Network.masked(network.address, to: network.prefixLength)
+        // The first address not below `first`, then check it is still inside.
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle] < first { low = middle + 1 } else { high = middle }
+        }
+        return low < sorted.count && network.contains(sorted[low])
+    }
+
+    /// Whether an address match can hold for some address of the set.
+    func mayMatch(_ match: AddressMatch) -> Bool {
+        guard let networks = match.networks else { return !sorted.isEmpty }
+        if match.negated {
+            // Matches every address outside the networks: unless all of ours are inside.
+            return sorted.contains { address in !networks.contains { $0.contains(address) } }
+        }
+        return networks.contains { containsAny(in: $0) }
+    }
+}

@@ -94,7 +94,7 @@ public struct Report: Sendable {
 }
 
 /// One problem found.
-public struct Finding: Sendable, Hashable, Codable {
+public struct Finding: Sendable, Hashable {
     public var ruleID: String
     public var ruleName: String
     public var severity: Severity

@@ -28,10 +28,13 @@ public struct Suppression: Sendable, Hashable {
                 }
                 pendingForNextStatement = []
             }
-            guard let range = line.firstRange(of: "# " + marker) ?? line.firstRange(of: "#" + marker) else { continue }
+            // Most lines have no '#' at all: skip the substring search for them.
+            guard line.utf8.contains(UInt8(ascii: "#")),
+                let range = line.firstRange(of: "# " + marker) ?? line.firstRange(of: "#" + marker)
+            else { continue }
             let column = line.distance(from: line.startIndex, to: range.lowerBound) + 1
             let text = line[range.upperBound...].drop { $0 == " " }
-            let location = SourceLocation(file: file.name, line: number, column: column, endColumn: line.count + 1)
+            let location = SourceLocation(file: file.id, line: number, column: column, endColumn: line.count + 1)
             let wholeFile: Bool
             let list: Substring
             if text.hasPrefix("disable-file=") {
@@ -72,7 +75,7 @@ public struct Suppression: Sendable, Hashable {
     }
 
     func covers(_ finding: Finding) -> Bool {
-        guard rules.contains(finding.ruleID), finding.location.file == location.file else { return false }
+        guard rules.contains(finding.ruleID), finding.location.source == location.source else { return false }
         return coveredLine == nil || coveredLine == finding.location.line
     }
 }

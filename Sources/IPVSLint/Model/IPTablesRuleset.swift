@@ -13,18 +13,20 @@ public struct AddressMatch: Sendable, Hashable {
 
         /// Whether the network contains `other`.
         public func contains(_ other: IPAddress) -> Bool {
-            guard other.family == address.family else { return false }
-            let width = address.family == .ipv4 ? 32 : 128
-            guard prefixLength > 0 else { return true }
+            other.family == address.family && Self.masked(other, to: prefixLength) == Self.masked(address, to: prefixLength)
+        }
+
+        /// The address with the bits after the first `length` cleared.
+        static func masked(_ address: IPAddress, to length: Int) -> IPAddress {
             if address.family == .ipv4 {
-                let mask = prefixLength >= 32 ? UInt32.max : ~(UInt32.max >> UInt32(prefixLength))
-                return address.ipv4Value & mask == other.ipv4Value & mask
+                let mask = length <= 0 ? 0 : length >= 32 ? UInt32.max : ~(UInt32.max >> UInt32(length))
+                return IPAddress(ipv4: address.ipv4Value & mask)
             }
-            let highBits = min(prefixLength, 64)
-            let lowBits = max(0, min(prefixLength, width) - 64)
+            let highBits = max(0, min(length, 64))
+            let lowBits = max(0, min(length, 128) - 64)
             let highMask = highBits == 0 ? 0 : (highBits >= 64 ? UInt64.max : ~(UInt64.max >> UInt64(highBits)))
             let lowMask = lowBits == 0 ? 0 : (lowBits >= 64 ? UInt64.max : ~(UInt64.max >> UInt64(lowBits)))
-            return address.high & highMask == other.high & highMask && address.low & lowMask == other.low & lowMask
+            return IPAddress(ipv6High: address.high & highMask, low: address.low & lowMask)
         }
     }
 }
@@ -132,11 +134,72 @@ public struct IPTablesChain: Sendable, Hashable {
 public struct IPTablesTable: Sendable, Hashable {
     public var name: String
     public var location: SourceLocation
-    public var chains: [IPTablesChain] = []
-    public var rules: [IPTablesRule] = []
+    public private(set) var chains: [IPTablesChain] = []
+    /// In file order (`-I` already placed where it inserts).
+    public internal(set) var rules: [IPTablesRule] = [] {
+        didSet { indexed = false }
+    }
+    /// Lookups the rules make many times over big rulesets (kube-proxy writes tens of thousands
+    /// of rules in thousands of chains), built once the table is complete.
+    private var chainPositions: [String: Int] = [:]
+    private var rulePositionsByChain: [String: [Int]] = [:]
+    private var builtinsReaching: [String: Set<String>] = [:]
+    private var indexed = false
 
-    public func chain(_ name: String) -> IPTablesChain? { chains.first { $0.name == name } }
-    public func rules(in chain: String) -> [IPTablesRule] { rules.filter { $0.chain == chain } }
+    public init(name: String, location: SourceLocation) {
+        self.name = name
+        self.location = location
+    }
+
+    public func chain(_ name: String) -> IPTablesChain? { chainPositions[name].map { chains[$0] } }
+
+    public func rules(in chain: String) -> [IPTablesRule] {
+        if indexed { return (rulePositionsByChain[chain] ?? []).map { rules[$0] } }
+        return rules.filter { $0.chain == chain }
+    }
+
+    /// Declares a chain, or updates its policy and place (`-P` after `:CHAIN`).
+    mutating func declare(_ chain: IPTablesChain) {
+        if let position = chainPositions[chain.name] {
+            chains[position].policy = chain.policy
+            chains[position].location = chain.location
+        } else {
+            chainPositions[chain.name] = chains.count
+            chains.append(chain)
+        }
+    }
+
+    /// Builds the lookups; called when the table's COMMIT is read.
+    mutating func finish() {
+        rulePositionsByChain = [:]
+        var jumpers: [String: Set<String>] = [:]
+        for (position, rule) in rules.enumerated() {
+            rulePositionsByChain[rule.chain, default: []].append(position)
+            if let target = rule.target { jumpers[target, default: []].insert(rule.chain) }
+        }
+        let builtins = Set(Self.builtinChains[name] ?? [])
+        builtinsReaching = [:]
+        for chain in Set(chains.map(\.name)).union(rules.map(\.chain)) {
+            if builtins.contains(chain) {
+                builtinsReaching[chain] = [chain]
+                continue
+            }
+            var found = Set<String>()
+            var visited: Set<String> = [chain]
+            var frontier = [chain]
+            while let current = frontier.popLast() {
+                for caller in jumpers[current] ?? [] {
+                    if builtins.contains(caller) {
+                        found.insert(caller)
+                    } else if visited.insert(caller).inserted {
+                        frontier.append(caller)
+                    }
+                }
+            }
+            builtinsReaching[chain] = found
+        }
+        indexed = true
+    }
 
     /// The built-in chains of each table, in hook order.
     public static let builtinChains: [String: [String]] = [
@@ -150,6 +213,7 @@ public struct IPTablesTable: Sendable, Hashable {
     /// The built-in chains from which `chain` is reached (itself if built-in), following jumps
     /// and gotos through user chains.
     public func builtinChains(reaching chain: String) -> Set<String> {
+        if indexed, let found = builtinsReaching[chain] { return found }
         let builtins = Set(Self.builtinChains[name] ?? [])
         if builtins.contains(chain) { return [chain] }
         var found = Set<String>()

@@ -40,7 +40,7 @@ public struct SysctlSet: Sendable, Hashable {
 
     /// Where to point a finding about this host: the key if present, else the first line.
     public func location(of key: String) -> SourceLocation {
-        values[key]?.location ?? SourceLocation(file: file.name, line: 1)
+        values[key]?.location ?? SourceLocation(file: file.id, line: 1)
     }
 }
 

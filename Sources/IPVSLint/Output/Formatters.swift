@@ -43,7 +43,7 @@ public struct LintReport: Sendable {
     public static let defaultDocumentationBase = "https://github.com/ipvs-exporter/ipvs_exporter/blob/main/lint-rules/"
 
     func line(_ location: SourceLocation) -> Substring? {
-        files.first { $0.name == location.file }?.line(location.line)
+        files.first { $0.id == location.source }?.line(location.line)
     }
 
     func page(_ id: String) -> String { documentationBase + id + ".md" }

@@ -17,15 +17,15 @@ public enum IPTablesSaveParser {
             if trimmed.isEmpty { continue }
             if trimmed.hasPrefix("#") {
                 if trimmed.hasPrefix("# Warning: iptables-legacy tables present") {
-                    ruleset.legacyTablesWarning = SourceLocation(file: file.name, line: number)
+                    ruleset.legacyTablesWarning = SourceLocation(file: file.id, line: number)
                 }
                 continue
             }
-            let words = try split(trimmed, offset: line.count - trimmed.count, file: file.name, line: number)
+            let words = try split(trimmed, offset: line.columnCount - trimmed.columnCount, file: file.id, line: number)
             guard let first = words.first else { continue }
             func error(_ word: Word?, _ expected: String) -> LintInputError {
                 LintInputError(
-                    SourceLocation(file: file.name, line: number, column: word?.column ?? line.count + 1, endColumn: word?.endColumn),
+                    SourceLocation(file: file.id, line: number, column: word?.column ?? line.columnCount + 1, endColumn: word?.endColumn),
                     found: word.map { LintInputError.quote($0.text) } ?? "end of line", expected: expected)
             }
             if first.text.hasPrefix("*") {
@@ -36,12 +36,13 @@ public enum IPTablesSaveParser {
                 }
                 guard words.count == 1 else { throw error(words[1], "the end of the line after the table name") }
                 guard ruleset.table(name) == nil else { throw error(first, "each table once") }
-                current = IPTablesTable(name: name, location: SourceLocation(file: file.name, line: number, column: first.column))
+                current = IPTablesTable(name: name, location: SourceLocation(file: file.id, line: number, column: first.column))
                 continue
             }
             if first.text == "COMMIT" {
-                guard let table = current else { throw error(first, "a table (*name) before COMMIT") }
+                guard var table = current else { throw error(first, "a table (*name) before COMMIT") }
                 guard words.count == 1 else { throw error(words[1], "the end of the line after COMMIT") }
+                table.finish()
                 ruleset.tables.append(table)
                 current = nil
                 continue
@@ -49,6 +50,9 @@ public enum IPTablesSaveParser {
             guard var table = current else {
                 throw error(first, "a table line (*filter, *nat, *mangle, *raw, *security) or a comment")
             }
+            // Leave `table` the only owner of its rules while this line changes them: a second
+            // reference would copy the whole array on every append.
+            current = nil
             if first.text.hasPrefix(":") {
                 let name = String(first.text.dropFirst())
                 guard !name.isEmpty else { throw error(first, "a chain name after ':'") }
@@ -60,8 +64,8 @@ public enum IPTablesSaveParser {
                 if words.count >= 3 { try checkCounters(words[2], error) }
                 guard words.count <= 3 else { throw error(words[3], "the end of the line") }
                 guard table.chain(name) == nil else { throw error(first, "each chain once") }
-                table.chains.append(IPTablesChain(
-                    name: name, policy: policy == "-" ? nil : policy, location: SourceLocation(file: file.name, line: number, column: first.column)))
+                table.declare(IPTablesChain(
+                    name: name, policy: policy == "-" ? nil : policy, location: SourceLocation(file: file.id, line: number, column: first.column)))
                 current = table
                 continue
             }
@@ -83,9 +87,9 @@ public enum IPTablesSaveParser {
                 if command.text.hasPrefix("-I") || command.text == "--insert", let position = arguments.first, Int(position.text) != nil {
                     arguments = arguments.dropFirst()
                 }
-                let location = SourceLocation(file: file.name, line: number, column: command.column, endColumn: line.count + 1)
+                let location = SourceLocation(file: file.id, line: number, column: command.column, endColumn: line.columnCount + 1)
                 let rule = try RuleParser(
-                    file: file.name, line: number, lineText: line, family: family, names: serviceNames, table: table.name, chain: chain.text,
+                    file: file.id, line: number, lineText: line, family: family, names: serviceNames, table: table.name, chain: chain.text,
                     location: location
                 ).parse(Array(arguments))
                 if command.text.hasPrefix("-I") || command.text == "--insert" {
@@ -98,20 +102,15 @@ public enum IPTablesSaveParser {
                 guard rest.count == 2 else { throw error(rest.count > 2 ? rest[rest.startIndex + 2] : nil, "-N CHAIN") }
                 let name = rest[rest.startIndex + 1]
                 if table.chain(name.text) == nil {
-                    table.chains.append(IPTablesChain(name: name.text, policy: nil, location: SourceLocation(file: file.name, line: number, column: name.column)))
+                    table.declare(IPTablesChain(name: name.text, policy: nil, location: SourceLocation(file: file.id, line: number, column: name.column)))
                 }
             case "-P", "--policy":
                 guard rest.count >= 3 else { throw error(nil, "-P CHAIN POLICY") }
                 let name = rest[rest.startIndex + 1]
                 let policy = rest[rest.startIndex + 2]
                 guard ["ACCEPT", "DROP"].contains(policy.text) else { throw error(policy, "a policy: ACCEPT or DROP") }
-                let location = SourceLocation(file: file.name, line: number, column: name.column)
-                if let index = table.chains.firstIndex(where: { $0.name == name.text }) {
-                    table.chains[index].policy = policy.text
-                    table.chains[index].location = location
-                } else {
-                    table.chains.append(IPTablesChain(name: name.text, policy: policy.text, location: location))
-                }
+                let location = SourceLocation(file: file.id, line: number, column: name.column)
+                table.declare(IPTablesChain(name: name.text, policy: policy.text, location: location))
             default:
                 throw error(command, "a rule (-A CHAIN …), a chain (:NAME POLICY [p:b]) or COMMIT")
             }
@@ -119,7 +118,7 @@ public enum IPTablesSaveParser {
         }
         if let table = current {
             throw LintInputError(
-                SourceLocation(file: file.name, line: file.lines.count + 1), found: "the end of the file",
+                SourceLocation(file: file.id, line: file.lines.count + 1), found: "the end of the file",
                 expected: "COMMIT for table \(table.name) (opened at line \(table.location.line))")
         }
         return ruleset
@@ -129,13 +128,14 @@ public enum IPTablesSaveParser {
         let text = word.text
         let inner = text.dropFirst().dropLast()
         let parts = inner.split(separator: ":", omittingEmptySubsequences: false)
-        guard text.hasPrefix("["), text.hasSuffix("]"), parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else {
+        guard text.hasPrefix("["), text.hasSuffix("]"), parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(isDigit) }) else {
             throw error(word, "counters [PACKETS:BYTES]")
         }
     }
 
     /// Splits a line as iptables-restore does: quotes group words, a backslash escapes.
-    static func split(_ text: Substring, offset: Int, file: String, line: Int) throws(LintInputError) -> [Word] {
+    static func split(_ text: Substring, offset: Int, file: SourceName, line: Int) throws(LintInputError) -> [Word] {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return try splitASCII(text, offset: offset, file: file, line: line) }
         var words: [Word] = []
         var current = ""
         var inWord = false
@@ -197,9 +197,73 @@ public enum IPTablesSaveParser {
         return words
     }
 
+    /// ``split(_:offset:file:line:)`` on bytes, for ASCII lines (where a column is a byte):
+    /// the same rules, several times faster on the 50,000-line dumps of big directors.
+    static func splitASCII(_ text: Substring, offset: Int, file: SourceName, line: Int) throws(LintInputError) -> [Word] {
+        var words: [Word] = []
+        var current: [UInt8] = []
+        var inWord = false
+        var quote: UInt8?
+        var escaped = false
+        var start = 0
+        var column = offset
+        var quoteColumn = 0
+        for byte in text.utf8 {
+            column += 1
+            if escaped {
+                current.append(byte)
+                escaped = false
+                continue
+            }
+            if byte == UInt8(ascii: "\\") {
+                if !inWord {
+                    inWord = true
+                    start = column
+                }
+                escaped = true
+                continue
+            }
+            if let open = quote {
+                if byte == open { quote = nil } else { current.append(byte) }
+                continue
+            }
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                if !inWord {
+                    inWord = true
+                    start = column
+                }
+                quote = byte
+                quoteColumn = column
+                continue
+            }
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+                if inWord {
+                    words.append(Word(text: String(decoding: current, as: UTF8.self), column: start))
+                    current.removeAll(keepingCapacity: true)
+                    inWord = false
+                }
+                continue
+            }
+            if !inWord {
+                inWord = true
+                start = column
+            }
+            current.append(byte)
+        }
+        if quote != nil {
+            throw LintInputError(
+                SourceLocation(file: file, line: line, column: quoteColumn), found: "an unterminated quote", expected: "a closing quote")
+        }
+        if escaped {
+            throw LintInputError(SourceLocation(file: file, line: line, column: column), found: "a backslash at the end of the line", expected: "a character after the backslash")
+        }
+        if inWord { words.append(Word(text: String(decoding: current, as: UTF8.self), column: start)) }
+        return words
+    }
+
     /// Parses the arguments of one rule.
     struct RuleParser {
-        let file: String
+        let file: SourceName
         let line: Int
         let lineText: Substring
         let family: IPAddress.Family
@@ -210,7 +274,7 @@ public enum IPTablesSaveParser {
 
         func error(_ word: Word?, _ expected: String) -> LintInputError {
             LintInputError(
-                SourceLocation(file: file, line: line, column: word?.column ?? lineText.count + 1, endColumn: word?.endColumn),
+                SourceLocation(file: file, line: line, column: word?.column ?? lineText.columnCount + 1, endColumn: word?.endColumn),
                 found: word.map { LintInputError.quote($0.text) } ?? "end of line", expected: expected)
         }
 
@@ -221,7 +285,7 @@ public enum IPTablesSaveParser {
         func parse(_ words: [Word]) throws(LintInputError) -> IPTablesRule {
             var rule = IPTablesRule(
                 table: table, chain: chain, location: location,
-                text: words.map { $0.text.contains(" ") || $0.text.isEmpty ? "\"\($0.text)\"" : $0.text }.joined(separator: " "))
+                text: words.map { $0.text.utf8.contains(UInt8(ascii: " ")) || $0.text.isEmpty ? "\"\($0.text)\"" : $0.text }.joined(separator: " "))
             var index = 0
             var negate = false
             var module: MatchModule?  // the match whose options follow
@@ -288,7 +352,7 @@ public enum IPTablesSaveParser {
                     // Values of a module or target option: the words up to the next option.
                     var values: [String] = []
                     while index < words.count && !(words[index].text.hasPrefix("-") && words[index].text.count > 1
-                        && !words[index].text.dropFirst().allSatisfy(\.isNumber)) && words[index].text != "!"
+                        && !words[index].text.utf8.dropFirst().allSatisfy(isDigit)) && words[index].text != "!"
                     {
                         values.append(words[index].text)
                         index += 1
@@ -313,8 +377,8 @@ public enum IPTablesSaveParser {
         /// unresolved; an address of the other family is an error, as in iptables-restore.
         func address(_ word: Word, negated: Bool) throws(LintInputError) -> AddressMatch {
             var networks: [AddressMatch.Network] = []
-            for part in word.text.split(separator: ",") {
-                let pieces = part.split(separator: "/", maxSplits: 1)
+            for part in word.text.utf8.split(separator: UInt8(ascii: ",")).map(Substring.init) {
+                let pieces = part.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 1).map(Substring.init)
                 guard let address = IPAddress(pieces[0]) else { return AddressMatch(negated: negated, networks: nil, text: word.text) }
                 guard address.family == family else {
                     throw error(word, family == .ipv6 ? "an IPv6 address (this is ip6tables input)" : "an IPv4 address (this is iptables input)")

@@ -1,4 +1,6 @@
+import Dispatch
 import IPVS
+import Synchronization
 
 /// Port names from /etc/services, for `-t 10.0.0.1:http` (ipvsadm resolves them the same way).
 public struct ServiceNames: Sendable {
@@ -47,8 +49,43 @@ public struct ServiceNames: Sendable {
 public enum IPVSAdmRulesParser {
     public static func parse(_ file: SourceFile, serviceNames: ServiceNames = .none) throws(LintInputError) -> IPVSConfiguration {
         var state = State(file: file, names: serviceNames)
-        for (index, line) in file.lines.enumerated() {
-            try state.consume(line, number: index + 1)
+        let lines = file.lines
+        // Small files: read and apply line by line.
+        guard lines.count >= 20_000 else {
+            for (index, line) in lines.enumerated() {
+                try state.consume(line, number: index + 1)
+            }
+            return state.configuration
+        }
+        // Big ones (a save of thousands of services): read the lines in chunks on every core,
+        // then apply the changes in file order on this one. A line that cannot be read ends its
+        // chunk; it is reported after the lines before it were applied, as ipvsadm -R would
+        // have stopped there.
+        let chunks = 8
+        let size = (lines.count + chunks - 1) / chunks
+        let prepared = Mutex<[Int: ([State.Step], [Located<String>], LintInputError?)]>([:])
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var reader = State(file: file, names: serviceNames)
+            var steps: [State.Step] = []
+            var failure: LintInputError?
+            let range = (chunk * size)..<min(lines.count, (chunk + 1) * size)
+            steps.reserveCapacity(range.count)
+            for index in range {
+                do throws(LintInputError) {
+                    if let step = try reader.prepare(lines[index], number: index + 1) { steps.append(step) }
+                } catch {
+                    failure = error
+                    break
+                }
+            }
+            prepared.withLock { $0[chunk] = (steps, reader.configuration.names, failure) }
+        }
+        var results = prepared.withLock { $0 }
+        for chunk in 0..<chunks {
+            guard let (steps, names, failure) = results.removeValue(forKey: chunk) else { continue }
+            state.configuration.names += names
+            for step in steps { try state.perform(step) }
+            if let failure { throw failure }
         }
         return state.configuration
     }
@@ -130,6 +167,10 @@ public enum IPVSAdmRulesParser {
         let file: SourceFile
         let names: ServiceNames
         var configuration: IPVSConfiguration
+        /// Where each service is in `configuration.services`, and where each of its real servers
+        /// is: a save of 10,000 services would otherwise make every line search all of them.
+        var serviceIndex: [ServiceKey: Int] = [:]
+        var serverIndex: [[ServerKey: Int]] = []
 
         init(file: SourceFile, names: ServiceNames) {
             self.file = file
@@ -138,20 +179,26 @@ public enum IPVSAdmRulesParser {
         }
 
         func location(_ line: Int, _ word: Word) -> SourceLocation {
-            SourceLocation(file: file.name, line: line, column: word.column, endColumn: word.endColumn)
+            SourceLocation(file: file.id, line: line, column: word.column, endColumn: word.endColumn)
         }
 
         func error(_ line: Int, _ word: Word?, expected: String, lineText: Substring) -> LintInputError {
-            let column = word?.column ?? (lineText.count + 1)
+            let column = word?.column ?? (lineText.columnCount + 1)
             return LintInputError(
-                SourceLocation(file: file.name, line: line, column: column, endColumn: word?.endColumn),
+                SourceLocation(file: file.id, line: line, column: column, endColumn: word?.endColumn),
                 found: word.map { LintInputError.quote($0.text) } ?? "end of line", expected: expected)
         }
 
         mutating func consume(_ line: Substring, number: Int) throws(LintInputError) {
+            if let step = try prepare(line, number: number) { try perform(step) }
+        }
+
+        /// Reads a line into the change it makes, without looking at what earlier lines did:
+        /// lines can be read on several threads and the changes applied in order afterwards.
+        mutating func prepare(_ line: Substring, number: Int) throws(LintInputError) -> Step? {
             var (words, _) = SourceFile.words(line)
             if words.first?.text == "ipvsadm" { words.removeFirst() }
-            guard !words.isEmpty else { return }
+            guard !words.isEmpty else { return nil }
 
             // Split into options with their values.
             var options: [Option] = []
@@ -181,7 +228,7 @@ public enum IPVSAdmRulesParser {
                     throw error(number, word, expected: expected, lineText: line)
                 }
                 var values: [Word] = []
-                let valueWord = { (text: String) in Word(text: text, column: word.column + word.text.count - text.count) }
+                let valueWord = { (text: String) in Word(text: text, column: word.column + word.text.columnCount - text.columnCount) }
                 switch spec.value {
                 case .none:
                     if attached != nil { throw error(number, word, expected: "\(spec.canonical) without a value", lineText: line) }
@@ -219,11 +266,11 @@ public enum IPVSAdmRulesParser {
             if commands.count > 1 {
                 throw error(number, commands[1].word, expected: "one command per line", lineText: line)
             }
-            var seen = Set<String>()
-            for option in options where !seen.insert(option.name).inserted {
+            // A handful of options per line: comparing pairs beats hashing them into a set.
+            for (position, option) in options.enumerated() where options[..<position].contains(where: { $0.name == option.name }) {
                 throw error(number, option.word, expected: "each option once", lineText: line)
             }
-            try apply(command, options, number: number, line: line)
+            return try step(command, options, number: number, line: line)
         }
 
         static func isShortWithValue(_ name: String) -> Bool {
@@ -267,7 +314,7 @@ public enum IPVSAdmRulesParser {
                 }
                 return (.address(address), try port(portText, word: word, proto: proto, number: number, line: line))
             }
-            let colons = text.filter { $0 == ":" }.count
+            let colons = text.utf8.lazy.filter { $0 == UInt8(ascii: ":") }.count
             if colons > 1 {
                 // A bare IPv6 address: ipvsadm accepts it and uses the default port.
                 guard let address = IPAddress(text), address.family == .ipv6 else {
@@ -296,7 +343,7 @@ public enum IPVSAdmRulesParser {
 
         mutating func port(_ text: String?, word: Word, proto: String, number: Int, line: Substring) throws(LintInputError) -> PortReference? {
             guard let text else { return nil }
-            if text.allSatisfy(\.isNumber) {
+            if text.utf8.allSatisfy(isDigit) {
                 guard let value = UInt16(text) else { throw error(number, word, expected: "a port from 0 to 65535", lineText: line) }
                 return .number(value)
             }
@@ -306,6 +353,10 @@ public enum IPVSAdmRulesParser {
             configuration.names.append(Located(text, location(number, word)))
             return .name(text, resolved: names.port(text, proto: proto))
         }
+
+        /// The last service address read, with what it parsed to: a save repeats each service's
+        /// address on every one of its real servers' lines.
+        var lastIdentity: (text: String, proto: TransportProtocol?, ipv6: Bool, identity: ServiceIdentity)?
 
         mutating func identity(_ options: [Option], number: Int, line: Substring, required: Bool) throws(LintInputError) -> (ServiceIdentity, SourceLocation)? {
             let kinds: [(String, TransportProtocol?)] = [("-t", .tcp), ("-u", .udp), ("--sctp-service", .sctp), ("-f", nil)]
@@ -321,6 +372,17 @@ public enum IPVSAdmRulesParser {
             }
             let word = chosen.values[0]
             let ipv6 = option(options, "-6") != nil
+            if let last = lastIdentity, last.text == word.text, last.proto == proto, last.ipv6 == ipv6 {
+                return (last.identity, location(number, word))
+            }
+            guard let (identity, location) = try parseIdentity(word, proto: proto, ipv6: ipv6, options: options, number: number, line: line) else { return nil }
+            lastIdentity = (word.text, proto, ipv6, identity)
+            return (identity, location)
+        }
+
+        mutating func parseIdentity(
+            _ word: Word, proto: TransportProtocol?, ipv6: Bool, options: [Option], number: Int, line: Substring
+        ) throws(LintInputError) -> (ServiceIdentity, SourceLocation)? {
             if let proto {
                 let (host, port) = try hostPort(word, proto: proto.description.lowercased(), number: number, line: line, what: "a service address")
                 if ipv6 && host.family != .ipv6 {
@@ -334,15 +396,106 @@ public enum IPVSAdmRulesParser {
             return (.firewallMark(mark, ipv6: ipv6), location(number, word))
         }
 
+        // MARK: Indexes
+
+        /// What makes two services the same for the kernel: ports compare by number when the
+        /// name resolves (`:http` is `:80`), as ``ServiceIdentity/sameService(as:)`` does.
+        enum ServiceKey: Hashable {
+            case address(TransportProtocol, HostReference, PortKey)
+            case firewallMark(Int64, ipv6: Bool)
+
+            init(_ identity: ServiceIdentity) {
+                switch identity {
+                case .address(let proto, let host, let port): self = .address(proto, host, PortKey(port))
+                case .firewallMark(let mark, let ipv6): self = .firewallMark(mark, ipv6: ipv6)
+                }
+            }
+        }
+
+        enum PortKey: Hashable {
+            case number(UInt16)
+            case name(String)
+
+            init(_ port: PortReference) {
+                self = port.number.map { .number($0) } ?? .name(port.description)
+            }
+        }
+
+        /// A real server's identity in its service: the address and the port the kernel gets.
+        struct ServerKey: Hashable {
+            var address: HostReference
+            var port: PortKey
+        }
+
+        func findService(_ identity: ServiceIdentity) -> Int? {
+            serviceIndex[ServiceKey(identity)]
+        }
+
+        static func serverKey(_ server: RealServerDefinition, in service: ServiceIdentity) -> ServerKey {
+            ServerKey(address: server.address, port: PortKey(effectivePort(server, of: service)))
+        }
+
+        func findServer(_ server: RealServerDefinition, in serviceIndex: Int) -> Int? {
+            serverIndex[serviceIndex][Self.serverKey(server, in: configuration.services[serviceIndex].identity)]
+        }
+
+        mutating func appendService(_ service: ServiceDefinition) {
+            serviceIndex[ServiceKey(service.identity)] = configuration.services.count
+            configuration.services.append(service)
+            serverIndex.append([:])
+        }
+
+        mutating func appendServer(_ server: RealServerDefinition, to index: Int) {
+            serverIndex[index][Self.serverKey(server, in: configuration.services[index].identity)] = configuration.services[index].realServers.count
+            configuration.services[index].realServers.append(server)
+        }
+
+        /// After `-D` or `-C` (rare), positions move: rebuild.
+        mutating func reindex() {
+            serviceIndex = [:]
+            serverIndex = []
+            for (index, service) in configuration.services.enumerated() {
+                if serviceIndex[ServiceKey(service.identity)] == nil { serviceIndex[ServiceKey(service.identity)] = index }
+                serverIndex.append([:])
+                reindexServers(of: index)
+            }
+        }
+
+        /// After `-d` or `-e` (which may change the method, and so the port that counts).
+        mutating func reindexServers(of index: Int) {
+            let service = configuration.services[index]
+            var servers: [ServerKey: Int] = [:]
+            for (position, server) in service.realServers.enumerated() where servers[Self.serverKey(server, in: service.identity)] == nil {
+                servers[Self.serverKey(server, in: service.identity)] = position
+            }
+            serverIndex[index] = servers
+        }
+
         // MARK: Commands
 
-        mutating func apply(_ command: Option, _ options: [Option], number: Int, line: Substring) throws(LintInputError) {
-            let lineLocation = SourceLocation(file: file.name, line: number, column: command.word.column, endColumn: line.count + 1)
+        /// What one line does, read but not yet applied.
+        enum Step {
+            case clear
+            case setTimeouts(Located<[Int64]>)
+            /// `-A`, read in full.
+            case addService(ServiceDefinition)
+            /// `-E`: its options are applied over the service as earlier lines left it.
+            case editService(ServiceIdentity, identityLocation: SourceLocation, lineLocation: SourceLocation, options: [Option], number: Int, line: Substring)
+            case deleteService(ServiceIdentity)
+            /// `-a`, read in full (the port the kernel gets is settled when applied).
+            case addServer(ServiceIdentity, RealServerDefinition)
+            /// `-e` and `-d`: the server as written, to find the one earlier lines added.
+            case editServer(ServiceIdentity, RealServerDefinition, options: [Option], number: Int, line: Substring)
+            case deleteServer(ServiceIdentity, RealServerDefinition)
+        }
+
+        mutating func step(_ command: Option, _ options: [Option], number: Int, line: Substring) throws(LintInputError) -> Step? {
+            let lineLocation = SourceLocation(file: file.id, line: number, column: command.word.column, endColumn: line.columnCount + 1)
             switch command.name {
             case "-C":
-                configuration.services.removeAll()
+                return .clear
             case "-Z", "--start-daemon", "--stop-daemon":
-                return
+                return nil
             case "--set":
                 var values: [Int64] = []
                 for word in command.values {
@@ -351,37 +504,25 @@ public enum IPVSAdmRulesParser {
                     }
                     values.append(value)
                 }
-                configuration.timeoutSettings.append(Located(values, location(number, command.values[0])))
+                return .setTimeouts(Located(values, location(number, command.values[0])))
             case "-A", "-E":
-                guard let (identity, identityLocation) = try identity(options, number: number, line: line, required: true) else { return }
+                guard let (identity, identityLocation) = try identity(options, number: number, line: line, required: true) else { return nil }
                 for name in ["-r", "-g", "-i", "-m", "-w", "-x", "-y", "--tun-type", "--tun-port"] {
                     if let misplaced = option(options, name) {
                         throw error(number, misplaced.word, expected: "a service option (\(name) belongs to -a/-e)", lineText: line)
                     }
                 }
                 var service = ServiceDefinition(identity: identity, location: lineLocation, identityLocation: identityLocation)
-                if command.name == "-E", let index = configuration.services.firstIndex(where: { $0.identity.sameService(as: identity) }) {
-                    service = configuration.services[index]
-                }
+                // Read the options now even for -E, so a bad value is reported on this line
+                // whatever earlier lines did.
                 try fill(&service, options, number: number, line: line)
-                if command.name == "-A" {
-                    if let first = configuration.services.first(where: { $0.identity.sameService(as: identity) }) {
-                        configuration.duplicateServices.append((service, first: first.location))
-                    } else {
-                        configuration.services.append(service)
-                    }
-                } else if let index = configuration.services.firstIndex(where: { $0.identity.sameService(as: identity) }) {
-                    configuration.services[index] = service
-                } else {
-                    configuration.orphanRealServers.append((identity, RealServerDefinition(
-                        address: .name("-E"), addressText: "-E", forwarding: .directRouting, location: lineLocation,
-                        addressLocation: identityLocation)))
-                }
+                if command.name == "-A" { return .addService(service) }
+                return .editService(identity, identityLocation: identityLocation, lineLocation: lineLocation, options: options, number: number, line: line)
             case "-D":
-                guard let (identity, _) = try identity(options, number: number, line: line, required: true) else { return }
-                configuration.services.removeAll { $0.identity.sameService(as: identity) }
+                guard let (identity, _) = try identity(options, number: number, line: line, required: true) else { return nil }
+                return .deleteService(identity)
             case "-a", "-e", "-d":
-                guard let (identity, _) = try identity(options, number: number, line: line, required: true) else { return }
+                guard let (identity, _) = try identity(options, number: number, line: line, required: true) else { return nil }
                 guard let realServer = option(options, "-r") else {
                     throw error(number, nil, expected: "-r ADDRESS[:PORT] (the real server)", lineText: line)
                 }
@@ -392,56 +533,97 @@ public enum IPVSAdmRulesParser {
                 }
                 let proto = identity.proto?.description.lowercased() ?? "tcp"
                 let (address, port) = try hostPort(realServer.values[0], proto: proto, number: number, line: line, what: "a real server address")
-                let serviceIndex = configuration.services.firstIndex { $0.identity.sameService(as: identity) }
-                var server = RealServerDefinition(
+                let draft = RealServerDefinition(
                     address: address, addressText: realServer.values[0].text, writtenPort: port, forwarding: .directRouting,
                     location: lineLocation, addressLocation: location(number, realServer.values[0]))
-                if command.name != "-a", let serviceIndex,
-                    let existing = configuration.services[serviceIndex].realServers.first(where: { Self.sameServer($0, server, in: configuration.services[serviceIndex]) })
-                {
-                    if command.name == "-d" {
-                        let service = configuration.services[serviceIndex]
-                        configuration.services[serviceIndex].realServers.removeAll { Self.sameServer($0, server, in: service) }
-                        return
-                    }
-                    server = existing
-                    server.location = lineLocation
-                }
+                var server = draft
                 try fill(&server, options, number: number, line: line)
-                guard let serviceIndex else {
+                switch command.name {
+                case "-a": return .addServer(identity, server)
+                case "-e": return .editServer(identity, draft, options: options, number: number, line: line)
+                default: return .deleteServer(identity, draft)
+                }
+            default:
+                return nil
+            }
+        }
+
+        /// Applies a line's change to the configuration earlier lines built.
+        mutating func perform(_ step: Step) throws(LintInputError) {
+            switch step {
+            case .clear:
+                configuration.services.removeAll()
+                reindex()
+            case .setTimeouts(let values):
+                configuration.timeoutSettings.append(values)
+            case .addService(let service):
+                if let first = findService(service.identity) {
+                    configuration.duplicateServices.append((service, first: configuration.services[first].location))
+                } else {
+                    appendService(service)
+                }
+            case .editService(let identity, let identityLocation, let lineLocation, let options, let number, let line):
+                guard let index = findService(identity) else {
+                    configuration.orphanRealServers.append((identity, RealServerDefinition(
+                        address: .name("-E"), addressText: "-E", forwarding: .directRouting, location: lineLocation,
+                        addressLocation: identityLocation)))
+                    return
+                }
+                var service = configuration.services[index]
+                try fill(&service, options, number: number, line: line)
+                configuration.services[index] = service
+            case .deleteService(let identity):
+                guard let index = findService(identity) else { return }
+                configuration.services.remove(at: index)
+                serverIndex.remove(at: index)
+                serviceIndex[ServiceKey(identity)] = nil
+                for (key, position) in serviceIndex where position > index { serviceIndex[key] = position - 1 }
+            case .addServer(let identity, var server):
+                guard let serviceIndex = findService(identity) else {
                     configuration.orphanRealServers.append((identity, server))
                     return
                 }
-                server.effectivePort = Self.effectivePort(server, of: configuration.services[serviceIndex])
-                if command.name == "-a" {
-                    if let first = configuration.services[serviceIndex].realServers.first(where: { Self.sameServer($0, server, in: configuration.services[serviceIndex]) }) {
-                        configuration.duplicateRealServers.append((identity, server, first: first.location))
-                    } else {
-                        configuration.services[serviceIndex].realServers.append(server)
-                    }
-                } else if command.name == "-e" {
-                    if let index = configuration.services[serviceIndex].realServers.firstIndex(where: { Self.sameServer($0, server, in: configuration.services[serviceIndex]) }) {
-                        configuration.services[serviceIndex].realServers[index] = server
-                    } else {
-                        configuration.orphanRealServers.append((identity, server))
-                    }
+                server.effectivePort = Self.effectivePort(server, of: configuration.services[serviceIndex].identity)
+                if let first = findServer(server, in: serviceIndex) {
+                    configuration.duplicateRealServers.append((identity, server, first: configuration.services[serviceIndex].realServers[first].location))
+                } else {
+                    appendServer(server, to: serviceIndex)
                 }
-            default:
-                return
+            case .editServer(let identity, let draft, let options, let number, let line):
+                guard let serviceIndex = findService(identity), let position = findServer(draft, in: serviceIndex) else {
+                    var server = draft
+                    try fill(&server, options, number: number, line: line)
+                    configuration.orphanRealServers.append((identity, server))
+                    return
+                }
+                var server = configuration.services[serviceIndex].realServers[position]
+                server.location = draft.location
+                try fill(&server, options, number: number, line: line)
+                server.effectivePort = Self.effectivePort(server, of: configuration.services[serviceIndex].identity)
+                configuration.services[serviceIndex].realServers[position] = server
+                reindexServers(of: serviceIndex)
+            case .deleteServer(let identity, let draft):
+                guard let serviceIndex = findService(identity) else {
+                    configuration.orphanRealServers.append((identity, draft))
+                    return
+                }
+                let service = configuration.services[serviceIndex].identity
+                configuration.services[serviceIndex].realServers.removeAll { Self.sameServer($0, draft, in: service) }
+                reindexServers(of: serviceIndex)
             }
         }
 
         /// The port the kernel gets: ipvsadm copies the service port when none is written, and
         /// forces it for DR and TUN on address services.
-        static func effectivePort(_ server: RealServerDefinition, of service: ServiceDefinition) -> PortReference {
-            let servicePort = service.identity.port ?? .number(0)
-            if !service.identity.isFirewallMark && (server.forwarding == .directRouting || server.forwarding == .tunneling) {
+        static func effectivePort(_ server: RealServerDefinition, of service: ServiceIdentity) -> PortReference {
+            let servicePort = service.port ?? .number(0)
+            if !service.isFirewallMark && (server.forwarding == .directRouting || server.forwarding == .tunneling) {
                 return servicePort
             }
             return server.writtenPort ?? servicePort
         }
 
-        static func sameServer(_ a: RealServerDefinition, _ b: RealServerDefinition, in service: ServiceDefinition) -> Bool {
+        static func sameServer(_ a: RealServerDefinition, _ b: RealServerDefinition, in service: ServiceIdentity) -> Bool {
             guard a.address == b.address else { return false }
             return Self.effectivePort(a, of: service).sameAs(Self.effectivePort(b, of: service))
         }

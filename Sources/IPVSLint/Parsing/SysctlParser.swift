@@ -10,22 +10,22 @@ public enum SysctlParser {
             let number = index + 1
             var content = line.drop { $0 == " " || $0 == "\t" }
             if content.isEmpty || content.hasPrefix("#") || content.hasPrefix(";") { continue }
-            let keyColumn = line.count - content.count + 1
+            let keyColumn = line.columnCount - content.columnCount + 1
             if content.hasPrefix("-") { content = content.dropFirst() }
             guard let equals = content.firstIndex(of: "=") else {
                 throw LintInputError(
-                    SourceLocation(file: file.name, line: number, column: keyColumn), found: LintInputError.quote(content),
+                    SourceLocation(file: file.id, line: number, column: keyColumn), found: LintInputError.quote(content),
                     expected: "key = value")
             }
             let rawKey = content[..<equals].trimmingCharacters(in: " \t")
             let value = String(content[content.index(after: equals)...]).trimmingCharacters(in: " \t")
             guard !rawKey.isEmpty, rawKey.allSatisfy({ $0.isLetter || $0.isNumber || "._-/:@".contains($0) }) else {
                 throw LintInputError(
-                    SourceLocation(file: file.name, line: number, column: keyColumn), found: LintInputError.quote(rawKey.isEmpty ? "=" : rawKey),
+                    SourceLocation(file: file.id, line: number, column: keyColumn), found: LintInputError.quote(rawKey.isEmpty ? "=" : rawKey),
                     expected: "a sysctl key such as net.ipv4.ip_forward")
             }
             let key = normalise(rawKey)
-            values[key] = Located(value, SourceLocation(file: file.name, line: number, column: keyColumn, endColumn: keyColumn + rawKey.count))
+            values[key] = Located(value, SourceLocation(file: file.id, line: number, column: keyColumn, endColumn: keyColumn + rawKey.count))
         }
         return SysctlSet(file: file, host: host, values: values)
     }
@@ -52,13 +52,13 @@ public enum TimeoutsParser {
             let prefix = "Timeout (tcp tcpfin udp):"
             guard text.hasPrefix(prefix) else {
                 throw LintInputError(
-                    SourceLocation(file: file.name, line: index + 1), found: LintInputError.quote(text),
+                    SourceLocation(file: file.id, line: index + 1), found: LintInputError.quote(text),
                     expected: "\"Timeout (tcp tcpfin udp): TCP TCPFIN UDP\" as ipvsadm -L --timeout prints it")
             }
-            let column = line.count - text.count + prefix.count + 1
+            let column = line.columnCount - text.columnCount + prefix.count + 1
             return try values(String(text.dropFirst(prefix.count)), file: file.name, line: index + 1, column: column, separator: " ")
         }
-        throw LintInputError(SourceLocation(file: file.name, line: 1), found: "an empty file", expected: "\"Timeout (tcp tcpfin udp): TCP TCPFIN UDP\"")
+        throw LintInputError(SourceLocation(file: file.id, line: 1), found: "an empty file", expected: "\"Timeout (tcp tcpfin udp): TCP TCPFIN UDP\"")
     }
 
     /// `900,120,300`.

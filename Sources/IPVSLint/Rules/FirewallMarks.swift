@@ -9,9 +9,9 @@ enum FirewallMarks {
         "raw/OUTPUT", "mangle/OUTPUT", "nat/OUTPUT",
     ]
 
-    /// The MARK rules of a dump that can leave exactly `mark` on a packet.
-    static func rules(producing mark: UInt32, in ruleset: IPTablesRuleset) -> [IPTablesRule] {
-        ruleset.allRules.filter { $0.markOperation?.canProduce(mark) == true }
+    /// The MARK rules of a dump (a handful among thousands of rules, searched once per service).
+    static func markRules(_ ruleset: IPTablesRuleset) -> [IPTablesRule] {
+        ruleset.tables.flatMap { $0.rules.filter { $0.markOperation != nil } }
     }
 
     /// Whether IPVS can see a mark set by this rule: its chain is, or is reached from, an
@@ -21,16 +21,29 @@ enum FirewallMarks {
         return table.builtinChains(reaching: rule.chain).contains { eligible.contains("\(rule.table)/\($0)") }
     }
 
+    /// A firewall-mark service with the dump of its family and that dump's MARK rules.
+    struct MarkedService {
+        var service: ServiceDefinition
+        var mark: UInt32
+        var ruleset: IPTablesRuleset
+        var markRules: [IPTablesRule]
+
+        /// The MARK rules that can leave exactly this service's mark.
+        var producers: [IPTablesRule] { markRules.filter { $0.markOperation!.canProduce(mark) } }
+    }
+
     /// Firewall-mark services with a valid mark and the dump of their family, or a note why not.
-    static func services(_ inputs: LintInputs, report: inout Report) -> [(ServiceDefinition, UInt32, IPTablesRuleset)] {
-        var out: [(ServiceDefinition, UInt32, IPTablesRuleset)] = []
+    static func services(_ inputs: LintInputs, report: inout Report) -> [MarkedService] {
+        var out: [MarkedService] = []
+        var markRulesByFamily: [IPAddress.Family: [IPTablesRule]] = [:]
         for service in inputs.ipvs?.services ?? [] {
             guard case .firewallMark(let mark, _) = service.identity, mark > 0, mark <= Int64(UInt32.max) else { continue }
             guard let ruleset = inputs.firewall(for: service.identity.family) else {
                 report.skip("\(service.identity): no \(service.identity.family == .ipv6 ? "--ip6tables" : "--iptables") input")
                 continue
             }
-            out.append((service, UInt32(mark), ruleset))
+            if markRulesByFamily[ruleset.family] == nil { markRulesByFamily[ruleset.family] = markRules(ruleset) }
+            out.append(MarkedService(service: service, mark: UInt32(mark), ruleset: ruleset, markRules: markRulesByFamily[ruleset.family]!))
         }
         return out
     }

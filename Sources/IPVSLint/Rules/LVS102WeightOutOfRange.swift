@@ -10,7 +10,7 @@ struct WeightOutOfRange: LintRule {
     func check(_ inputs: LintInputs, into report: inout Report) {
         for (service, server) in inputs.realServers {
             guard let weight = server.weight else { continue }
-            let object = "rs=\(service.identity.objectKey.dropFirst(4))/\(server.addressText)"
+            var object: String { "rs=\(service.identity.objectKey.dropFirst(4))/\(server.addressText)" }
             if weight.value < 0 || weight.value > Int64(Int32.max) {
                 report.add(
                     "weight \(weight.value) of \(server.addressText) in \(service.identity) is outside 0…2147483647; the kernel answers ERANGE",

@@ -10,7 +10,7 @@ struct PersistenceNetmaskInvalid: LintRule {
     func check(_ inputs: LintInputs, into report: inout Report) {
         for service in inputs.ipvs?.services ?? [] {
             guard let netmask = service.netmask else { continue }
-            let object = service.identity.objectKey
+            var object: String { service.identity.objectKey }
             switch (service.identity.family, netmask.value) {
             case (.ipv6, .prefix(let length)):
                 if length < 1 || length > 128 {

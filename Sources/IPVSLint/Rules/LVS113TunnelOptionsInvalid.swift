@@ -8,7 +8,7 @@ struct TunnelOptionsInvalid: LintRule {
 
     func check(_ inputs: LintInputs, into report: inout Report) {
         for (service, server) in inputs.realServers {
-            let object = "rs=\(service.identity.objectKey.dropFirst(4))/\(server.addressText)"
+            var object: String { "rs=\(service.identity.objectKey.dropFirst(4))/\(server.addressText)" }
             let given = [server.tunnelType?.location, server.tunnelPort?.location, server.tunnelChecksum?.location].compactMap { $0 }
             if server.forwarding != .tunneling {
                 if let first = given.first {

@@ -7,8 +7,9 @@ struct FwmarkWithoutMarkRule: LintRule {
         summary: "No MARK rule sets a firewall-mark service's mark")
 
     func check(_ inputs: LintInputs, into report: inout Report) {
-        for (service, mark, ruleset) in FirewallMarks.services(inputs, report: &report) {
-            guard FirewallMarks.rules(producing: mark, in: ruleset).isEmpty else { continue }
+        for marked in FirewallMarks.services(inputs, report: &report) {
+            let (service, mark, ruleset) = (marked.service, marked.mark, marked.ruleset)
+            guard marked.producers.isEmpty else { continue }
             let dump = ruleset.family == .ipv6 ? "ip6tables" : "iptables"
             report.add(
                 "no \(dump) MARK rule sets mark \(mark) (0x\(String(mark, radix: 16))) for \(service.identity) in \(ruleset.file.name): the service never sees a packet",

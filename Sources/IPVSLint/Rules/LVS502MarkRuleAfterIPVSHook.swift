@@ -7,8 +7,9 @@ struct MarkRuleAfterIPVSHook: LintRule {
         summary: "A service's mark is only set after IPVS has looked at the packet")
 
     func check(_ inputs: LintInputs, into report: inout Report) {
-        for (service, mark, ruleset) in FirewallMarks.services(inputs, report: &report) {
-            let producers = FirewallMarks.rules(producing: mark, in: ruleset)
+        for marked in FirewallMarks.services(inputs, report: &report) {
+            let (service, mark, ruleset) = (marked.service, marked.mark, marked.ruleset)
+            let producers = marked.producers
             guard !producers.isEmpty, !producers.contains(where: { FirewallMarks.isEligible($0, in: ruleset) }) else { continue }
             let places = producers.map(\.place).joined(separator: ", ")
             report.add(

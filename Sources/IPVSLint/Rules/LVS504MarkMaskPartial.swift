@@ -9,8 +9,9 @@ struct MarkMaskPartial: LintRule {
 
     func check(_ inputs: LintInputs, into report: inout Report) {
         var reported = Set<SourceLocation>()
-        for (service, mark, ruleset) in FirewallMarks.services(inputs, report: &report) {
-            for rule in FirewallMarks.rules(producing: mark, in: ruleset) {
+        for marked in FirewallMarks.services(inputs, report: &report) {
+            let (service, mark) = (marked.service, marked.mark)
+            for rule in marked.producers {
                 guard let operation = rule.markOperation, !operation.setsWholeMark || operation.value & ~operation.mask != 0 else { continue }
                 guard reported.insert(rule.location).inserted else { continue }
                 report.add(

@@ -9,13 +9,32 @@ struct VIPDNATPreemptsIPVS: LintRule {
 
     func check(_ inputs: LintInputs, into report: inout Report) {
         var reported = Set<SourceLocation>()
+        // Per family: the DNAT rules that run before IPVS, indexed by destination, and for the
+        // ones that name no destination, which can match each protocol and port.
+        var prepared: [IPAddress.Family: ([IPTablesRule], DestinationIndex)] = [:]
+        var general: [String: [Int]] = [:]
         for service in inputs.ipvs?.services ?? [] where !service.identity.isFirewallMark {
-            guard service.packets.destination != nil else { continue }
-            guard let ruleset = inputs.firewall(for: service.identity.family), let nat = ruleset.table("nat") else { continue }
-            for rule in nat.rules where rule.target == "DNAT" || rule.target == "REDIRECT" {
-                let chains = nat.builtinChains(reaching: rule.chain)
-                guard chains.contains("PREROUTING") || chains.contains("OUTPUT") else { continue }
-                let result = rule.matches(service.packets)
+            guard let vip = service.packets.destination, let ruleset = inputs.firewall(for: service.identity.family) else { continue }
+            let family = service.identity.family
+            if prepared[family] == nil {
+                let nat = ruleset.table("nat")
+                let rules = (nat?.rules ?? []).filter { rule in
+                    guard rule.target == "DNAT" || rule.target == "REDIRECT", let nat else { return false }
+                    let chains = nat.builtinChains(reaching: rule.chain)
+                    return chains.contains("PREROUTING") || chains.contains("OUTPUT")
+                }
+                prepared[family] = (rules, DestinationIndex(rules))
+            }
+            let (rules, index) = prepared[family]!
+            guard !rules.isEmpty else { continue }
+            let packet = service.packets
+            let portKey = "\(family)/\(packet.proto.map { "\($0)" } ?? "-")/\(packet.port.map(String.init) ?? "-")"
+            if general[portKey] == nil {
+                general[portKey] = index.unconstrained.filter { if case .never = rules[$0].matches(packet) { false } else { true } }
+            }
+            for position in Set(general[portKey]! + index.candidates(excludingUnconstrained: vip)).sorted() {
+                let rule = rules[position]
+                let result = rule.matches(packet)
                 if case .never = result { continue }
                 guard reported.insert(rule.location).inserted else { continue }
                 let certainty = { if case .always = result { return "rewrites" } else { return "can rewrite" } }()

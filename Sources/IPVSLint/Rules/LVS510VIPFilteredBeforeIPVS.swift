@@ -20,11 +20,21 @@ struct VIPFilteredBeforeIPVS: LintRule {
     }
 
     func check(_ inputs: LintInputs, into report: inout Report) {
+        // The outcome of a walk depends on the VIP only through the rules that name it, so
+        // services whose VIPs no rule tells apart (and with the same protocol and port) share
+        // one walk: a big director walks a few times, not once per service.
+        var indexes: [String: DestinationIndex] = [:]
+        var outcomes: [String: Outcome] = [:]
         for service in inputs.ipvs?.services ?? [] where !service.identity.isFirewallMark {
-            guard service.packets.destination != nil, let ruleset = inputs.firewall(for: service.identity.family) else { continue }
+            guard let vip = service.packets.destination, let ruleset = inputs.firewall(for: service.identity.family) else { continue }
             walk: for (tableName, chainName) in Self.path {
                 guard let table = ruleset.table(tableName) else { continue }
-                let outcome = Self.walk(table, chainName, service.packets, depth: 0)
+                let indexKey = "\(ruleset.family)/\(tableName)"
+                if indexes[indexKey] == nil { indexes[indexKey] = DestinationIndex(table.rules) }
+                let packet = service.packets
+                let key = "\(indexKey)/\(chainName)/\(packet.proto.map { "\($0)" } ?? "-")/\(packet.port.map(String.init) ?? "-")/\(indexes[indexKey]!.signature(vip))"
+                let outcome = outcomes[key] ?? Self.walk(table, chainName, packet, depth: 0)
+                outcomes[key] = outcome
                 switch outcome {
                 case .accepted:
                     continue

@@ -12,42 +12,38 @@ struct StatefulRulesNeedIPVSConntrack: LintRule {
         let key = "net.ipv4.vs.conntrack"
         guard (sysctls.integer(key) ?? 0) != 1 else { return }
         let setting = sysctls.value(key).map { "\(key) = \($0.value)" } ?? "\(key) is not set (default 0)"
-        var realServers = Set<IPAddress>()
-        var vips = Set<IPAddress>()
+        var realServerList: [IPAddress] = []
+        var vipList: [IPAddress] = []
         for service in inputs.ipvs?.services ?? [] {
-            if let vip = service.identity.host?.address { vips.insert(vip) }
-            for server in service.realServers { if let address = server.address.address { realServers.insert(address) } }
+            if let vip = service.identity.host?.address { vipList.append(vip) }
+            for server in service.realServers { if let address = server.address.address { realServerList.append(address) } }
         }
+        let realServers = AddressSet(realServerList)
+        let touched = AddressSet(realServerList + vipList)
         guard !realServers.isEmpty else { return }
         for ruleset in [inputs.iptables, inputs.ip6tables].compactMap({ $0 }) {
-            for rule in ruleset.allRules {
-                guard let table = ruleset.table(rule.table) else { continue }
-                let chains = table.builtinChains(reaching: rule.chain)
-                let stateful = rule.match("conntrack") != nil || rule.match("state") != nil || rule.match("connmark") != nil
-                let touches = Self.mayTouch(rule, realServers.union(vips))
-                var why: String?
-                if stateful && touches && (chains.contains("FORWARD") || chains.contains("OUTPUT")) {
-                    why = "matches connection state in \(rule.table) \(rule.chain)"
-                } else if rule.table == "nat" && chains.contains("POSTROUTING") && (rule.target == "MASQUERADE" || rule.target == "SNAT")
-                    && (rule.destination == nil || realServers.contains { IPTablesRule.addressResult(rule.destination!, $0) != .never })
-                {
-                    why = "\(rule.target!)s traffic to real servers in nat POSTROUTING"
-                } else if rule.target == "CONNMARK" && touches {
-                    why = "uses CONNMARK"
+            for table in ruleset.tables {
+                for rule in table.rules {
+                    let chains = table.builtinChains(reaching: rule.chain)
+                    let stateful = rule.match("conntrack") != nil || rule.match("state") != nil || rule.match("connmark") != nil
+                    let touches = [rule.destination, rule.source].allSatisfy { $0.map(touched.mayMatch) ?? true }
+                    var why: String?
+                    if stateful && touches && (chains.contains("FORWARD") || chains.contains("OUTPUT")) {
+                        why = "matches connection state in \(rule.table) \(rule.chain)"
+                    } else if rule.table == "nat" && chains.contains("POSTROUTING") && (rule.target == "MASQUERADE" || rule.target == "SNAT")
+                        && (rule.destination.map(realServers.mayMatch) ?? true)
+                    {
+                        why = "\(rule.target!)s traffic to real servers in nat POSTROUTING"
+                    } else if rule.target == "CONNMARK" && touches {
+                        why = "uses CONNMARK"
+                    }
+                    guard let why else { continue }
+                    report.add(
+                        "rule \(why), but \(setting): IPVS traffic is untracked and never matches it; set \(key) = 1",
+                        at: rule.location, object: rule.objectKey, related: [sysctls.location(of: key)])
                 }
-                guard let why else { continue }
-                report.add(
-                    "rule \(why), but \(setting): IPVS traffic is untracked and never matches it; set \(key) = 1",
-                    at: rule.location, object: rule.objectKey, related: [sysctls.location(of: key)])
             }
         }
-    }
-
-    static func mayTouch(_ rule: IPTablesRule, _ addresses: Set<IPAddress>) -> Bool {
-        for match in [rule.destination, rule.source].compactMap({ $0 }) {
-            if !addresses.contains(where: { IPTablesRule.addressResult(match, $0) != .never }) { return false }
-        }
-        return true
     }
 }
 
