@@ -5,7 +5,7 @@ import IPVSTestSupport
 import Testing
 
 /// The structures that make big inputs fast must give exactly the answers of the slow, obvious
-/// way: the chunked parse of a big rules file, the destination index, the address set.
+/// way: the fast reader of saved lines, the destination index, the address set.
 @Suite struct ScaleStructureTests {
     struct Generator: RandomNumberGenerator {
         var state: UInt64
@@ -15,8 +15,8 @@ import Testing
         }
     }
 
-    /// A rules file past the chunking threshold, with every command that depends on earlier
-    /// lines (edits, deletions, duplicates, servers before their service).
+    /// A rules file with every command that depends on earlier lines (edits, deletions,
+    /// duplicates, servers before their service).
     static func bigRulesFile(lines count: Int, seed: UInt64) -> String {
         var random = Generator(state: seed)
         var out = ""
@@ -42,12 +42,6 @@ import Testing
         return out
     }
 
-    static func sequential(_ file: SourceFile) throws(LintInputError) -> IPVSConfiguration {
-        var state = IPVSAdmRulesParser.State(file: file, names: .none)
-        for (index, line) in file.lines.enumerated() { try state.consume(line, number: index + 1) }
-        return state.configuration
-    }
-
     static func summary(_ configuration: IPVSConfiguration) -> [String] {
         configuration.services.map { service in
             "\(service.identity) \(service.schedulerName) \(service.persistence?.value ?? -1) @\(service.location.line): "
@@ -57,27 +51,41 @@ import Testing
             + configuration.orphanRealServers.map { "orphan \($0.0) \($0.1.addressText) @\($0.1.location.line)" }
     }
 
-    @Test(arguments: [UInt64(1), 2]) func chunkedParseEqualsLineByLine(_ seed: UInt64) throws {
-        let file = SourceFile(name: "big.ipvs", text: Self.bigRulesFile(lines: 21_000, seed: seed))
-        let chunked = try IPVSAdmRulesParser.parse(file)
-        let serial = try Self.sequential(file)
-        #expect(Self.summary(chunked) == Self.summary(serial))
-        #expect(chunked.services.count > 100 && !chunked.orphanRealServers.isEmpty && !chunked.duplicateRealServers.isEmpty)
+    static func parsed(_ file: SourceFile, fastPath: Bool) throws(LintInputError) -> IPVSConfiguration {
+        var state = IPVSAdmRulesParser.State(file: file, names: .none)
+        state.fastPath = fastPath
+        for (index, line) in file.lines.enumerated() { try state.consume(line, number: index + 1) }
+        return state.configuration
     }
 
-    /// Two bad lines in different chunks: the first one is reported, as ipvsadm -R would stop
-    /// there.
-    @Test func chunkedParseReportsTheFirstBadLine() throws {
-        var lines = Self.bigRulesFile(lines: 21_000, seed: 9).split(separator: "\n").map(String.init)
-        lines[19_000] = "-A -t 10.0.0.1:80 --bogus"
-        lines[12_345] = "-a -t 10.0.0.1:80 -r 10.0.0.2 -w heavy"
-        let file = SourceFile(name: "big.ipvs", text: lines.joined(separator: "\n") + "\n")
-        #expect(throws: LintInputError.self) { try IPVSAdmRulesParser.parse(file) }
-        do {
-            _ = try IPVSAdmRulesParser.parse(file)
-        } catch {
-            #expect(error.location.line == 12_346)
-            #expect(error.expected.contains("a weight"))
+    /// Everything a real server carries, locations included.
+    static func servers(_ configuration: IPVSConfiguration) -> [String] {
+        configuration.services.flatMap { service in
+            service.realServers.map { server in
+                "\(service.identity) \(server.address) \(server.addressText) \(String(describing: server.writtenPort)) \(String(describing: server.effectivePort)) "
+                    + "\(server.forwarding) \(String(describing: server.weight)) \(server.location) \(server.location.endColumn ?? 0) "
+                    + "\(server.addressLocation) \(server.addressLocation.endColumn ?? 0) \(server.tunnelType == nil)"
+            }
+        }
+    }
+
+    /// The fast reader of saved `-a` lines gives what the general reader gives, on real saves
+    /// and on generated ones with every kind of line.
+    @Test func savedLineFastPathAgreesWithTheGeneralReader() throws {
+        var inputs = [
+            SourceFile(name: "s-n", text: try Fixtures.capture("ipvsadm-S-n.txt")),
+            SourceFile(name: "big", text: Self.bigRulesFile(lines: 3_000, seed: 5)),
+            SourceFile(name: "odd", text: "-A -t 10.0.0.1:80 -s rr\n-a  -t\t10.0.0.1:80   -r 10.0.0.2:8080 -m -w 3 \n-a -t 10.0.0.1:80 -r 10.0.0.3 -g -w 1\n-a -t 10.0.0.1:80 -r [2001:db8::1]:80 -i -w 1\n"),
+        ]
+        for setup in ["correct", "broken-arp-sysctls", "broken-fwmark-no-mark-rule"] {
+            inputs.append(SourceFile(name: setup, text: try Fixtures.text("lab/lint-inputs/\(setup)/ipvsadm-save-n.txt")))
+        }
+        for file in inputs {
+            let fast = try Self.parsed(file, fastPath: true)
+            let general = try Self.parsed(file, fastPath: false)
+            #expect(Self.servers(fast) == Self.servers(general), "\(file.name)")
+            #expect(Self.summary(fast) == Self.summary(general), "\(file.name)")
+            #expect(!fast.services.flatMap(\.realServers).isEmpty)
         }
     }
 

@@ -179,12 +179,12 @@ extension IPAddress {
             guard let value = Self.parseIPv6(Array(text.utf8)) else { return nil }
             self = value
         } else {
-            guard let v = Self.parseIPv4(Array(text.utf8)) else { return nil }
+            guard let v = Self.parseIPv4(text.utf8) else { return nil }
             self.init(ipv4: v)
         }
     }
 
-    static func parseIPv4(_ bytes: [UInt8]) -> UInt32? {
+    static func parseIPv4(_ bytes: some Collection<UInt8>) -> UInt32? {
         var value: UInt32 = 0
         var octets = 0
         var current: UInt32 = 0

@@ -346,12 +346,12 @@ public enum IPTablesSaveParser {
                     let bytes = try value()
                     guard UInt64(packets.text) != nil, UInt64(bytes.text) != nil else { throw error(packets, "-c PACKETS BYTES") }
                 default:
-                    guard word.text.hasPrefix("--"), word.text.count > 2 else {
+                    guard word.text.utf8.count > 2, word.text.hasPrefix("--") else {
                         throw error(word, "an iptables option (-s, -d, -p, -i, -o, -m, -j…)")
                     }
                     // Values of a module or target option: the words up to the next option.
                     var values: [String] = []
-                    while index < words.count && !(words[index].text.hasPrefix("-") && words[index].text.count > 1
+                    while index < words.count && !(words[index].text.utf8.count > 1 && words[index].text.hasPrefix("-")
                         && !words[index].text.utf8.dropFirst().allSatisfy(isDigit)) && words[index].text != "!"
                     {
                         values.append(words[index].text)
