@@ -11,14 +11,13 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve Prometheus metrics for the IPVS state of this host (the default).",
         discussion: """
-            Metrics are read from the kernel at scrape time, never cached. On a host without
-            IPVS the exporter still starts, serves ipvs_up 0 and logs why.
+            Metrics are read from the kernel at scrape time, never cached. On a host without IPVS the exporter still starts, serves ipvs_up 0 and logs why.
 
             Try it without IPVS on the bundled fixture tree:
-              ipvs_exporter --path.procfs Tests/IPVSTests/Fixtures/kernel-6.1-lab/proc --web.listen-address 127.0.0.1:9911
+              ipvs_exporter --web.listen-address 127.0.0.1:9911 \\
+                --path.procfs Tests/Fixtures/kernel-6.1-lab/proc
 
-            SIGTERM or SIGINT stop accepting connections, let scrapes in progress finish and
-            exit 0; a second signal exits at once.
+            SIGTERM or SIGINT stop accepting connections, let scrapes in progress finish and exit 0; a second signal exits at once.
             """
     )
 
@@ -172,8 +171,10 @@ struct CollectorFlags: ParsableArguments {
     var services = true
     @Flag(name: .customLong("collector.stats"), inversion: .prefixedNo, help: "Director totals and rates (/proc/net/ip_vs_stats).")
     var stats = true
-    @Flag(name: .customLong("collector.sync_daemons"), inversion: .prefixedNo, help: "Running sync daemons (netlink).")
-    var syncDaemons = true
+    /// ArgumentParser spells the inversion of a name holding `_` as `--no_…`; the toggle keeps
+    /// node_exporter's `--no-collector.sync_daemons`.
+    @Flag(exclusivity: .chooseLast, help: "Running sync daemons (netlink).")
+    var syncDaemons: SyncDaemonsToggle = .enabled
     @Flag(name: .customLong("collector.timeouts"), inversion: .prefixedNo, help: "tcp, tcpfin and udp timeouts (netlink).")
     var timeouts = true
 
@@ -184,9 +185,20 @@ struct CollectorFlags: ParsableArguments {
         case "info": info
         case "services": services
         case "stats": stats
-        case "sync_daemons": syncDaemons
+        case "sync_daemons": syncDaemons == .enabled
         case "timeouts": timeouts
         default: true
+        }
+    }
+}
+
+enum SyncDaemonsToggle: EnumerableFlag {
+    case enabled, disabled
+
+    static func name(for value: Self) -> NameSpecification {
+        switch value {
+        case .enabled: .customLong("collector.sync_daemons")
+        case .disabled: .customLong("no-collector.sync_daemons")
         }
     }
 }

@@ -99,6 +99,21 @@ import Testing
         }
     }
 
+    /// Every collector turns off with node_exporter's spelling, `_` in its name or not, and its
+    /// metrics leave the exposition.
+    @Test(arguments: [
+        ("connections", "ipvs_connections{"), ("stats", "ipvs_connections_total "), ("sync_daemons", nil),
+        ("services", "ipvs_service_info{"), ("backends", "ipvs_backend_weight{"), ("info", nil), ("timeouts", nil),
+    ] as [(String, String?)])
+    func collectorsTurnOff(_ collector: String, _ sample: String?) throws {
+        let (process, port) = try Self.start(Self.fixtureArguments + ["--no-collector.\(collector)"])
+        defer { process.stop() }
+        let body = try Self.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
+        #expect(body.contains("ipvs_up 1\n"))
+        #expect(!body.contains(#"collector="\#(collector)""#), "\(collector) still reports")
+        if let sample { #expect(!body.contains(sample), "\(sample) still served") }
+    }
+
     @Test func versionNamesTheRevision() throws {
         let result = try Processes.run(Self.exporter, ["--version"])
         #expect(result.status == 0)
