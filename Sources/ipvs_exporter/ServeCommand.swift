@@ -61,6 +61,13 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Where config-<kernel release> is looked up to learn CONFIG_HZ (for /proc persistence timeouts).")
     var bootPath = "/boot"
 
+    @Option(
+        name: .customLong("netlink.replay"),
+        help: ArgumentHelp(
+            "Serve the replies a `netlink-dump --out DIR` recorded instead of asking the kernel (reproduces a bug report's scrape; /proc still comes from --path.procfs).",
+            valueName: "dir"))
+    var netlinkReplay: String?
+
     @OptionGroup(title: "Collectors")
     var collectors: CollectorFlags
 
@@ -100,11 +107,23 @@ struct ServeCommand: AsyncParsableCommand {
         let hz = KernelHZ.detect(procfs: procfs, bootDirectory: bootPath)
         if let hz {
             logger.debug("kernel tick rate known", metadata: ["hz": "\(hz.hz)", "from": "\(hz.source)"])
-        } else if source != .netlink {
+        } else if source != .netlink && netlinkReplay == nil {
             logger.info(
                 "CONFIG_HZ unknown (no \(procfs.path("config.gz")), no kernel config under \(bootPath)); persistence timeouts from /proc are left out")
         }
-        let reader = Self.reader(source, procfs: ProcFSStateReader(procfs: procfs, hz: hz), logger: logger)
+        let reader: any IPVSStateReader
+        if let netlinkReplay {
+            do throws(ProcFSError) {
+                reader = NetlinkReplayStateReader(try NetlinkReplay(directory: netlinkReplay))
+            } catch {
+                logger.error("cannot read the recorded netlink replies", metadata: ["error": "\(error)"])
+                throw ExitCode(1)
+            }
+            logger.warning("serving recorded netlink replies, not the kernel's state", metadata: ["replay": "\(netlinkReplay)"])
+        } else {
+            reader = Self.reader(source, procfs: ProcFSStateReader(procfs: procfs, hz: hz), logger: logger)
+        }
+        let sourceDescription = netlinkReplay == nil ? source.rawValue : "netlink replay of \(netlinkReplay ?? "")"
         let enabled = Scraper.allCollectors.filter { collectors.isEnabled($0.name) }
         let scraper = Scraper(
             collectors: enabled, procfs: procfs, reader: reader, exporterMetrics: !disableExporterMetrics, namespace: namespace)
@@ -115,13 +134,13 @@ struct ServeCommand: AsyncParsableCommand {
             "starting ipvs_exporter",
             metadata: [
                 "version": "\(BuildInfo.current.version)", "revision": "\(BuildInfo.current.revision)",
-                "source": "\(source.rawValue)", "collectors": "\(enabled.map(\.name).sorted().joined(separator: ","))",
+                "source": "\(sourceDescription)", "collectors": "\(enabled.map(\.name).sorted().joined(separator: ","))",
                 "netns": "\(netns ?? "-")",
             ])
 
         let configuration = ServerConfiguration(
             listenAddresses: try listenAddresses.map { try ListenAddress(parsing: $0) }, telemetryPath: telemetryPath,
-            maxRequests: maxRequests, sourceDescription: source.rawValue)
+            maxRequests: maxRequests, sourceDescription: sourceDescription)
         let server = HTTPServer(configuration: configuration, endpoint: endpoint, logger: logger)
         let waiter = SignalWaiter { second in
             Logger(label: "ipvs_exporter").warning("second signal; exiting now", metadata: ["signal": "\(SignalWaiter.name(second))"])

@@ -10,11 +10,7 @@ import Testing
     static let captures: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted()
 
     static func replay(_ capture: String) throws -> NetlinkReplay {
-        var replies: [String: [UInt8]] = [:]
-        for file in try FileManager.default.contentsOfDirectory(atPath: root + "/" + capture) where file.hasSuffix(".bin") {
-            replies[String(file.dropLast(4))] = try Fixtures.bytes("lab/netlink/\(capture)/\(file)")
-        }
-        return NetlinkReplay(replies: replies)
+        try NetlinkReplay(directory: root + "/" + capture)
     }
 
     static func listing(_ capture: String, _ view: String, _ name: String) throws -> IPVSAdmListing {

@@ -114,6 +114,25 @@ import Testing
         if let sample { #expect(!body.contains(sample), "\(sample) still served") }
     }
 
+    /// `--netlink.replay` serves a recording as netlink mode would have served the kernel: the
+    /// sync daemon, timeouts and 64-bit counters ipvsadm showed in the lab at that moment.
+    @Test func replaysARecordedNetlinkDump() throws {
+        let (process, port) = try Self.start(
+            Self.fixtureArguments + ["--netlink.replay", Fixtures.path("lab/netlink/sync-daemon-master")])
+        defer { process.stop() }
+        let body = try Self.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
+        let daemon = try Fixtures.text("lab/netlink/sync-daemon-master/before/daemon.txt")
+        #expect(daemon.hasPrefix("master sync daemon (mcast=d-bk, syncid=7,"), "\(daemon)")
+        #expect(body.contains(#"ipvs_sync_daemon_info{state="master",interface="d-bk",syncid="7"} 1"#))
+        #expect(body.contains(#"ipvs_exporter_source_info{source="netlink"} 1"#))
+        #expect(body.contains(#"ipvs_timeout_seconds{protocol="tcpfin"} 120"#))
+        #expect(process.log.contains { $0.contains("serving recorded netlink replies") && $0.contains("level=warn") })
+
+        let missing = try Processes.run(Self.exporter, ["--web.listen-address", "127.0.0.1:0", "--netlink.replay", "/nonexistent"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("/nonexistent") && missing.stderr.contains("no such directory"), "\(missing.stderr)")
+    }
+
     @Test func versionNamesTheRevision() throws {
         let result = try Processes.run(Self.exporter, ["--version"])
         #expect(result.status == 0)

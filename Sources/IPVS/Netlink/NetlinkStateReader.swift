@@ -1,3 +1,5 @@
+import Glibc
+
 /// Reads IPVS through the kernel's "IPVS" generic-netlink family: everything /proc has, plus
 /// 64-bit per-service and per-server counters, rates, flags, persistence engine, thresholds,
 /// tunnel settings, timeouts and sync daemons. Every command needs CAP_NET_ADMIN.
@@ -112,7 +114,8 @@ public struct NetlinkStateReader: IPVSStateReader {
     }
 }
 
-/// Recorded replies, by request name, served back as a transport (tests, fuzzing).
+/// Recorded replies, by request name, served back as a transport (tests, fuzzing, and
+/// `serve --netlink.replay`, which reproduces a user's scrape from their `netlink-dump`).
 public struct NetlinkReplay: Sendable {
     public var replies: [String: [UInt8]]
 
@@ -120,10 +123,56 @@ public struct NetlinkReplay: Sendable {
         self.replies = replies
     }
 
+    /// The `<request>.bin` files `netlink-dump` wrote to `directory`.
+    public init(directory: String) throws(ProcFSError) {
+        guard let names = try ProcFile.list(directory) else {
+            throw .io(path: directory, errno: ENOENT, message: "no such directory")
+        }
+        var replies: [String: [UInt8]] = [:]
+        for name in names where name.hasSuffix(".bin") {
+            replies[String(name.dropLast(4))] = try ProcFile.read(directory + "/" + name)
+        }
+        guard replies["info"] != nil, replies["services"] != nil else {
+            throw .io(path: directory, errno: ENOENT, message: "holds no info.bin and services.bin written by netlink-dump")
+        }
+        self.replies = replies
+    }
+
     public var transport: NetlinkStateReader.Transport {
         { (name, _, dump, _) throws(NetlinkError) -> NetlinkReply in
             guard let bytes = replies[name] else { throw NetlinkError.truncated("no recorded reply for \(name)") }
             return try NetlinkReply(replaying: bytes, dump: dump)
+        }
+    }
+}
+
+/// Serves recorded replies in place of the kernel: the same decoding, so the same metrics, as
+/// the scrape that was recorded. Replies a recording lacks (an old dump without `config.bin`)
+/// are errors of that collector, as a refusing kernel would be.
+public struct NetlinkReplayStateReader: IPVSStateReader {
+    let replay: NetlinkReplay
+
+    public init(_ replay: NetlinkReplay) {
+        self.replay = replay
+    }
+
+    public var source: IPVSSource { .netlink }
+
+    public func serviceTable() throws(IPVSReadError) -> ServiceTable {
+        do throws(NetlinkError) { return try NetlinkStateReader.serviceTable(using: replay.transport) } catch {
+            throw NetlinkStateReader.map(error)
+        }
+    }
+
+    public func timeouts() throws(IPVSReadError) -> Timeouts? {
+        do throws(NetlinkError) { return try NetlinkStateReader.timeouts(using: replay.transport) } catch {
+            throw NetlinkStateReader.map(error)
+        }
+    }
+
+    public func syncDaemons() throws(IPVSReadError) -> [SyncDaemon]? {
+        do throws(NetlinkError) { return try NetlinkStateReader.syncDaemons(using: replay.transport) } catch {
+            throw NetlinkStateReader.map(error)
         }
     }
 }
