@@ -5,20 +5,6 @@ import Testing
 /// A real Prometheus (Debian's package) scrapes the running exporter on the fixture tree; the
 /// test asks Prometheus, not the exporter, what it stored.
 @Suite(.serialized) struct PrometheusScrapeTests {
-    static func query(_ port: Int, _ promql: String) throws -> [[String: Any]] {
-        let encoded = promql.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promql
-        let result = try Processes.run("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/api/v1/query?query=\(encoded)"])
-        guard result.status == 0,
-            let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
-            let data = object["data"] as? [String: Any], let vector = data["result"] as? [[String: Any]]
-        else { return [] }
-        return vector
-    }
-
-    static func value(_ sample: [String: Any]) -> String? {
-        (sample["value"] as? [Any])?.last as? String
-    }
-
     @Test(.enabled(if: Processes.shouldRun(needing: "prometheus")))
     func prometheusScrapesTheExporter() throws {
         let exporter = try RunningProcess(
@@ -27,30 +13,24 @@ import Testing
         defer { exporter.stop() }
         let exporterPort = try exporter.listeningPort()
 
-        let directory = try Fixtures.temporaryDirectory("prometheus")
-        try Fixtures.write(
-            """
-            global:
-              scrape_interval: 1s
-              scrape_timeout: 1s
-            scrape_configs:
-              - job_name: ipvs
-                static_configs:
-                  - targets: ['127.0.0.1:\(exporterPort)']
-            """, to: directory + "/prometheus.yml")
-        let prometheusPort = try Processes.freePort()
-        let prometheus = try RunningProcess(
-            Processes.which("prometheus") ?? "/usr/bin/prometheus",
-            ["--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/data",
-             "--web.listen-address=127.0.0.1:\(prometheusPort)"])
+        let prometheus = try PrometheusServer(
+            configuration: """
+                global:
+                  scrape_interval: 1s
+                  scrape_timeout: 1s
+                scrape_configs:
+                  - job_name: ipvs
+                    static_configs:
+                      - targets: ['127.0.0.1:\(exporterPort)']
+                """)
         defer { prometheus.stop() }
 
         // Wait for a few successful scrapes.
         let deadline = Date().addingTimeInterval(40)
         var up: String?
         while Date() < deadline {
-            up = try Self.query(prometheusPort, #"up{job="ipvs"}"#).first.flatMap(Self.value)
-            if up == "1", try Self.query(prometheusPort, "ipvs_up").first.flatMap(Self.value) == "1" { break }
+            up = try prometheus.query(#"up{job="ipvs"}"#).first.flatMap(PrometheusServer.value)
+            if up == "1", try prometheus.query("ipvs_up").first.flatMap(PrometheusServer.value) == "1" { break }
             Thread.sleep(forTimeInterval: 0.5)
         }
         #expect(up == "1", "Prometheus log:\n\(prometheus.log.suffix(20).joined(separator: "\n"))")
@@ -70,13 +50,13 @@ import Testing
             (#"min(ipvs_scrape_collector_success)"#, "1"),
         ]
         for (promql, expected) in checks {
-            let result = try Self.query(prometheusPort, promql)
+            let result = try prometheus.query(promql)
             #expect(result.count == 1, "\(promql) returned \(result.count) series")
-            #expect(result.first.flatMap(Self.value) == expected, "\(promql)")
+            #expect(result.first.flatMap(PrometheusServer.value) == expected, "\(promql)")
         }
 
         // The gauge keeps its own metadata although a counter is named ipvs_connections_total.
-        let metadata = try Processes.run("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(prometheusPort)/api/v1/metadata?metric=ipvs_connections"])
+        let metadata = try Processes.run("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(prometheus.port)/api/v1/metadata?metric=ipvs_connections"])
         #expect(metadata.stdout.contains(#""type":"gauge""#), "\(metadata.stdout)")
     }
 }
