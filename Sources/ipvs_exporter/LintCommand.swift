@@ -28,6 +28,11 @@ struct LintCommand: ParsableCommand {
     @Option(name: .customLong("ipvsadm"), help: ArgumentHelp("ipvsadm-save -n output or an ipvsadm -R rules file.", valueName: "file"))
     var ipvsadm: String?
 
+    @Option(
+        name: .customLong("keepalived"),
+        help: ArgumentHelp("keepalived.conf (its include directives are followed): virtual_server blocks are linted like an ipvsadm file.", valueName: "file"))
+    var keepalived: String?
+
     @Option(name: .customLong("iptables"), help: ArgumentHelp("iptables-save output (nft or legacy).", valueName: "file"))
     var iptables: String?
 
@@ -70,10 +75,13 @@ struct LintCommand: ParsableCommand {
         if let explain, RuleRegistry.lookup(explain) == nil {
             throw ValidationError("no rule \(explain); ipvs_exporter lint --list-rules lists them")
         }
-        if explain == nil && !listRules && ipvsadm == nil && iptables == nil && ip6tables == nil && sysctls.isEmpty && timeouts == nil {
-            throw ValidationError("nothing to lint: give at least one of --ipvsadm, --iptables, --ip6tables, --sysctl, --timeouts")
+        if explain == nil && !listRules && ipvsadm == nil && keepalived == nil && iptables == nil && ip6tables == nil && sysctls.isEmpty && timeouts == nil {
+            throw ValidationError("nothing to lint: give at least one of --ipvsadm, --keepalived, --iptables, --ip6tables, --sysctl, --timeouts")
         }
-        let stdinUses = ([ipvsadm, iptables, ip6tables, timeouts] + sysctls.map { Optional($0.split(separator: "=", maxSplits: 1).last.map(String.init) ?? $0) })
+        if ipvsadm != nil && keepalived != nil {
+            throw ValidationError("--ipvsadm and --keepalived both describe the virtual services; give one")
+        }
+        let stdinUses = ([ipvsadm, keepalived, iptables, ip6tables, timeouts] + sysctls.map { Optional($0.split(separator: "=", maxSplits: 1).last.map(String.init) ?? $0) })
             .filter { $0 == "-" }.count
         if stdinUses > 1 { throw ValidationError("only one input can be - (standard input)") }
     }
@@ -93,6 +101,7 @@ struct LintCommand: ParsableCommand {
         var files: [(SourceFile, InputRole)] = []
         do throws(LintFailure) {
             if let ipvsadm { files.append((try Self.load(ipvsadm), .ipvsadm)) }
+            if let keepalived { files.append((try Self.load(keepalived), .keepalived)) }
             if let iptables { files.append((try Self.load(iptables), .iptables)) }
             if let ip6tables { files.append((try Self.load(ip6tables), .ip6tables)) }
             for argument in sysctls {

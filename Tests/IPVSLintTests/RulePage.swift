@@ -20,6 +20,7 @@ struct RulePage: CustomStringConvertible {
         var fileName: String {
             switch role {
             case .ipvsadm: "rules.ipvs"
+            case .keepalived: "keepalived.conf"
             case .iptables: "iptables.save"
             case .ip6tables: "ip6tables.save"
             case .sysctl(let host): host.map { "rs-\($0).conf" } ?? "director.conf"
@@ -90,6 +91,7 @@ struct RulePage: CustomStringConvertible {
     static func role(_ info: [Substring], page: String, line: Int) throws -> InputRole? {
         switch info.first {
         case "ipvsadm": .ipvsadm
+        case "keepalived": .keepalived
         case "iptables": .iptables
         case "ip6tables": .ip6tables
         case "sysctl": .sysctl(host: info.count > 1 ? String(info[1]) : nil)

@@ -5,6 +5,8 @@ import Synchronization
 /// What an input file is: which flag it was given with.
 public enum InputRole: Sendable, Hashable, CustomStringConvertible {
     case ipvsadm
+    /// keepalived.conf: read into the same model as an ipvsadm file.
+    case keepalived
     case iptables
     case ip6tables
     /// nil host: the director's sysctls; else a real server's (address or name).
@@ -14,6 +16,7 @@ public enum InputRole: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .ipvsadm: "--ipvsadm"
+        case .keepalived: "--keepalived"
         case .iptables: "--iptables"
         case .ip6tables: "--ip6tables"
         case .sysctl(let host): host.map { "--sysctl \($0)=FILE" } ?? "--sysctl FILE"
@@ -40,6 +43,8 @@ public struct InputSet: Sendable {
     /// One file, parsed.
     enum Parsed: Sendable {
         case ipvsadm(IPVSConfiguration)
+        /// The configuration and the included files (read by the parser, not given by flag).
+        case keepalived(IPVSConfiguration, included: [SourceFile])
         case iptables(IPTablesRuleset)
         case ip6tables(IPTablesRuleset)
         case sysctl(SysctlSet)
@@ -50,6 +55,13 @@ public struct InputSet: Sendable {
         let parsed: Parsed
         switch role {
         case .ipvsadm: parsed = .ipvsadm(try IPVSAdmRulesParser.parse(file, serviceNames: serviceNames))
+        case .keepalived:
+            let (configuration, files) = try KeepalivedParser.parse(file, load: KeepalivedIncludes.load, expand: KeepalivedIncludes.expand)
+            var found: [Suppression] = []
+            for included in files {
+                found += try Suppression.scan(included) { RuleRegistry.lookup($0)?.metadata.id }
+            }
+            return (.keepalived(configuration, included: Array(files.dropFirst())), found)
         case .iptables: parsed = .iptables(try IPTablesSaveParser.parse(file, family: .ipv4, serviceNames: serviceNames))
         case .ip6tables: parsed = .ip6tables(try IPTablesSaveParser.parse(file, family: .ipv6, serviceNames: serviceNames))
         case .sysctl(let host): parsed = .sysctl(try SysctlParser.parse(file, host: host))
@@ -61,6 +73,9 @@ public struct InputSet: Sendable {
     mutating func store(_ parsed: Parsed, _ found: [Suppression], file: SourceFile) {
         switch parsed {
         case .ipvsadm(let configuration): inputs.ipvs = configuration
+        case .keepalived(let configuration, let included):
+            inputs.ipvs = configuration
+            files += included
         case .iptables(let ruleset): inputs.iptables = ruleset
         case .ip6tables(let ruleset): inputs.ip6tables = ruleset
         case .sysctl(let set): if set.host == nil { inputs.directorSysctls = set } else { inputs.realServerSysctls.append(set) }

@@ -1,0 +1,132 @@
+import IPVS
+import IPVSTestSupport
+@testable import IPVSLint
+import Testing
+
+/// keepalived.conf read into the ipvsadm model: what each keyword becomes.
+@Suite struct KeepalivedParserTests {
+    static func parse(_ text: String, includes: [String: String] = [:]) throws(LintInputError) -> IPVSConfiguration {
+        let file = SourceFile(name: "/etc/keepalived/keepalived.conf", text: text)
+        return try KeepalivedParser.parse(
+            file,
+            load: { path throws(LintInputError) in includes[path].map { SourceFile(name: path, text: $0) } },
+            expand: { pattern in pattern.hasSuffix("*.conf") ? includes.keys.filter { $0.hasSuffix(".conf") }.sorted() : [pattern] }
+        ).0
+    }
+
+    @Test func serviceSettingsBecomeTheModel() throws {
+        let configuration = try Self.parse(
+            """
+            virtual_server 10.0.0.1 53 {
+                lvs_sched sh
+                sh-port
+                sh-fallback
+                lb_kind TUN
+                protocol UDP
+                persistence_timeout 60
+                persistence_granularity 255.255.255.0
+                ops
+                real_server 192.168.1.1 53 {
+                    weight 4
+                    uthreshold 100
+                    lthreshold 10
+                    MISC_CHECK {
+                        misc_path "/usr/local/bin/check dns"
+                    }
+                }
+                real_server 192.168.1.2 53 {
+                    lvs_method DR
+                }
+            }
+            """)
+        let service = try #require(configuration.services.first)
+        #expect(service.identity.description == "UDP 10.0.0.1:53")
+        #expect(service.scheduler?.value == "sh")
+        #expect(service.schedulerFlags?.value == ["sh-port", "sh-fallback"])
+        #expect(service.persistence?.value == 60)
+        #expect(service.netmask?.value.description == "255.255.255.0")
+        #expect(service.onePacket?.line == 9)
+        #expect(service.realServers.count == 2)
+        let first = service.realServers[0]
+        #expect(first.forwarding == .tunneling && first.weightValue == 4)
+        #expect(first.upperThreshold?.value == 100 && first.lowerThreshold?.value == 10)
+        #expect(first.location.line == 10 && first.addressLocation.column == 17)
+        #expect(service.realServers[1].forwarding == .directRouting && service.realServers[1].weightValue == 1)
+    }
+
+    @Test func defaultsAreKeepalivedsNotIPVSAdms() throws {
+        // keepalived's default method is NAT (ipvsadm's is DR) and protocol TCP.
+        let service = try #require(try Self.parse("virtual_server 10.0.0.1 80 {\n real_server 192.168.1.1 80 {\n }\n}\n").services.first)
+        #expect(service.realServers.first?.forwarding == .masquerading)
+        #expect(service.identity.proto == .tcp)
+    }
+
+    @Test func groupsAndMarks() throws {
+        let configuration = try Self.parse(
+            """
+            virtual_server_group G {
+                10.0.0.1-3 80
+                fwmark 7
+            }
+            virtual_server group G {
+                lb_kind DR
+                real_server 192.168.1.1 80 {
+                }
+            }
+            virtual_server fwmark 9 {
+                ip_family inet6
+                real_server 2001:db8::1 {
+                }
+            }
+            """)
+        #expect(configuration.services.map(\.identity.description) == ["TCP 10.0.0.1:80", "TCP 10.0.0.2:80", "TCP 10.0.0.3:80", "FWM 7", "FWM 9 IPv6"])
+        #expect(configuration.services[0].identityLocation.line == 2)
+        #expect(configuration.services[4].realServers.first?.writtenPort == nil)
+    }
+
+    @Test func includesAreFollowedAndLocationsNameTheirFile() throws {
+        let configuration = try Self.parse(
+            "global_defs {\n}\ninclude conf.d/*.conf\n",
+            includes: ["/etc/keepalived/conf.d/a.conf": "virtual_server 10.0.0.9 80 {\n  real_server 192.168.1.1 80 {\n  }\n}\n"])
+        let service = try #require(configuration.services.first)
+        #expect(service.location.description == "/etc/keepalived/conf.d/a.conf:1:1")
+        #expect(service.realServers.first?.location.description == "/etc/keepalived/conf.d/a.conf:2:3")
+    }
+
+    @Test func blockOnTheNextLineAndCommentsAndQuotes() throws {
+        let configuration = try Self.parse(
+            """
+            ! comment
+            virtual_server 10.0.0.1 80   # trailing comment
+            {
+                real_server 192.168.1.1 80 { weight 2 }
+                virtualhost "www example { } # not a comment"
+            }
+            """)
+        #expect(configuration.services.first?.realServers.first?.weightValue == 2)
+    }
+
+    @Test(arguments: [
+        ("virtual_server 10.0.0.1 80 {\n  lb_kind dr\n}\n", "2:11", "NAT, DR or TUN"),
+        ("virtual_server 10.0.0.1 80 {\n  persistence_timeout x\n}\n", "2:23", "seconds"),
+        ("virtual_server 10.0.0.1 80 {\n  real_server 192.168.1.1 80 {\n    weigth 1\n  }\n}\n", "3:5", "real_server keyword"),
+        ("virtual_server 10.0.0.1 {\n}\n", "1:1", "virtual_server ADDRESS PORT"),
+        ("virtual_server 10.0.0.300 80 {\n}\n", "1:16", "IPv4 or IPv6 address"),
+        ("virtual_server 10.0.0.1 80 {\n", "1:28", "a matching }"),
+        ("}\n", "1:1", "a keyword"),
+        ("vrrp_instanse VI {\n}\n", "1:1", "top-level keyword"),
+        ("virtual_server group NOPE {\n}\n", "1:22", "a group defined"),
+        ("include missing.conf\n", "1:9", "included file that exists"),
+        ("virtual_server 10.0.0.1 80 {\n  virtualhost \"open\n}\n", "2:15", "closing"),
+        ("$PORT=80\n", "1:1", "not read by the linter"),
+        ("virtual_server_group G {\n  10.0.0.1 80\n  2001:db8::1 80\n  fwmark 1\n}\n", "1:1", "ip_family"),
+    ])
+    func malformedInputNamesLineAndColumn(_ text: String, _ location: String, _ expected: String) {
+        #expect {
+            _ = try Self.parse(text)
+        } throws: { error in
+            guard let error = error as? LintInputError else { return false }
+            return "\(error.location.line):\(error.location.column)" == location && error.expected.contains(expected)
+        }
+    }
+}
