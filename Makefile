@@ -16,10 +16,12 @@ TEST_PACKAGES := prometheus curl ca-certificates python3 python3-jsonschema pyth
 # The kernel lab: QEMU and what goes into the VM image (taken from the host's own packages).
 KERNEL_LAB_PACKAGES := qemu-system-x86 busybox-static cpio kmod ipvsadm iptables nftables iproute2 \
 	netcat-openbsd socat procps util-linux bc xz-utils python3
+# Benchmarks: the load generators and Debian's node_exporter to compare with.
+BENCH_PACKAGES := hyperfine wrk prometheus-node-exporter curl python3
 LAB_RESULTS ?= .build/kernel-lab/results
 LAB_JOBS ?= 2
 
-.PHONY: help deps test-deps kernel-deps build build-debug build-static run test test-swift test-kernel lab-fixtures clean
+.PHONY: help deps test-deps kernel-deps bench-deps bench bench-smoke build build-debug build-static run test test-swift test-kernel lab-fixtures clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,6 +35,15 @@ test-deps: deps ## Install the Debian packages the tests need
 kernel-deps: deps ## Install what the kernel lab needs (QEMU, busybox, ipvsadm, iptables…)
 	@scripts/ensure-packages $(KERNEL_LAB_PACKAGES)
 
+bench-deps: deps
+	@scripts/ensure-packages $(BENCH_PACKAGES)
+
+bench: bench-deps kernel-deps ## Measure against node_exporter, wc -l and ipvsadm; writes BENCHMARKS.md
+	bench/run.sh --out BENCHMARKS.md
+
+bench-smoke: bench-deps ## A tiny run of the benchmarks, to keep them working (no figures)
+	bench/run.sh --smoke > /dev/null
+
 build: deps ## Build the release binary (.build/release/ipvs_exporter)
 	$(SWIFT) build -c release --product ipvs_exporter
 
@@ -45,9 +56,10 @@ build-static: deps ## The exporter with the Swift runtime linked in, as the kern
 run: build ## Build and run the exporter (pass flags with ARGS="...")
 	.build/release/ipvs_exporter $(ARGS)
 
-test: test-deps kernel-deps ## Build and run every test, the kernel lab included
+test: test-deps kernel-deps bench-deps ## Build and run every test, the kernel lab included
 	$(MAKE) test-swift
 	$(MAKE) test-kernel
+	$(MAKE) bench-smoke
 
 test-swift: build-debug ## Unit and integration tests (Swift Testing)
 	IPVS_REQUIRE_TOOLS=1 $(SWIFT) test --skip-build

@@ -1,0 +1,157 @@
+#!/bin/bash
+# `make bench`: every benchmark of the project side by side in one run, written to
+# BENCHMARKS.md. Ratios are what to read: this machine is shared and noisy, and both sides of
+# each ratio are measured in the same run, alternating.
+#
+#   bench/run.sh [--smoke] [--no-kernel] [--out FILE]
+#
+# --smoke: tiny sizes and runs, to keep the script working in `make test` (no figures to read).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+smoke=0
+kernel=1
+out=BENCHMARKS.md
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --smoke) smoke=1; kernel=0 ;;
+        --no-kernel) kernel=0 ;;
+        --out) out=$2; shift ;;
+        *) echo "usage: bench/run.sh [--smoke] [--no-kernel] [--out FILE]" >&2; exit 3 ;;
+    esac
+    shift
+done
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+results=$work/results.tsv
+: > "$results"
+record() { printf '%s\n' "$(IFS=$'\t'; echo "$*")" >> "$results"; }
+
+# The smoke run uses the debug build `make test` already has: a cold release build would only
+# slow CI down, and its figures are not read.
+configuration=release
+[ $smoke = 1 ] && configuration=debug
+echo "bench: building ($configuration)" >&2
+swift build -c $configuration --product ipvs_exporter >/dev/null
+swift build -c $configuration --product ipvs-bench >/dev/null
+bin=$PWD/.build/$configuration
+exporter=$bin/ipvs_exporter
+node=$(command -v prometheus-node-exporter)
+
+if [ $smoke = 1 ]; then
+    sizes="10x2"; duration=1; conns=1000; lint_sizes="6 60"; runs=2
+else
+    sizes="100x10 1000x10 5000x20"; duration=10; conns=1000000; lint_sizes="6 600 6000"; runs=10
+fi
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$1/metrics" && return 0; sleep 0.1; done; echo "nothing on port $1" >&2; exit 1; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+peak_rss_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
+hz=$(getconf CLK_TCK)
+
+# wrk with one connection: p50 and p99 latency (ms), requests/s, and CPU per request (ms).
+# Prints: p50 p99 rps cpu_ms
+measure() {
+    local pid=$1 url=$2 header=$3
+    local before after
+    before=$(cpu_ticks "$pid")
+    local report
+    report=$(wrk -t1 -c1 -d"${duration}s" --latency ${header:+-H "$header"} "$url")
+    after=$(cpu_ticks "$pid")
+    python3 - "$report" "$before" "$after" "$hz" <<'EOF'
+import re, sys
+report, before, after, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+def ms(text):
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+p50 = ms(re.search(r"50%\s+(\S+)", report).group(1))
+p99 = ms(re.search(r"99%\s+(\S+)", report).group(1))
+requests = int(re.search(r"(\d+) requests in", report).group(1))
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1))
+cpu = (after - before) * 1000.0 / hz / max(requests, 1)
+print(f"{p50:.2f} {p99:.2f} {rps:.1f} {cpu:.2f}")
+EOF
+}
+
+# --- 1. Scrapes on generated procfs trees, beside node_exporter -----------------------------
+for size in $sizes; do
+    services=${size%x*}; servers=${size#*x}
+    tree=$work/procfs-$size
+    python3 bench/gen_procfs.py "$tree" "$services" "$servers" >/dev/null
+    ours_port=$(free_port); node_port=$(free_port)
+    "$exporter" --web.listen-address "127.0.0.1:$ours_port" --path.procfs "$tree" --ipvs.source procfs --log.level error &
+    ours=$!; pids+=("$ours")
+    "$node" --web.listen-address "127.0.0.1:$node_port" --path.procfs="$tree" --collector.disable-defaults --collector.ipvs --log.level=error 2>/dev/null &
+    theirs=$!; pids+=("$theirs")
+    wait_port "$ours_port"; wait_port "$node_port"
+    bytes_ours=$(curl -s "http://127.0.0.1:$ours_port/metrics" | wc -c)
+    bytes_node=$(curl -s "http://127.0.0.1:$node_port/metrics" | wc -c)
+    for encoding in plain gzip; do
+        header=""
+        [ $encoding = gzip ] && header="Accept-Encoding: gzip"
+        # Alternate, so drift in the machine's load hits both sides.
+        for round in 1 2; do
+            read -r a50 a99 arps acpu <<< "$(measure "$ours" "http://127.0.0.1:$ours_port/metrics" "$header")"
+            read -r b50 b99 brps bcpu <<< "$(measure "$theirs" "http://127.0.0.1:$node_port/metrics" "$header")"
+            record scrape "$size" "$encoding" "$round" ipvs_exporter "$a50" "$a99" "$arps" "$acpu"
+            record scrape "$size" "$encoding" "$round" node_exporter "$b50" "$b99" "$brps" "$bcpu"
+        done
+    done
+    record rss "$size" ipvs_exporter "$(peak_rss_kib "$ours")" "$bytes_ours"
+    record rss "$size" node_exporter "$(peak_rss_kib "$theirs")" "$bytes_node"
+    kill "$ours" "$theirs"; wait "$ours" "$theirs" 2>/dev/null || true
+    echo "bench: scrapes at $size done" >&2
+done
+
+# --- 2. The connection table, beside wc -l on the same file --------------------------------
+tree=$work/conn
+python3 bench/gen_procfs.py "$tree" 1000 10 "$conns" >/dev/null
+port=$(free_port)
+"$exporter" --web.listen-address "127.0.0.1:$port" --path.procfs "$tree" --ipvs.source procfs --log.level error \
+    --no-collector.services --no-collector.backends --no-collector.stats --no-collector.info &
+conn_pid=$!; pids+=("$conn_pid")
+wait_port "$port"
+hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/conn.json" \
+    "wc -l $tree/net/ip_vs_conn" \
+    "curl -s -o /dev/null http://127.0.0.1:$port/metrics" \
+    "$bin/ipvs-bench conntrack $tree/net/ip_vs_conn 1" >&2
+record conn-rss "$(peak_rss_kib "$conn_pid")" "$(wc -l < "$tree/net/ip_vs_conn")" "$(stat -c %s "$tree/net/ip_vs_conn")"
+kill "$conn_pid"; wait "$conn_pid" 2>/dev/null || true
+echo "bench: connection table done" >&2
+
+# --- 3. lint at growing size ---------------------------------------------------------------
+commands=()
+for services in $lint_sizes; do
+    mkdir -p "$work/lint-$services"
+    "$bin/ipvs-bench" lint-inputs "$work/lint-$services" "$services" 10 $((services * 5)) >/dev/null
+    lines=$(( $(wc -l < "$work/lint-$services/ipvsadm.save") + $(wc -l < "$work/lint-$services/iptables.save") ))
+    record lint-size "$services" "$lines"
+    commands+=("$exporter lint --ipvsadm $work/lint-$services/ipvsadm.save --iptables $work/lint-$services/iptables.save --format concise")
+done
+hyperfine -N -i --warmup 1 --runs "$runs" --export-json "$work/lint.json" "${commands[@]}" >&2
+echo "bench: lint done" >&2
+
+# --- 4. netlink in the kernel lab ----------------------------------------------------------
+if [ $kernel = 1 ]; then
+    make -s build-static >/dev/null
+    Tests/Kernel/vm.sh --timeout 900 --add .build-static/release/ipvs_exporter=/usr/bin/ipvs_exporter \
+        bench/kernel/netlink-scale.sh 1000 10 15 > "$work/netlink.txt" 2>&1 || true
+    echo "bench: kernel lab done" >&2
+fi
+
+netlink=()
+[ $kernel = 1 ] && netlink=(--netlink "$work/netlink.txt")
+python3 bench/report.py --results "$results" --conn "$work/conn.json" --lint "$work/lint.json" "${netlink[@]}" > "$work/BENCHMARKS.md"
+if [ $smoke = 1 ]; then
+    # The smoke run keeps the script working; its tiny figures are not worth keeping.
+    cat "$work/BENCHMARKS.md"
+else
+    cp "$work/BENCHMARKS.md" "$out"
+    echo "bench: wrote $out" >&2
+fi
