@@ -25,6 +25,8 @@ work=$(mktemp -d)
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    # Keep the raw measurements for a look after a failed report.
+    mkdir -p .build/bench && cp "$work"/*.tsv "$work"/*.json "$work"/*.txt .build/bench/ 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -62,11 +64,15 @@ measure() {
     local before after
     before=$(cpu_ticks "$pid")
     local report
-    report=$(wrk -t1 -c1 -d"${duration}s" --latency ${header:+-H "$header"} "$url")
+    report=$(wrk -t1 -c1 -d"${duration}s" --timeout 60s --latency ${header:+-H "$header"} "$url" || true)
     after=$(cpu_ticks "$pid")
     python3 - "$report" "$before" "$after" "$hz" <<'EOF'
 import re, sys
 report, before, after, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+if "requests in" not in report or "50%" not in report:
+    sys.stderr.write("wrk gave no latency report:\n" + report + "\n")
+    print("nan nan nan nan")
+    sys.exit(0)
 def ms(text):
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
@@ -120,7 +126,8 @@ wait_port "$port"
 hyperfine -N --warmup 1 --runs "$runs" --export-json "$work/conn.json" \
     "wc -l $tree/net/ip_vs_conn" \
     "curl -s -o /dev/null http://127.0.0.1:$port/metrics" \
-    "$bin/ipvs-bench conntrack $tree/net/ip_vs_conn 1" >&2
+    "$bin/ipvs-bench conntrack $tree/net/ip_vs_conn 1" \
+    "$bin/ipvs-bench conntrack-floor $tree/net/ip_vs_conn 1" >&2
 record conn-rss "$(peak_rss_kib "$conn_pid")" "$(wc -l < "$tree/net/ip_vs_conn")" "$(stat -c %s "$tree/net/ip_vs_conn")"
 kill "$conn_pid"; wait "$conn_pid" 2>/dev/null || true
 echo "bench: connection table done" >&2
