@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies are few on purpose: every one of them is rebuilt from scratch on each CI run.
 // swift-nio carries HTTP (no framework on top: two routes do not need one), swift-argument-parser
-// the CLI, swift-log the logging API.
+// the CLI, swift-log the logging API, Yams for the linter's .ipvs-lint.yaml.
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: - C system libraries (the only places C is imported)
@@ -40,7 +41,7 @@ let package = Package(
         .target(name: "IPVS", dependencies: ["CNetlink", "CLinux", "Zlib"]),
         .target(name: "IPVSMetrics", dependencies: ["IPVS"], plugins: ["GitRevision"]),
         .target(name: "IPVSServer", dependencies: ["IPVSMetrics", "Zlib", nioCore, nioPosix, nioHTTP1, logging]),
-        .target(name: "IPVSLint", dependencies: ["IPVS"], plugins: ["RulePages"]),
+        .target(name: "IPVSLint", dependencies: ["IPVS", .product(name: "Yams", package: "Yams")], plugins: ["RulePages"]),
         .executableTarget(
             name: "ipvs_exporter",
             dependencies: ["IPVS", "IPVSMetrics", "IPVSServer", "IPVSLint", "CLinux", argumentParser, logging]

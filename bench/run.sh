@@ -74,8 +74,12 @@ if "requests in" not in report or "50%" not in report:
     print("nan nan nan nan")
     sys.exit(0)
 def ms(text):
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    match = re.match(r"([\d.]+)(us|ms|s|m)$", text)
+    if not match:
+        sys.stderr.write(f"unreadable wrk latency {text!r} in:\n{report}\n")
+        return float("nan")
+    value, unit = match.groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 p50 = ms(re.search(r"50%\s+(\S+)", report).group(1))
 p99 = ms(re.search(r"99%\s+(\S+)", report).group(1))
 requests = int(re.search(r"(\d+) requests in", report).group(1))

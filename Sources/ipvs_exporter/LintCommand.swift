@@ -57,7 +57,25 @@ struct LintCommand: ParsableCommand {
     @Option(
         name: .customLong("failure-threshold"),
         help: ArgumentHelp("Exit 1 when a finding is at least this severe; none never fails.", valueName: "error|warning|info|none"))
-    var failureThreshold: Threshold = .warning
+    var failureThreshold: Threshold?
+
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp("Configuration file; by default .ipvs-lint.yaml in this directory or the nearest parent.", valueName: "file"))
+    var config: String?
+
+    @Flag(name: .customLong("no-config"), help: "Do not read .ipvs-lint.yaml.")
+    var noConfig = false
+
+    @Option(
+        name: .customLong("baseline"),
+        help: ArgumentHelp(
+            "Accepted findings: not reported while they last. Written with every current finding when FILE does not exist (or with --update-baseline).",
+            valueName: "file"))
+    var baseline: String?
+
+    @Flag(name: .customLong("update-baseline"), help: "Rewrite the --baseline file with the current findings.")
+    var updateBaseline = false
 
     @Flag(name: .customLong("verbose"), help: "Also list rules skipped for lack of an input, and suppressed findings.")
     var verbose = false
@@ -78,6 +96,8 @@ struct LintCommand: ParsableCommand {
         if explain == nil && !listRules && ipvsadm == nil && keepalived == nil && iptables == nil && ip6tables == nil && sysctls.isEmpty && timeouts == nil {
             throw ValidationError("nothing to lint: give at least one of --ipvsadm, --keepalived, --iptables, --ip6tables, --sysctl, --timeouts")
         }
+        if updateBaseline && baseline == nil { throw ValidationError("--update-baseline needs --baseline FILE") }
+        if noConfig && config != nil { throw ValidationError("--config and --no-config contradict each other") }
         if ipvsadm != nil && keepalived != nil {
             throw ValidationError("--ipvsadm and --keepalived both describe the virtual services; give one")
         }
@@ -110,17 +130,60 @@ struct LintCommand: ParsableCommand {
             }
             if let timeouts, !timeouts.contains(",") { files.append((try Self.load(timeouts), .timeouts)) }
             var set = InputSet(serviceNames: ServiceNames.system)
+            let known: (String) -> String? = { RuleRegistry.lookup($0)?.metadata.id }
+            var configuration: LintConfiguration?
+            if !noConfig, let path = config ?? Self.findConfiguration() {
+                let file = try Self.load(path)
+                try Self.parsed { () throws(LintInputError) in configuration = try LintConfiguration.parse(file, knownRules: known) }
+            }
+            var writeBaseline = false
             try Self.parsed { () throws(LintInputError) in
                 try set.add(files.map { ($0.0, $0.1) })
                 if let timeouts, timeouts.contains(",") { try set.setTimeouts(commandLine: timeouts) }
             }
-            let result = set.lint()
+            if let configuration {
+                let directory = configuration.file.name.contains("/") ? String(configuration.file.name[...configuration.file.name.lastIndex(of: "/")!]) : ""
+                var loadFailure: LintFailure?
+                try Self.parsed { () throws(LintInputError) in
+                    try set.apply(configuration) { (path: String) throws(LintInputError) -> SourceFile in
+                        do throws(LintFailure) { return try Self.load(path.hasPrefix("/") ? path : directory + path) } catch {
+                            loadFailure = error
+                            throw LintInputError(SourceLocation(file: configuration.file.name, line: 1), found: "an unreadable sysctl file", expected: path)
+                        }
+                    }
+                }
+                if let loadFailure { throw loadFailure }
+            }
+            if let baseline {
+                if updateBaseline || !ProcFile.exists(baseline) {
+                    writeBaseline = true
+                } else {
+                    let file = try Self.load(baseline)
+                    try Self.parsed { () throws(LintInputError) in set.addSuppressions(try Baseline.read(file, knownRules: known)) }
+                }
+            }
+            var linter = Linter()
+            linter.severityOverrides = configuration?.severities ?? [:]
+            linter.disabled = configuration?.disabled ?? [:]
+            if writeBaseline, let baseline {
+                // Everything found now (but stale suppressions) is accepted.
+                let result = set.lint(with: linter)
+                let accepted = result.findings.filter { $0.ruleID != UnusedSuppression.metadata.id }
+                do throws(ProcFSError) { try ProcFile.write(Array(Baseline.render(accepted).utf8), to: baseline) } catch {
+                    throw LintFailure.input("\(baseline): cannot write the baseline: \(error)")
+                }
+                var output = StandardError()
+                print("lint: wrote \(accepted.count) accepted finding\(accepted.count == 1 ? "" : "s") to \(baseline); later runs report only new ones", to: &output)
+                return
+            }
+            let result = set.lint(with: linter)
             let color = format == .tty && isatty(1) == 1 && getenv("NO_COLOR") == nil
             let report = LintReport(
                 result: result, files: set.files, rules: RuleRegistry.all.map { $0.metadata }, version: BuildInfo.current.version,
                 documentationBase: documentationBase, verbose: verbose, color: color)
             print(report.render(format), terminator: "")
-            if let minimum = failureThreshold.severity, result.findings.contains(where: { $0.severity >= minimum }) {
+            let threshold = failureThreshold?.severity ?? (configuration?.failureThreshold.map { $0.value } ?? Severity.warning)
+            if let minimum = threshold, result.findings.contains(where: { $0.severity >= minimum }) {
                 throw LintFailure.findings
             }
         } catch {
@@ -143,6 +206,19 @@ struct LintCommand: ParsableCommand {
     static func parsed(_ body: () throws(LintInputError) -> Void) throws(LintFailure) {
         do throws(LintInputError) { try body() } catch {
             throw .input("\(error.location): error: expected \(error.expected), found \(error.found)")
+        }
+    }
+
+    /// `.ipvs-lint.yaml` in the working directory or the nearest parent that has one.
+    static func findConfiguration() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return nil }
+        var directory = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        while true {
+            let candidate = (directory == "/" ? "" : directory) + "/" + LintConfiguration.fileName
+            if ProcFile.exists(candidate) { return candidate }
+            guard directory != "/", let slash = directory.lastIndex(of: "/") else { return nil }
+            directory = slash == directory.startIndex ? "/" : String(directory[..<slash])
         }
     }
 

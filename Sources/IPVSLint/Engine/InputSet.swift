@@ -128,6 +128,37 @@ public struct InputSet: Sendable {
         inputs.knownSchedulers = names
     }
 
+    /// Applies `.ipvs-lint.yaml`: its ignores, its facts, and the sysctl files of real servers
+    /// by address range (for real servers not given one with `--sysctl HOST=FILE`).
+    /// `load` reads a sysctl file named relative to the configuration.
+    public mutating func apply(_ configuration: LintConfiguration, load: (String) throws(LintInputError) -> SourceFile) throws(LintInputError) {
+        suppressions += configuration.ignores
+        if let schedulers = configuration.schedulers { setKnownSchedulers(schedulers) }
+        guard !configuration.realServerSysctls.isEmpty else { return }
+        var parsed: [String: SysctlSet] = [:]
+        var given = Set(inputs.realServerSysctls.compactMap(\.host))
+        for (_, server) in inputs.realServers {
+            guard let address = server.address.address, !given.contains(address.description), !given.contains(server.addressText),
+                let entry = configuration.realServerSysctls.first(where: { $0.matches(address) })
+            else { continue }
+            if parsed[entry.path] == nil {
+                let file = try load(entry.path)
+                parsed[entry.path] = try SysctlParser.parse(file, host: nil)
+                suppressions += try Suppression.scan(file) { RuleRegistry.lookup($0)?.metadata.id }
+                files.append(file)
+            }
+            var set = parsed[entry.path]!
+            set.host = address.description
+            inputs.realServerSysctls.append(set)
+            given.insert(address.description)
+        }
+    }
+
+    /// Adds suppressions from outside the inputs (a baseline).
+    public mutating func addSuppressions(_ more: [Suppression]) {
+        suppressions += more
+    }
+
     /// Runs the linter over these inputs.
     public func lint(with linter: Linter = Linter()) -> Linter.Result {
         linter.run(inputs, suppressions: suppressions)

@@ -6,6 +6,8 @@ public struct Linter: Sendable {
     public var rules: [any LintRule.Type]
     /// Per-rule severity overrides.
     public var severityOverrides: [String: Severity] = [:]
+    /// Rules turned off (`.ipvs-lint.yaml`), by ID, with where that was said.
+    public var disabled: [String: SourceLocation] = [:]
 
     public init(rules: [any LintRule.Type] = RuleRegistry.all) {
         self.rules = rules
@@ -31,9 +33,10 @@ public struct Linter: Sendable {
         // gather in registry order so the output never depends on scheduling.
         let rules = self.rules
         let reports = Mutex<[Int: Report]>([:])
+        let disabled = self.disabled
         DispatchQueue.concurrentPerform(iterations: rules.count) { index in
             let metadata = rules[index].metadata
-            guard metadata.inputs.allSatisfy(available.contains) else { return }
+            guard metadata.inputs.allSatisfy(available.contains), disabled[metadata.id] == nil else { return }
             var report = Report(rule: metadata)
             rules[index].init().check(inputs, into: &report)
             reports.withLock { $0[index] = report }
@@ -41,6 +44,10 @@ public struct Linter: Sendable {
         let done = reports.withLock { $0 }
         for (index, rule) in rules.enumerated() {
             let metadata = rule.metadata
+            if let location = disabled[metadata.id] {
+                skipped.append((metadata, "disabled at \(location)"))
+                continue
+            }
             let missing = metadata.inputs.filter { !available.contains($0) }
             guard missing.isEmpty, let report = done[index] else {
                 skipped.append((metadata, "needs " + missing.map(\.description).joined(separator: ", ")))
@@ -55,11 +62,35 @@ public struct Linter: Sendable {
         }
         var kept: [Finding] = []
         var suppressed: [(Finding, Suppression)] = []
+        var used = Set<Int>()
         for finding in findings {
-            if let suppression = suppressions.first(where: { $0.covers(finding) }) {
-                suppressed.append((finding, suppression))
+            if let index = suppressions.firstIndex(where: { $0.covers(finding) }) {
+                suppressed.append((finding, suppressions[index]))
+                used.insert(index)
             } else {
                 kept.append(finding)
+            }
+        }
+        // A suppression that covers nothing hides nothing today but will hide tomorrow's
+        // finding: say so (LVS902), unless that rule is itself off.
+        let unusedRule = UnusedSuppression.metadata
+        if disabled[unusedRule.id] == nil, rules.contains(where: { $0.metadata.id == unusedRule.id }) {
+            var report = Report(rule: unusedRule)
+            for (index, suppression) in suppressions.enumerated() where !used.contains(index) {
+                let what = suppression.object.map { "ignore of \(suppression.rules.joined(separator: ",")) for \($0)" }
+                    ?? "ipvs-lint: disable=\(suppression.rules.joined(separator: ","))"
+                report.add(
+                    "\(what) suppresses nothing: the finding it was written for is gone; remove it",
+                    at: suppression.location, object: "suppression=\(suppression.location.file)/\(suppression.rules.joined(separator: ","))/\(suppression.object ?? String(suppression.coveredLine ?? 0))",
+                    severity: severityOverrides[unusedRule.id])
+            }
+            for finding in report.findings {
+                // An unused suppression can itself only be silenced file-wide.
+                if let index = suppressions.firstIndex(where: { $0.object == nil && $0.coveredLine == nil && $0.covers(finding) }) {
+                    suppressed.append((finding, suppressions[index]))
+                } else {
+                    kept.append(finding)
+                }
             }
         }
         kept.sort { ($0.location, $0.ruleID, $0.message) < ($1.location, $1.ruleID, $1.message) }

@@ -38,5 +38,6 @@ extension RuleRegistry {
         DRRealServerARPIgnore.self,
         DRRealServerARPAnnounce.self,
         TunRealServerRPFilterStrict.self,
+        UnusedSuppression.self,
     ]
 }

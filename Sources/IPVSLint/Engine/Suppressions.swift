@@ -9,6 +9,17 @@ public struct Suppression: Sendable, Hashable {
     public var location: SourceLocation
     /// nil for the whole file.
     public var coveredLine: Int?
+    /// For ignores by object (`.ipvs-lint.yaml` `ignore:`, `--baseline`): the finding's object
+    /// key, in whatever file the finding is; the location is then the ignore's own.
+    public var object: String?
+
+    public init(rules: [String], reason: String, location: SourceLocation, coveredLine: Int? = nil, object: String? = nil) {
+        self.rules = rules
+        self.reason = reason
+        self.location = location
+        self.coveredLine = coveredLine
+        self.object = object
+    }
 
     public static let marker = "ipvs-lint:"
 
@@ -75,7 +86,9 @@ public struct Suppression: Sendable, Hashable {
     }
 
     func covers(_ finding: Finding) -> Bool {
-        guard rules.contains(finding.ruleID), finding.location.source == location.source else { return false }
+        guard rules.contains(finding.ruleID) else { return false }
+        if let object { return finding.object == object }
+        guard finding.location.source == location.source else { return false }
         return coveredLine == nil || coveredLine == finding.location.line
     }
 }
