@@ -4,7 +4,7 @@
 public struct UnusedSuppression: LintRule {
     public static let metadata = RuleMetadata(
         id: "LVS902", name: "unused-suppression", severity: .info, inputs: [],
-        summary: "A suppression that matches no finding: stale, and ready to hide the next real one.")
+        summary: "A suppression that matches no finding: stale, and ready to hide the next real one")
 
     public init() {}
 

@@ -1,0 +1,141 @@
+import Foundation
+import IPVSTestSupport
+import Testing
+
+/// `.ipvs-lint.yaml`, `--baseline` and LVS902 as an operator uses them: a configuration found
+/// from the working directory upward, fleet decisions applied, a baseline written and read.
+@Suite(.serialized) struct LintConfigurationTests {
+    static let rules = """
+        -A -t 192.0.2.10:80 -s wlc
+        -A -t 192.0.2.10:443 -s wlc
+        -a -t 192.0.2.10:443 -r 10.0.0.11:443 -g -w 0
+        -A -t 192.0.2.10:25 -s rr
+        -a -t 192.0.2.10:25 -r 10.0.0.12:25 -g -w 1
+
+        """
+
+    /// A project directory with the rules and a subdirectory to run from.
+    static func project(config: String?) throws -> String {
+        let directory = try Fixtures.temporaryDirectory("lint-config")
+        try FileManager.default.createDirectory(atPath: directory + "/ci", withIntermediateDirectories: true)
+        try Fixtures.write(rules, to: directory + "/rules.ipvs")
+        if let config { try Fixtures.write(config, to: directory + "/.ipvs-lint.yaml") }
+        return directory
+    }
+
+    static func lint(in directory: String, _ arguments: [String]) throws -> Processes.Result {
+        try Processes.run(
+            "/bin/sh", ["-c", "cd '\(directory)/ci' && exec \"$0\" lint --ipvsadm ../rules.ipvs --format concise \"$@\"", Processes.exporterBinary] + arguments)
+    }
+
+    static func rules(_ output: String) -> [String] {
+        output.split(separator: "\n").filter { $0.contains(" [") }.compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) }
+    }
+
+    @Test func withoutConfigurationTheDefaultsHold() throws {
+        let directory = try Self.project(config: nil)
+        let result = try Self.lint(in: directory, [])
+        // No sysctl files: the DR ARP rules (LVS701, LVS702) are skipped.
+        #expect(Self.rules(result.stdout) == ["LVS206", "LVS207"], "\(result.stdout)")
+        #expect(result.status == 1)
+    }
+
+    @Test func configurationFoundUpwardAppliesFleetDecisions() throws {
+        let directory = try Self.project(
+            config: """
+                failure-threshold: error
+                rules:
+                  service-without-real-servers: info
+                ignore:
+                  - rule: LVS207
+                    object: svc=tcp/192.0.2.10:443
+                    reason: drained for the migration
+                """)
+        let result = try Self.lint(in: directory, ["--verbose"])
+        #expect(result.stdout.contains("LVS206 [info]"), "severity override: \(result.stdout)")
+        #expect(!result.stdout.contains("LVS207 ["), "ignored by object: \(result.stdout)")
+        #expect(result.stdout.contains("suppressed LVS207 at ../rules.ipvs:2:1 by \(directory)/.ipvs-lint.yaml:5:5: drained for the migration"), "\(result.stdout)")
+        #expect(result.status == 0, "failure-threshold error, only an info finding left: \(result.stdout)")
+        // The command line wins over the file.
+        #expect(try Self.lint(in: directory, ["--failure-threshold", "info"]).status == 1)
+        // --no-config ignores it.
+        #expect(Self.rules(try Self.lint(in: directory, ["--no-config"]).stdout).contains("LVS207"))
+    }
+
+    @Test func rulesTurnedOffAreSkippedAndSaySo() throws {
+        let directory = try Self.project(config: "rules:\n  LVS206: off\n  LVS207: off\n")
+        let result = try Self.lint(in: directory, ["--verbose"])
+        #expect(!Self.rules(result.stdout).contains("LVS206") && !Self.rules(result.stdout).contains("LVS207"), "\(result.stdout)")
+        #expect(result.stdout.contains("skipped LVS206 (service-without-real-servers): disabled at \(directory)/.ipvs-lint.yaml:2:3"), "\(result.stdout)")
+    }
+
+    /// Real servers get their sysctls by address range: the DR ARP rules then run, and point at
+    /// the range's file.
+    @Test func realServerRangesBringSysctlFiles() throws {
+        let directory = try Self.project(
+            config: "real-servers:\n  - match: 10.0.0.0/24\n    sysctl: sysctl/rs.conf\n")
+        try FileManager.default.createDirectory(atPath: directory + "/sysctl", withIntermediateDirectories: true)
+        try Fixtures.write("net.ipv4.conf.all.arp_ignore = 1\n", to: directory + "/sysctl/rs.conf")
+        let result = try Self.lint(in: directory, [])
+        #expect(Self.rules(result.stdout).contains("LVS702"), "arp_announce missing on both real servers: \(result.stdout)")
+        #expect(!Self.rules(result.stdout).contains("LVS701"), "arp_ignore is set: \(result.stdout)")
+    }
+
+    @Test func staleSuppressionsAreReported() throws {
+        let directory = try Self.project(
+            config: "ignore:\n  - rule: LVS110\n    object: svc=tcp/192.0.2.99:80\n    reason: an old duplicate\n")
+        try Fixtures.write("# ipvs-lint: disable=LVS201 -- the port was fixed since\n" + Self.rules, to: directory + "/rules.ipvs")
+        let result = try Self.lint(in: directory, [])
+        let stale = result.stdout.split(separator: "\n").filter { $0.contains("LVS902") }
+        #expect(stale.count == 2, "\(result.stdout)")
+        #expect(stale.contains { $0.hasPrefix("../rules.ipvs:1:1: LVS902 [info]") })
+        #expect(stale.contains { $0.hasPrefix("\(directory)/.ipvs-lint.yaml:2:5: LVS902 [info]") })
+    }
+
+    @Test func baselineIsWrittenThenOnlyNewFindingsFail() throws {
+        let directory = try Self.project(config: nil)
+        let baseline = directory + "/baseline.txt"
+        let first = try Self.lint(in: directory, ["--baseline", baseline])
+        #expect(first.status == 0, "writing a baseline accepts everything: \(first.stderr)")
+        #expect(first.stderr.contains("wrote 2 accepted findings"), "\(first.stderr)")
+        let text = try String(contentsOfFile: baseline, encoding: .utf8)
+        #expect(text.contains("LVS206\tsvc=tcp/192.0.2.10:80\t"))
+
+        #expect(try Self.lint(in: directory, ["--baseline", baseline]).status == 0)
+        // A new mistake fails; the accepted ones stay quiet, whatever the line order.
+        try Fixtures.write(Self.rules + "-A -t 192.0.2.10:8080 -s rr\n", to: directory + "/rules.ipvs")
+        let second = try Self.lint(in: directory, ["--baseline", baseline])
+        #expect(second.status == 1)
+        #expect(Self.rules(second.stdout) == ["LVS206"] && second.stdout.contains("192.0.2.10:8080"), "\(second.stdout)")
+        // Fixed findings leave stale entries, reported until the baseline is updated.
+        try Fixtures.write("-A -t 192.0.2.10:25 -s rr\n-a -t 192.0.2.10:25 -r 10.0.0.12:25 -g -w 1\n", to: directory + "/rules.ipvs")
+        let third = try Self.lint(in: directory, ["--baseline", baseline])
+        #expect(Self.rules(third.stdout) == ["LVS902", "LVS902"], "\(third.stdout)")
+        #expect(try Self.lint(in: directory, ["--baseline", baseline, "--update-baseline"]).status == 0)
+        #expect(try Self.lint(in: directory, ["--baseline", baseline]).stdout.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("rules:\n  LVS999: off\n", ".ipvs-lint.yaml:2:3", "a rule ID"),
+        ("ignore:\n  - rule: LVS207\n    object: x\n", ".ipvs-lint.yaml:2:5", "reason"),
+        ("rules: [a\n", ".ipvs-lint.yaml:2:1", "valid YAML"),
+        ("failure-threshold: loud\n", ".ipvs-lint.yaml:1:20", "error, warning, info or none"),
+        ("colour: always\n", ".ipvs-lint.yaml:1:1", "failure-threshold, rules, ignore, real-servers or facts"),
+        ("real-servers:\n  - match: 10.0.0.0/33\n    sysctl: x\n", ".ipvs-lint.yaml:2:12", "CIDR"),
+    ])
+    func badConfigurationIsAnInputError(_ config: String, _ location: String, _ expected: String) throws {
+        let directory = try Self.project(config: config)
+        let result = try Self.lint(in: directory, [])
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.hasPrefix(directory + "/" + location + ": error: expected"), "\(result.stderr)")
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+    }
+
+    @Test func aBrokenBaselineLineIsAnInputError() throws {
+        let directory = try Self.project(config: nil)
+        try Fixtures.write("# header\nLVS206 without tabs\n", to: directory + "/baseline.txt")
+        let result = try Self.lint(in: directory, ["--baseline", directory + "/baseline.txt"])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix(directory + "/baseline.txt:2:1: error: expected RULE<tab>OBJECT<tab>MESSAGE"), "\(result.stderr)")
+    }
+}
