@@ -33,6 +33,14 @@ struct LintCommand: ParsableCommand {
         help: ArgumentHelp("keepalived.conf (its include directives are followed): virtual_server blocks are linted like an ipvsadm file.", valueName: "file"))
     var keepalived: String?
 
+    @Flag(
+        name: .customLong("live"),
+        help: "Lint this director as it runs: IPVS from netlink (/proc when unprivileged), iptables-save and ip6tables-save, /proc/sys, the kernel's timeouts. Files given with the other flags replace their live part.")
+    var live = false
+
+    @Option(name: .customLong("netns"), help: ArgumentHelp("With --live: read IPVS in this network namespace.", valueName: "path"))
+    var netns: String?
+
     @Option(name: .customLong("iptables"), help: ArgumentHelp("iptables-save output (nft or legacy).", valueName: "file"))
     var iptables: String?
 
@@ -93,9 +101,10 @@ struct LintCommand: ParsableCommand {
         if let explain, RuleRegistry.lookup(explain) == nil {
             throw ValidationError("no rule \(explain); ipvs_exporter lint --list-rules lists them")
         }
-        if explain == nil && !listRules && ipvsadm == nil && keepalived == nil && iptables == nil && ip6tables == nil && sysctls.isEmpty && timeouts == nil {
-            throw ValidationError("nothing to lint: give at least one of --ipvsadm, --keepalived, --iptables, --ip6tables, --sysctl, --timeouts")
+        if explain == nil && !listRules && !live && ipvsadm == nil && keepalived == nil && iptables == nil && ip6tables == nil && sysctls.isEmpty && timeouts == nil {
+            throw ValidationError("nothing to lint: give --live or at least one of --ipvsadm, --keepalived, --iptables, --ip6tables, --sysctl, --timeouts")
         }
+        if netns != nil && !live { throw ValidationError("--netns reads a live namespace: give --live too") }
         if updateBaseline && baseline == nil { throw ValidationError("--update-baseline needs --baseline FILE") }
         if noConfig && config != nil { throw ValidationError("--config and --no-config contradict each other") }
         if ipvsadm != nil && keepalived != nil {
@@ -129,6 +138,7 @@ struct LintCommand: ParsableCommand {
                 files.append((try Self.load(path), .sysctl(host: host)))
             }
             if let timeouts, !timeouts.contains(",") { files.append((try Self.load(timeouts), .timeouts)) }
+            if live { files += try liveInputs(given: Set(files.map { $0.1 })) }
             var set = InputSet(serviceNames: ServiceNames.system)
             let known: (String) -> String? = { RuleRegistry.lookup($0)?.metadata.id }
             var configuration: LintConfiguration?
@@ -207,6 +217,64 @@ struct LintCommand: ParsableCommand {
         do throws(LintInputError) { try body() } catch {
             throw .input("\(error.location): error: expected \(error.expected), found \(error.found)")
         }
+    }
+
+    /// The running director's inputs, for each role no file was given for.
+    func liveInputs(given: Set<InputRole>) throws(LintFailure) -> [(SourceFile, InputRole)] {
+        var out: [(SourceFile, InputRole)] = []
+        if !given.contains(.ipvsadm) && !given.contains(.keepalived) {
+            let procfs = ProcFS(root: "/proc", netDirectory: netns == nil ? "net" : "thread-self/net")
+            let reader = AutoStateReader(
+                netlink: NetlinkStateReader(), procfs: ProcFSStateReader(procfs: procfs, hz: KernelHZ.detect(procfs: procfs, bootDirectory: "/boot"))
+            ) { reason in
+                var output = StandardError()
+                print("lint: netlink refused (\(reason)); reading /proc/net/ip_vs, without timeouts", to: &output)
+            }
+            let read = { () throws(IPVSReadError) -> (ServiceTable, Timeouts?) in (try reader.serviceTable(), try reader.timeouts()) }
+            let table: ServiceTable
+            let kernelTimeouts: Timeouts?
+            do {
+                if let netns {
+                    let namespace = try NetworkNamespace(path: netns)
+                    (table, kernelTimeouts) = try namespace.run { () throws(IPVSReadError) -> (ServiceTable, Timeouts?) in try read() }.get()
+                } else {
+                    (table, kernelTimeouts) = try read()
+                }
+            } catch {
+                throw .input("lint --live: cannot read IPVS: \(error)")
+            }
+            out.append((SourceFile(name: LiveDirector.ipvsadmName, text: LiveDirector.ipvsadmSave(table)), .ipvsadm))
+            if timeouts == nil, let kernelTimeouts {
+                out.append((SourceFile(name: LiveDirector.timeoutsName, text: LiveDirector.timeouts(kernelTimeouts)), .timeouts))
+            }
+        }
+        for (role, tool, flag) in [(InputRole.iptables, "iptables-save", iptables), (.ip6tables, "ip6tables-save", ip6tables)] where flag == nil {
+            guard let path = ["/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/"].map({ $0 + tool }).first(where: { access($0, X_OK) == 0 }) else {
+                var output = StandardError()
+                print("lint: \(tool) not found; firewall rules are not checked", to: &output)
+                continue
+            }
+            out.append((SourceFile(name: "live:" + tool, text: try Self.output(of: path)), role))
+        }
+        if !sysctls.contains(where: { Self.splitHost($0).0 == nil }) {
+            out.append((SourceFile(name: LiveDirector.sysctlName, text: LiveDirector.sysctls(procfs: "/proc")), .sysctl(host: nil)))
+        }
+        return out
+    }
+
+    /// What a command prints, for iptables-save; its failure is an input error.
+    static func output(of path: String) throws(LintFailure) -> String {
+        guard let pipe = popen("'\(path)' 2>/dev/null", "r") else { throw .input("lint --live: cannot run \(path)") }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, pipe)
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        let status = pclose(pipe)
+        guard status == 0 else { throw .input("lint --live: \(path) failed (status \(status))") }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `.ipvs-lint.yaml` in the working directory or the nearest parent that has one.
