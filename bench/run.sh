@@ -80,8 +80,10 @@ def ms(text):
         return float("nan")
     value, unit = match.groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
-p50 = ms(re.search(r"50%\s+(\S+)", report).group(1))
-p99 = ms(re.search(r"99%\s+(\S+)", report).group(1))
+# Only the distribution section: the thread statistics above it have percentages too.
+distribution = report.split("Latency Distribution", 1)[-1]
+p50 = ms(re.search(r"^\s*50%\s+(\S+)", distribution, re.M).group(1))
+p99 = ms(re.search(r"^\s*99%\s+(\S+)", distribution, re.M).group(1))
 requests = int(re.search(r"(\d+) requests in", report).group(1))
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1))
 cpu = (after - before) * 1000.0 / hz / max(requests, 1)

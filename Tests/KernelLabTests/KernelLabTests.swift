@@ -42,6 +42,25 @@ import Testing
         #expect(bytes > 1 << 32)
     }
 
+    /// `lint --live` inside the VM on each set-up of the lint-inputs scenario: the running
+    /// kernel, iptables-save and /proc/sys read by the linter itself. Each broken set-up shows
+    /// its finding and nothing else; the correct one nothing. (The DR port set-up is clean live
+    /// too: ipvsadm rewrote the port before the kernel saw it.)
+    @Test(.enabled(if: results != nil), arguments: [
+        ("correct", [String]()), ("broken-arp-sysctls", ["LVS701", "LVS702"]), ("broken-fwmark-no-mark-rule", ["LVS501"]),
+        ("broken-tcpfin-longer-than-persistence", ["LVS401"]), ("broken-dr-port", []),
+    ])
+    func liveLintFindsEachBrokenSetup(_ setup: String, _ expected: [String]) throws {
+        let directory = Self.results! + "/lint-inputs/lint/" + setup
+        let output = try String(contentsOfFile: directory + "/lint-live.txt", encoding: .utf8)
+        let stderr = (try? String(contentsOfFile: directory + "/lint-live.stderr", encoding: .utf8)) ?? ""
+        let status = try String(contentsOfFile: directory + "/lint-live.status", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let rules = Set(output.split(separator: "\n").compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) })
+        #expect(rules == Set(expected), "lint --live in the VM:\n\(output)\(stderr)")
+        #expect(status == (expected.isEmpty ? "0" : "1"), "exit \(status): \(stderr)")
+        #expect(output.split(separator: "\n").allSatisfy { $0.hasPrefix("live:") || $0.contains("sysctl-a-rs") }, "findings point at the live inputs: \(output)")
+    }
+
     /// Every scenario script ran and produced at least one capture.
     @Test(.enabled(if: results != nil))
     func everyScenarioProducedACapture() throws {

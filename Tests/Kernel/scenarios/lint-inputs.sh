@@ -24,6 +24,14 @@ sysctl-a-director.txt   sysctl -a | grep -E '^net\.(ipv4|ipv6)\.'
 sysctl-a-rs1.txt        ip netns exec rs1 sysctl -a | grep -E '^net\.(ipv4|ipv6)\.'
 sysctl-a-rs2.txt        ip netns exec rs2 sysctl -a | grep -E '^net\.(ipv4|ipv6)\.'
 COMMANDS
+    # The same director linted live (netlink, iptables-save run by the linter, /proc/sys, the
+    # kernel's timeouts); the real servers are other hosts, given by their sysctl files.
+    if ipvs_exporter lint --help 2>&1 | grep -q -- '--live'; then
+        ipvs_exporter lint --live --no-config --format concise \
+            --sysctl 172.16.1.11="$dir/sysctl-a-rs1.txt" --sysctl 172.16.2.11="$dir/sysctl-a-rs2.txt" \
+            > "$dir/lint-live.txt" 2> "$dir/lint-live.stderr"
+        echo $? > "$dir/lint-live.status"
+    fi
 }
 
 setup_topology
