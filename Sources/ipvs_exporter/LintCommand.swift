@@ -192,7 +192,15 @@ struct LintCommand: ParsableCommand {
                 result: result, files: set.files, rules: RuleRegistry.all.map { $0.metadata }, version: BuildInfo.current.version,
                 documentationBase: documentationBase, verbose: verbose, color: color)
             print(report.render(format), terminator: "")
-            let threshold = failureThreshold?.severity ?? (configuration?.failureThreshold.map { $0.value } ?? Severity.warning)
+            // The command line, else the configuration, else warning; "none" in either never fails.
+            let threshold: Severity?
+            if let failureThreshold {
+                threshold = failureThreshold.severity
+            } else if let configured = configuration?.failureThreshold {
+                threshold = configured.value
+            } else {
+                threshold = .warning
+            }
             if let minimum = threshold, result.findings.contains(where: { $0.severity >= minimum }) {
                 throw LintFailure.findings
             }
