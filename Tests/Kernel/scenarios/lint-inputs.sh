@@ -44,7 +44,7 @@ dr_real_servers 10.0.0.101
 ipvsadm -A -t 10.0.0.101:80 -s wlc -p 300 -M 255.255.255.0
 ipvsadm -a -t 10.0.0.101:80 -r 172.16.1.11:80 -g -w 1
 ipvsadm -a -t 10.0.0.101:80 -r 172.16.2.11:80 -g -w 1
-ipvsadm -A -t 10.0.0.104:80 -s rr
+ipvsadm -A -t 10.0.0.104:80 -s wrr
 ipvsadm -a -t 10.0.0.104:80 -r 172.16.1.11:8080 -m -w 1
 ipvsadm -a -t 10.0.0.104:80 -r 172.16.2.11:8080 -m -w 2
 iptables -t mangle -A PREROUTING -d 10.0.0.104/32 -p tcp -m tcp --dport 443 -j MARK --set-mark 4
