@@ -198,7 +198,8 @@ build_cache() {
 }
 
 if [ "$REBUILD" = 1 ] || [ ! -f "$CACHE/base.cpio" ]; then
-    exec 9>"$CACHE_ROOT.lock" 2>/dev/null || { mkdir -p "$CACHE_ROOT"; exec 9>"$CACHE_ROOT.lock"; }
+    mkdir -p "$(dirname "$CACHE_ROOT")"
+    exec 9>"$CACHE_ROOT.lock"
     flock 9
     if [ "$REBUILD" = 1 ] || [ ! -f "$CACHE/base.cpio" ]; then build_cache; fi
     flock -u 9
