@@ -1,0 +1,24 @@
+import IPVS
+
+/// -f N (or -f N -6) whose mark only the other family's firewall sets. Docs: lint-rules/LVS507.md
+struct FwmarkFamilyMismatch: LintRule {
+    static let metadata = RuleMetadata(
+        id: "LVS507", name: "fwmark-family-mismatch", severity: .error, inputs: [.ipvsadm, .firewall],
+        summary: "A firewall-mark service whose mark is only set for the other address family")
+
+    func check(_ inputs: LintInputs, into report: inout Report) {
+        for service in inputs.ipvs?.services ?? [] {
+            guard case .firewallMark(let mark, let ipv6) = service.identity, mark > 0, mark <= Int64(UInt32.max) else { continue }
+            let own = inputs.firewall(for: ipv6 ? .ipv6 : .ipv4)
+            let other = inputs.firewall(for: ipv6 ? .ipv4 : .ipv6)
+            guard let other else { continue }
+            let producesHere = own.map { FirewallMarks.markRules($0).contains { $0.markOperation!.canProduce(UInt32(mark)) } } ?? false
+            guard !producesHere,
+                let rule = FirewallMarks.markRules(other).first(where: { $0.markOperation!.canProduce(UInt32(mark)) })
+            else { continue }
+            report.add(
+                "\(service.identity) is an \(ipv6 ? "IPv6" : "IPv4") service, but mark \(mark) is only set by \(ipv6 ? "iptables (IPv4)" : "ip6tables (IPv6)"): the kernel matches a mark only to a service of the packet's family\(ipv6 ? "" : "; add -6 if the service is meant for IPv6")",
+                at: service.identityLocation, object: service.identity.objectKey, related: [rule.location])
+        }
+    }
+}
