@@ -21,4 +21,21 @@ grep -q 'level=warn' /tmp/exporter-unprivileged.log || fail "the fallback was no
 grep -q '^ipvs_exporter_source_info{source="procfs"} 1' "$OUT/main/procfs.prom" || fail "source_info does not say procfs"
 grep -q "^$(id -u nobody 2>/dev/null || echo 65534)" /dev/null; ps -o user,comm | grep ipvs_exporter >> "$OUT/traffic.txt"
 cp /tmp/exporter-unprivileged.log "$OUT/"
+
+# Least privilege, as packaging/ipvs_exporter.service runs it: nobody holding only
+# CAP_NET_ADMIN (ambient) reads everything through netlink.
+setpriv --reuid=nobody --regid=nogroup --clear-groups --bounding-set=-all,+net_admin \
+    --inh-caps=-all,+net_admin --ambient-caps=-all,+net_admin \
+    sh -c "ipvs_exporter --web.listen-address 127.0.0.1:9931 --ipvs.source netlink > /tmp/exporter-net-admin.log 2>&1 & echo \$! > /tmp/exporter-net-admin.pid"
+wait_for_exporter 9931
+wget -q -O "$OUT/net-admin.prom" http://127.0.0.1:9931/metrics || { cat /tmp/exporter-net-admin.log; fail "scrape with CAP_NET_ADMIN only failed"; }
+grep -q '^ipvs_exporter_source_info{source="netlink"} 1' "$OUT/net-admin.prom" || { cat /tmp/exporter-net-admin.log; fail "CAP_NET_ADMIN only: not netlink"; }
+grep -q '^ipvs_up 1' "$OUT/net-admin.prom" || fail "CAP_NET_ADMIN only: ipvs_up is not 1"
+grep -q '^ipvs_service_connections_total{' "$OUT/net-admin.prom" || fail "CAP_NET_ADMIN only: no netlink counters"
+grep -q '^ipvs_timeout_seconds{protocol="tcp"}' "$OUT/net-admin.prom" || fail "CAP_NET_ADMIN only: no timeouts"
+# The process really is nobody with CAP_NET_ADMIN (bit 12) and nothing else.
+grep -E '^(Uid|CapEff|CapBnd|CapAmb):' "/proc/$(cat /tmp/exporter-net-admin.pid)/status" > "$OUT/net-admin-caps.txt"
+grep -q '^CapEff:[[:space:]]*0000000000001000$' "$OUT/net-admin-caps.txt" || { cat "$OUT/net-admin-caps.txt"; fail "CAP_NET_ADMIN only: other capabilities held"; }
+grep -q '^Uid:[[:space:]]*65534' "$OUT/net-admin-caps.txt" || { cat "$OUT/net-admin-caps.txt"; fail "not running as nobody"; }
+cp /tmp/exporter-net-admin.log "$OUT/"
 finish
