@@ -110,7 +110,7 @@ struct LintCommand: ParsableCommand {
         if ipvsadm != nil && keepalived != nil {
             throw ValidationError("--ipvsadm and --keepalived both describe the virtual services; give one")
         }
-        let stdinUses = ([ipvsadm, keepalived, iptables, ip6tables, timeouts] + sysctls.map { Optional($0.split(separator: "=", maxSplits: 1).last.map(String.init) ?? $0) })
+        let stdinUses = ([ipvsadm, keepalived, iptables, ip6tables, timeouts] + sysctls.map { Self.splitHost($0).1 })
             .filter { $0 == "-" }.count
         if stdinUses > 1 { throw ValidationError("only one input can be - (standard input)") }
     }
@@ -140,11 +140,10 @@ struct LintCommand: ParsableCommand {
             if let timeouts, !timeouts.contains(",") { files.append((try Self.load(timeouts), .timeouts)) }
             if live { files += try liveInputs(given: Set(files.map { $0.1 })) }
             var set = InputSet(serviceNames: ServiceNames.system)
-            let known: (String) -> String? = { RuleRegistry.lookup($0)?.metadata.id }
             var configuration: LintConfiguration?
             if !noConfig, let path = config ?? Self.findConfiguration() {
                 let file = try Self.load(path)
-                try Self.parsed { () throws(LintInputError) in configuration = try LintConfiguration.parse(file, knownRules: known) }
+                try Self.parsed { () throws(LintInputError) in configuration = try LintConfiguration.parse(file, knownRules: RuleRegistry.id) }
             }
             var writeBaseline = false
             try Self.parsed { () throws(LintInputError) in
@@ -152,11 +151,10 @@ struct LintCommand: ParsableCommand {
                 if let timeouts, timeouts.contains(",") { try set.setTimeouts(commandLine: timeouts) }
             }
             if let configuration {
-                let directory = configuration.file.name.contains("/") ? String(configuration.file.name[...configuration.file.name.lastIndex(of: "/")!]) : ""
                 var loadFailure: LintFailure?
                 try Self.parsed { () throws(LintInputError) in
                     try set.apply(configuration) { (path: String) throws(LintInputError) -> SourceFile in
-                        do throws(LintFailure) { return try Self.load(path.hasPrefix("/") ? path : directory + path) } catch {
+                        do throws(LintFailure) { return try Self.load(configuration.file.resolve(path)) } catch {
                             loadFailure = error
                             throw LintInputError(SourceLocation(file: configuration.file.name, line: 1), found: "an unreadable sysctl file", expected: path)
                         }
@@ -169,15 +167,15 @@ struct LintCommand: ParsableCommand {
                     writeBaseline = true
                 } else {
                     let file = try Self.load(baseline)
-                    try Self.parsed { () throws(LintInputError) in set.addSuppressions(try Baseline.read(file, knownRules: known)) }
+                    try Self.parsed { () throws(LintInputError) in set.addSuppressions(try Baseline.read(file, knownRules: RuleRegistry.id)) }
                 }
             }
             var linter = Linter()
             linter.severityOverrides = configuration?.severities ?? [:]
             linter.disabled = configuration?.disabled ?? [:]
+            let result = set.lint(with: linter)
             if writeBaseline, let baseline {
                 // Everything found now (but stale suppressions) is accepted.
-                let result = set.lint(with: linter)
                 let accepted = result.findings.filter { $0.ruleID != UnusedSuppression.metadata.id }
                 do throws(ProcFSError) { try ProcFile.write(Array(Baseline.render(accepted).utf8), to: baseline) } catch {
                     throw LintFailure.input("\(baseline): cannot write the baseline: \(error)")
@@ -186,7 +184,6 @@ struct LintCommand: ParsableCommand {
                 print("lint: wrote \(accepted.count) accepted finding\(accepted.count == 1 ? "" : "s") to \(baseline); later runs report only new ones", to: &output)
                 return
             }
-            let result = set.lint(with: linter)
             let color = format == .tty && isatty(1) == 1 && getenv("NO_COLOR") == nil
             let report = LintReport(
                 result: result, files: set.files, rules: RuleRegistry.all.map { $0.metadata }, version: BuildInfo.current.version,

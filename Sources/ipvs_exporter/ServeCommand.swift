@@ -114,7 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
         let reader: any IPVSStateReader
         if let netlinkReplay {
             do throws(ProcFSError) {
-                reader = NetlinkReplayStateReader(try NetlinkReplay(directory: netlinkReplay))
+                reader = NetlinkStateReader(replay: try NetlinkReplay(directory: netlinkReplay))
             } catch {
                 logger.error("cannot read the recorded netlink replies", metadata: ["error": "\(error)"])
                 throw ExitCode(1)
@@ -123,7 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             reader = Self.reader(source, procfs: ProcFSStateReader(procfs: procfs, hz: hz), logger: logger)
         }
-        let sourceDescription = netlinkReplay == nil ? source.rawValue : "netlink replay of \(netlinkReplay ?? "")"
+        let sourceDescription = netlinkReplay.map { "netlink replay of \($0)" } ?? source.rawValue
         let enabled = Scraper.allCollectors.filter { collectors.isEnabled($0.name) }
         let scraper = Scraper(
             collectors: enabled, procfs: procfs, reader: reader, exporterMetrics: !disableExporterMetrics, namespace: namespace)

@@ -103,3 +103,11 @@ extension Golden {
 public struct GoldenMismatch: Error, CustomStringConvertible {
     public var description: String
 }
+
+/// Reads `lint --format concise` output (`file:line:col: LVS201 [error] message`).
+public enum ConciseLint {
+    /// The rule ID of each finding line, in order; other lines (`--verbose` notes) are skipped.
+    public static func ruleIDs(_ output: String) -> [String] {
+        output.split(separator: "\n").filter { $0.contains(" [") }.compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) }
+    }
+}

@@ -51,7 +51,7 @@ import Testing
         #expect(result.status == testCase.exit, "\(result.stdout)\(result.stderr)")
         switch testCase.exit {
         case 1:
-            let rules = Set(result.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) })
+            let rules = Set(ConciseLint.ruleIDs(result.stdout))
             #expect(rules == testCase.expected, "\(result.stdout)")
         case 2:
             let location = result.stderr.split(separator: ": ").first.map(String.init) ?? ""

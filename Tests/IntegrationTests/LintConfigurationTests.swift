@@ -29,7 +29,7 @@ import Testing
     }
 
     static func rules(_ output: String) -> [String] {
-        output.split(separator: "\n").filter { $0.contains(" [") }.compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) }
+        ConciseLint.ruleIDs(output)
     }
 
     @Test func withoutConfigurationTheDefaultsHold() throws {

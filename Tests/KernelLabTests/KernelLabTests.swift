@@ -55,7 +55,7 @@ import Testing
         let output = try String(contentsOfFile: directory + "/lint-live.txt", encoding: .utf8)
         let stderr = (try? String(contentsOfFile: directory + "/lint-live.stderr", encoding: .utf8)) ?? ""
         let status = try String(contentsOfFile: directory + "/lint-live.status", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let rules = Set(output.split(separator: "\n").compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) })
+        let rules = Set(ConciseLint.ruleIDs(output))
         #expect(rules == Set(expected), "lint --live in the VM:\n\(output)\(stderr)")
         #expect(status == (expected.isEmpty ? "0" : "1"), "exit \(status): \(stderr)")
         #expect(output.split(separator: "\n").allSatisfy { $0.hasPrefix("live:") || $0.contains("sysctl-a-rs") }, "findings point at the live inputs: \(output)")

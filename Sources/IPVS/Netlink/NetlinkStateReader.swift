@@ -13,30 +13,37 @@ public struct NetlinkStateReader: IPVSStateReader {
     /// Sends one request: (name for recordings, command, dump or not, attributes) → reply.
     public typealias Transport = (String, UInt8, Bool, [NetlinkRequestAttribute]) throws(NetlinkError) -> NetlinkReply
 
-    let recorder: Recorder?
+    /// A transport for one read: a fresh socket, or recorded replies.
+    let makeTransport: @Sendable () throws(NetlinkError) -> Transport
 
     public init(recorder: Recorder? = nil) {
-        self.recorder = recorder
+        makeTransport = { () throws(NetlinkError) -> Transport in try Self.liveTransport(recorder: recorder) }
+    }
+
+    /// Serves recorded replies in place of the kernel: the same decoding, so the same metrics,
+    /// as the scrape that was recorded (`serve --netlink.replay`). A reply the recording lacks
+    /// (an old dump without `config.bin`) fails that read, as a refusing kernel would.
+    public init(replay: NetlinkReplay) {
+        makeTransport = { () throws(NetlinkError) -> Transport in replay.transport }
     }
 
     public var source: IPVSSource { .netlink }
 
     public func serviceTable() throws(IPVSReadError) -> ServiceTable {
-        do throws(NetlinkError) { return try Self.serviceTable(using: try liveTransport()) } catch { throw Self.map(error) }
+        do throws(NetlinkError) { return try Self.serviceTable(using: try makeTransport()) } catch { throw Self.map(error) }
     }
 
     public func timeouts() throws(IPVSReadError) -> Timeouts? {
-        do throws(NetlinkError) { return try Self.timeouts(using: try liveTransport()) } catch { throw Self.map(error) }
+        do throws(NetlinkError) { return try Self.timeouts(using: try makeTransport()) } catch { throw Self.map(error) }
     }
 
     public func syncDaemons() throws(IPVSReadError) -> [SyncDaemon]? {
-        do throws(NetlinkError) { return try Self.syncDaemons(using: try liveTransport()) } catch { throw Self.map(error) }
+        do throws(NetlinkError) { return try Self.syncDaemons(using: try makeTransport()) } catch { throw Self.map(error) }
     }
 
     /// A fresh socket, with the replies recorded if asked.
-    private func liveTransport() throws(NetlinkError) -> Transport {
+    private static func liveTransport(recorder: Recorder?) throws(NetlinkError) -> Transport {
         let socket = try NetlinkSocket()
-        let recorder = self.recorder
         return { (name, command, dump, attributes) throws(NetlinkError) -> NetlinkReply in
             do throws(NetlinkError) {
                 let reply = try socket.request(command: command, dump: dump, attributes: attributes)
@@ -142,37 +149,6 @@ public struct NetlinkReplay: Sendable {
         { (name, _, dump, _) throws(NetlinkError) -> NetlinkReply in
             guard let bytes = replies[name] else { throw NetlinkError.truncated("no recorded reply for \(name)") }
             return try NetlinkReply(replaying: bytes, dump: dump)
-        }
-    }
-}
-
-/// Serves recorded replies in place of the kernel: the same decoding, so the same metrics, as
-/// the scrape that was recorded. Replies a recording lacks (an old dump without `config.bin`)
-/// are errors of that collector, as a refusing kernel would be.
-public struct NetlinkReplayStateReader: IPVSStateReader {
-    let replay: NetlinkReplay
-
-    public init(_ replay: NetlinkReplay) {
-        self.replay = replay
-    }
-
-    public var source: IPVSSource { .netlink }
-
-    public func serviceTable() throws(IPVSReadError) -> ServiceTable {
-        do throws(NetlinkError) { return try NetlinkStateReader.serviceTable(using: replay.transport) } catch {
-            throw NetlinkStateReader.map(error)
-        }
-    }
-
-    public func timeouts() throws(IPVSReadError) -> Timeouts? {
-        do throws(NetlinkError) { return try NetlinkStateReader.timeouts(using: replay.transport) } catch {
-            throw NetlinkStateReader.map(error)
-        }
-    }
-
-    public func syncDaemons() throws(IPVSReadError) -> [SyncDaemon]? {
-        do throws(NetlinkError) { return try NetlinkStateReader.syncDaemons(using: replay.transport) } catch {
-            throw NetlinkStateReader.map(error)
         }
     }
 }

@@ -59,7 +59,7 @@ public struct InputSet: Sendable {
             let (configuration, files) = try KeepalivedParser.parse(file, load: KeepalivedIncludes.load, expand: KeepalivedIncludes.expand)
             var found: [Suppression] = []
             for included in files {
-                found += try Suppression.scan(included) { RuleRegistry.lookup($0)?.metadata.id }
+                found += try Suppression.scan(included, knownRules: RuleRegistry.id)
             }
             return (.keepalived(configuration, included: Array(files.dropFirst())), found)
         case .iptables: parsed = .iptables(try IPTablesSaveParser.parse(file, family: .ipv4, serviceNames: serviceNames))
@@ -67,7 +67,7 @@ public struct InputSet: Sendable {
         case .sysctl(let host): parsed = .sysctl(try SysctlParser.parse(file, host: host))
         case .timeouts: parsed = .timeouts(try TimeoutsParser.parse(file))
         }
-        return (parsed, try Suppression.scan(file) { RuleRegistry.lookup($0)?.metadata.id })
+        return (parsed, try Suppression.scan(file, knownRules: RuleRegistry.id))
     }
 
     mutating func store(_ parsed: Parsed, _ found: [Suppression], file: SourceFile) {
@@ -138,13 +138,13 @@ public struct InputSet: Sendable {
         var parsed: [String: SysctlSet] = [:]
         var given = Set(inputs.realServerSysctls.compactMap(\.host))
         for (_, server) in inputs.realServers {
-            guard let address = server.address.address, !given.contains(address.description), !given.contains(server.addressText),
+            guard let address = server.address.address, !given.contains(address.description),
                 let entry = configuration.realServerSysctls.first(where: { $0.matches(address) })
             else { continue }
             if parsed[entry.path] == nil {
                 let file = try load(entry.path)
                 parsed[entry.path] = try SysctlParser.parse(file, host: nil)
-                suppressions += try Suppression.scan(file) { RuleRegistry.lookup($0)?.metadata.id }
+                suppressions += try Suppression.scan(file, knownRules: RuleRegistry.id)
                 files.append(file)
             }
             var set = parsed[entry.path]!

@@ -121,7 +121,7 @@ public struct LintConfiguration: Sendable {
                         switch field.string {
                         case "match":
                             let text = try scalar(fieldValue, file: file, what: "an address or CIDR range")
-                            guard let network = Self.network(text) else {
+                            guard let network = AddressMatch.Network(parsing: text) else {
                                 throw LintInputError(location(fieldValue, file), found: LintInputError.quote(text), expected: "an address or CIDR range such as 192.168.10.0/24")
                             }
                             match = network
@@ -160,16 +160,6 @@ public struct LintConfiguration: Sendable {
             }
         }
         return configuration
-    }
-
-    /// `192.168.10.0/24`, `2001:db8::/64`, or one address.
-    static func network(_ text: String) -> AddressMatch.Network? {
-        let parts = text.split(separator: "/", maxSplits: 1)
-        guard let address = IPAddress(parts[0]) else { return nil }
-        let full = address.family == .ipv4 ? 32 : 128
-        guard parts.count == 2 else { return AddressMatch.Network(address: address, prefixLength: full) }
-        guard let length = Int(parts[1]), (0...full).contains(length) else { return nil }
-        return AddressMatch.Network(address: address, prefixLength: length)
     }
 
     static func location(_ node: Node, _ file: SourceFile) -> SourceLocation {

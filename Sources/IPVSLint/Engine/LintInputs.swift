@@ -34,6 +34,9 @@ public struct LintInputs: Sendable {
             tcp: Located(values[0], set.location), tcpFin: Located(values[1], set.location), udp: Located(values[2], set.location))
     }
 
+    /// The firewall dumps given, IPv4 first.
+    public var firewalls: [IPTablesRuleset] { [iptables, ip6tables].compactMap { $0 } }
+
     /// The firewall dump for a family.
     public func firewall(for family: IPAddress.Family) -> IPTablesRuleset? {
         family == .ipv4 ? iptables : ip6tables

@@ -105,4 +105,7 @@ public enum RuleRegistry {
     public static func lookup(_ text: String) -> (any LintRule.Type)? {
         all.first { $0.metadata.id.lowercased() == text.lowercased() || $0.metadata.name == text.lowercased() }
     }
+
+    /// The ID of the rule an ID or name refers to, for parsers of suppressions and configuration.
+    public static func id(_ text: String) -> String? { lookup(text)?.metadata.id }
 }

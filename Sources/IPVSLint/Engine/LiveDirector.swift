@@ -40,13 +40,7 @@ public enum LiveDirector {
                 return a.port < b.port
             }
             for server in servers {
-                var line = "-a \(identity) -r \(SocketAddressText.format(server.address, server.port))"
-                switch server.forwarding {
-                case .masquerading: line += " -m"
-                case .tunneling: line += " -i"
-                default: line += " -g"
-                }
-                line += " -w \(server.weight)"
+                var line = "-a \(identity) -r \(SocketAddressText.format(server.address, server.port)) \(server.forwarding.flag) -w \(server.weight)"
                 if let upper = server.upperThreshold, upper > 0 { line += " -x \(upper)" }
                 if let lower = server.lowerThreshold, lower > 0 { line += " -y \(lower)" }
                 if server.forwarding == .tunneling, let tunnel = server.tunnel, tunnel.kind != .ipip {

@@ -11,6 +11,35 @@ public struct AddressMatch: Sendable, Hashable {
         public var address: IPAddress
         public var prefixLength: Int
 
+        public init(address: IPAddress, prefixLength: Int) {
+            self.address = address
+            self.prefixLength = prefixLength
+        }
+
+        /// `address` with the prefix as written after its `/`: a length (`24`), an IPv4 mask
+        /// (`255.255.255.0`, as iptables-save prints some), or nil for a single host.
+        public init?(address: IPAddress, prefix: (some StringProtocol)?) {
+            let width = address.family == .ipv4 ? 32 : 128
+            guard let prefix else {
+                self.init(address: address, prefixLength: width)
+                return
+            }
+            if let length = Int(prefix), (0...width).contains(length) {
+                self.init(address: address, prefixLength: length)
+            } else if let mask = IPAddress(prefix), mask.family == .ipv4, address.family == .ipv4 {
+                self.init(address: address, prefixLength: mask.ipv4Value.nonzeroBitCount)
+            } else {
+                return nil
+            }
+        }
+
+        /// `192.168.10.0/24`, `2001:db8::/64`, or one address.
+        public init?(parsing text: some StringProtocol) {
+            let pieces = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let address = IPAddress(pieces[0]) else { return nil }
+            self.init(address: address, prefix: pieces.count == 2 ? pieces[1] : nil)
+        }
+
         /// Whether the network contains `other`.
         public func contains(_ other: IPAddress) -> Bool {
             other.family == address.family && Self.masked(other, to: prefixLength) == Self.masked(address, to: prefixLength)
@@ -236,11 +265,30 @@ public struct IPTablesTable: Sendable, Hashable {
 public struct IPTablesRuleset: Sendable, Hashable {
     public var file: SourceFile
     public var family: IPAddress.Family
-    public var tables: [IPTablesTable] = []
+    public private(set) var tables: [IPTablesTable] = []
+    /// The MARK rules of every table: a handful among thousands of rules, which several rules
+    /// search once per firewall-mark service, so they are set aside as tables are added.
+    public private(set) var markRules: [IPTablesRule] = []
     /// `# Warning: iptables-legacy tables present…`: the dump may not show every rule.
     public var legacyTablesWarning: SourceLocation?
 
+    public init(file: SourceFile, family: IPAddress.Family) {
+        self.file = file
+        self.family = family
+    }
+
     public func table(_ name: String) -> IPTablesTable? { tables.first { $0.name == name } }
+
+    /// Adds a finished table (its COMMIT was read).
+    mutating func add(_ table: IPTablesTable) {
+        tables.append(table)
+        markRules += table.rules.filter { $0.markOperation != nil }
+    }
+
+    /// The MARK rules that can leave exactly `mark` on a packet.
+    public func producers(of mark: UInt32) -> [IPTablesRule] {
+        markRules.filter { $0.markOperation!.canProduce(mark) }
+    }
 
     public var allRules: [IPTablesRule] { tables.flatMap(\.rules) }
 }

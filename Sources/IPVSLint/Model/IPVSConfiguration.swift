@@ -145,6 +145,17 @@ public enum NetmaskSpec: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+extension ForwardingMethod {
+    /// The ipvsadm switch: -m, -g, -i.
+    var flag: String {
+        switch self {
+        case .masquerading: "-m"
+        case .tunneling: "-i"
+        default: "-g"
+        }
+    }
+}
+
 /// One `-a` real server of a service, with ipvsadm's defaults filled in.
 public struct RealServerDefinition: Sendable, Hashable {
     public var address: HostReference

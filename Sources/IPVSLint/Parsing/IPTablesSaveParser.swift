@@ -43,7 +43,7 @@ public enum IPTablesSaveParser {
                 guard var table = current else { throw error(first, "a table (*name) before COMMIT") }
                 guard words.count == 1 else { throw error(words[1], "the end of the line after COMMIT") }
                 table.finish()
-                ruleset.tables.append(table)
+                ruleset.add(table)
                 current = nil
                 continue
             }
@@ -383,18 +383,10 @@ public enum IPTablesSaveParser {
                 guard address.family == family else {
                     throw error(word, family == .ipv6 ? "an IPv6 address (this is ip6tables input)" : "an IPv4 address (this is iptables input)")
                 }
-                let width = address.family == .ipv4 ? 32 : 128
-                var length = width
-                if pieces.count == 2 {
-                    if let value = Int(pieces[1]), (0...width).contains(value) {
-                        length = value
-                    } else if let mask = IPAddress(pieces[1]), mask.family == .ipv4, address.family == .ipv4 {
-                        length = mask.ipv4Value.nonzeroBitCount
-                    } else {
-                        return AddressMatch(negated: negated, networks: nil, text: word.text)
-                    }
+                guard let network = AddressMatch.Network(address: address, prefix: pieces.count == 2 ? pieces[1] : nil) else {
+                    return AddressMatch(negated: negated, networks: nil, text: word.text)
                 }
-                networks.append(AddressMatch.Network(address: address, prefixLength: length))
+                networks.append(network)
             }
             return AddressMatch(negated: negated, networks: networks, text: word.text)
         }

@@ -23,7 +23,7 @@ public enum KeepalivedParser {
         var reader = TokenReader(load: load, expand: expand)
         try reader.read(file, depth: 0)
         var statements = StatementBuilder(tokens: reader.tokens)
-        let tree = try statements.build(end: reader.end(of: file))
+        let tree = try statements.block(opener: nil)
         var model = ModelBuilder(file: file)
         try model.top(tree)
         return (model.configuration, reader.files)
@@ -46,10 +46,6 @@ public enum KeepalivedParser {
         var files: [SourceFile] = []
         var physicalLine = 0
 
-        func end(of file: SourceFile) -> SourceLocation {
-            SourceLocation(file: file.id, line: max(1, file.lines.count), column: 1)
-        }
-
         mutating func read(_ file: SourceFile, depth: Int) throws(LintInputError) {
             files.append(file)
             for (index, line) in file.lines.enumerated() {
@@ -64,10 +60,7 @@ public enum KeepalivedParser {
                     guard depth < 16 else {
                         throw LintInputError(first.location, found: "includes nested 16 deep", expected: "includes without a cycle")
                     }
-                    var pattern = words[1].text
-                    if !pattern.hasPrefix("/"), let slash = file.name.lastIndex(of: "/") {
-                        pattern = String(file.name[...slash]) + pattern
-                    }
+                    let pattern = file.resolve(words[1].text)
                     let paths = expand(pattern)
                     var found = false
                     for path in paths {
@@ -159,11 +152,6 @@ public enum KeepalivedParser {
     struct StatementBuilder {
         let tokens: [Token]
         var position = 0
-
-        mutating func build(end: SourceLocation) throws(LintInputError) -> [Statement] {
-            let statements = try block(opener: nil)
-            return statements
-        }
 
         /// Statements up to the `}` closing `opener` (or the end of input at the top).
         mutating func block(opener: Token?) throws(LintInputError) -> [Statement] {

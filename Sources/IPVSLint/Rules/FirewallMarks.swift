@@ -9,11 +9,6 @@ enum FirewallMarks {
         "raw/OUTPUT", "mangle/OUTPUT", "nat/OUTPUT",
     ]
 
-    /// The MARK rules of a dump (a handful among thousands of rules, searched once per service).
-    static func markRules(_ ruleset: IPTablesRuleset) -> [IPTablesRule] {
-        ruleset.tables.flatMap { $0.rules.filter { $0.markOperation != nil } }
-    }
-
     /// Whether IPVS can see a mark set by this rule: its chain is, or is reached from, an
     /// eligible built-in chain.
     static func isEligible(_ rule: IPTablesRule, in ruleset: IPTablesRuleset) -> Bool {
@@ -21,29 +16,26 @@ enum FirewallMarks {
         return table.builtinChains(reaching: rule.chain).contains { eligible.contains("\(rule.table)/\($0)") }
     }
 
-    /// A firewall-mark service with the dump of its family and that dump's MARK rules.
+    /// A firewall-mark service with the dump of its family.
     struct MarkedService {
         var service: ServiceDefinition
         var mark: UInt32
         var ruleset: IPTablesRuleset
-        var markRules: [IPTablesRule]
 
         /// The MARK rules that can leave exactly this service's mark.
-        var producers: [IPTablesRule] { markRules.filter { $0.markOperation!.canProduce(mark) } }
+        var producers: [IPTablesRule] { ruleset.producers(of: mark) }
     }
 
     /// Firewall-mark services with a valid mark and the dump of their family, or a note why not.
     static func services(_ inputs: LintInputs, report: inout Report) -> [MarkedService] {
         var out: [MarkedService] = []
-        var markRulesByFamily: [IPAddress.Family: [IPTablesRule]] = [:]
         for service in inputs.ipvs?.services ?? [] {
             guard case .firewallMark(let mark, _) = service.identity, mark > 0, mark <= Int64(UInt32.max) else { continue }
             guard let ruleset = inputs.firewall(for: service.identity.family) else {
                 report.skip("\(service.identity): no \(service.identity.family == .ipv6 ? "--ip6tables" : "--iptables") input")
                 continue
             }
-            if markRulesByFamily[ruleset.family] == nil { markRulesByFamily[ruleset.family] = markRules(ruleset) }
-            out.append(MarkedService(service: service, mark: UInt32(mark), ruleset: ruleset, markRules: markRulesByFamily[ruleset.family]!))
+            out.append(MarkedService(service: service, mark: UInt32(mark), ruleset: ruleset))
         }
         return out
     }

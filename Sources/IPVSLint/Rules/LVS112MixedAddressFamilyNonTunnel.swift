@@ -17,13 +17,3 @@ struct MixedAddressFamilyNonTunnel: LintRule {
     }
 }
 
-extension ForwardingMethod {
-    /// The ipvsadm switch: -m, -g, -i.
-    var flag: String {
-        switch self {
-        case .masquerading: "-m"
-        case .tunneling: "-i"
-        default: "-g"
-        }
-    }
-}

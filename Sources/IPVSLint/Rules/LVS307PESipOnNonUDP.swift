@@ -20,9 +20,8 @@ struct PESipOnNonUDP: LintRule {
                     report.skip("\(service.identity): no \(service.identity.family == .ipv6 ? "ip6tables" : "iptables") input to see what the mark carries")
                     continue
                 }
-                let tcp = FirewallMarks.markRules(firewall).filter { rule in
-                    guard rule.markOperation!.canProduce(UInt32(truncatingIfNeeded: mark)) else { return false }
-                    return rule.proto == nil || rule.proto?.name == "tcp" || rule.proto?.name == "sctp" || rule.proto?.negated == true
+                let tcp = firewall.producers(of: UInt32(truncatingIfNeeded: mark)).filter { rule in
+                    rule.proto == nil || rule.proto?.name == "tcp" || rule.proto?.name == "sctp" || rule.proto?.negated == true
                 }
                 if let rule = tcp.first {
                     report.add(

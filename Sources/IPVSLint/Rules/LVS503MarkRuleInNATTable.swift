@@ -7,7 +7,7 @@ struct MarkRuleInNATTable: LintRule {
         summary: "A MARK rule in the nat table, which only sees the first packet of a connection")
 
     func check(_ inputs: LintInputs, into report: inout Report) {
-        for ruleset in [inputs.iptables, inputs.ip6tables].compactMap({ $0 }) {
+        for ruleset in inputs.firewalls {
             for rule in ruleset.table("nat")?.rules ?? [] where rule.markOperation != nil {
                 report.add(
                     "MARK in nat \(rule.chain) marks only the first packet of each connection: later packets, and a SYN that reuses a conntrack entry, stay unmarked; mark in mangle PREROUTING",

@@ -7,7 +7,7 @@ struct MarkRuleOverridden: LintRule {
         summary: "A MARK rule whose mark a later MARK rule with the same match replaces")
 
     func check(_ inputs: LintInputs, into report: inout Report) {
-        for ruleset in [inputs.iptables, inputs.ip6tables].compactMap({ $0 }) {
+        for ruleset in inputs.firewalls {
             for table in ruleset.tables {
                 var lastByMatch: [String: IPTablesRule] = [:]
                 for rule in table.rules {

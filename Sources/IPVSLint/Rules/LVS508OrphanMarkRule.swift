@@ -8,7 +8,7 @@ struct OrphanMarkRule: LintRule {
 
     func check(_ inputs: LintInputs, into report: inout Report) {
         let services = inputs.ipvs?.services ?? []
-        for ruleset in [inputs.iptables, inputs.ip6tables].compactMap({ $0 }) {
+        for ruleset in inputs.firewalls {
             let ipv6 = ruleset.family == .ipv6
             var marks = Set<Int64>()
             var unfed = false
@@ -16,16 +16,14 @@ struct OrphanMarkRule: LintRule {
                 guard case .firewallMark(let mark, let family6) = service.identity else { continue }
                 // A mark of the other family's service: LVS507 reports that mismatch.
                 marks.insert(mark)
-                if family6 == ipv6, mark > 0, mark <= Int64(UInt32.max),
-                    !FirewallMarks.markRules(ruleset).contains(where: { $0.markOperation!.canProduce(UInt32(mark)) })
-                {
+                if family6 == ipv6, mark > 0, mark <= Int64(UInt32.max), ruleset.producers(of: UInt32(mark)).isEmpty {
                     unfed = true
                 }
             }
             // A service of this family that no rule feeds: the odd mark is probably its typo,
             // which LVS501 reports.
             if unfed { continue }
-            for rule in FirewallMarks.markRules(ruleset) {
+            for rule in ruleset.markRules {
                 guard let mark = rule.markOperation, mark.setsWholeMark, mark.value != 0, FirewallMarks.isEligible(rule, in: ruleset),
                     !marks.contains(Int64(mark.value))
                 else { continue }

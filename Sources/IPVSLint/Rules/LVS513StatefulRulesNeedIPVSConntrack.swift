@@ -21,7 +21,7 @@ struct StatefulRulesNeedIPVSConntrack: LintRule {
         let realServers = AddressSet(realServerList)
         let touched = AddressSet(realServerList + vipList)
         guard !realServers.isEmpty else { return }
-        for ruleset in [inputs.iptables, inputs.ip6tables].compactMap({ $0 }) {
+        for ruleset in inputs.firewalls {
             for table in ruleset.tables {
                 for rule in table.rules {
                     let chains = table.builtinChains(reaching: rule.chain)

@@ -10,17 +10,13 @@ struct ServiceShadowedByFwmark: LintRule {
         let services = inputs.ipvs?.services ?? []
         for marked in FirewallMarks.services(inputs, report: &report) {
             for rule in marked.producers where FirewallMarks.isEligible(rule, in: marked.ruleset) {
+                // A rule naming no destination marks everything: LVS506's case, not this one.
+                guard let destination = rule.destination, !destination.negated else { continue }
+                // Every new connection to the service, as the other firewall rules judge it.
                 for service in services {
-                    guard case .address(let proto, let host, let port) = service.identity, let vip = host.address,
-                        vip.family == marked.ruleset.family, let number = port.number
+                    guard case .address = service.identity, service.identity.family == marked.ruleset.family,
+                        rule.matches(service.packets) == .always
                     else { continue }
-                    guard let destination = rule.destination, !destination.negated, let networks = destination.networks,
-                        networks.contains(where: { $0.contains(vip) })
-                    else { continue }
-                    if let ruleProto = rule.proto {
-                        guard !ruleProto.negated, ruleProto.name.lowercased() == proto.description.lowercased() else { continue }
-                    }
-                    if let ports = rule.destinationPorts, ports.contains(number) != true { continue }
                     report.add(
                         "\(service.identity) never sees its packets: \(rule.table) \(rule.chain) marks them \(marked.mark) and the firewall-mark service \(marked.service.identity) is looked up first",
                         at: service.location, object: service.identity.objectKey, related: [rule.location, marked.service.location])

@@ -34,6 +34,13 @@ public struct SourceFile: Sendable, Hashable {
         self.lines = lines
     }
 
+    /// A path written inside this file (an include, a sysctl file of the configuration), taken
+    /// relative to the file's directory unless absolute.
+    public func resolve(_ path: String) -> String {
+        guard !path.hasPrefix("/"), let slash = name.lastIndex(of: "/") else { return path }
+        return String(name[...slash]) + path
+    }
+
     /// 1-based.
     public func line(_ number: Int) -> Substring? {
         number >= 1 && number <= lines.count ? lines[number - 1] : nil
