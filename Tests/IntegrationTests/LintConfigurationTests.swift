@@ -62,6 +62,15 @@ import Testing
         #expect(Self.rules(try Self.lint(in: directory, ["--no-config"]).stdout).contains("LVS207"))
     }
 
+    /// `none` in the file never fails, like `--failure-threshold none`; the file once refused
+    /// its own documented value.
+    @Test func failureThresholdNoneInTheFile() throws {
+        let directory = try Self.project(config: "failure-threshold: none\n")
+        let result = try Self.lint(in: directory, [])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(Self.rules(result.stdout) == ["LVS206", "LVS207"], "findings are still reported: \(result.stdout)")
+    }
+
     @Test func rulesTurnedOffAreSkippedAndSaySo() throws {
         let directory = try Self.project(config: "rules:\n  LVS206: off\n  LVS207: off\n")
         let result = try Self.lint(in: directory, ["--verbose"])

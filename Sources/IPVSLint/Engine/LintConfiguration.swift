@@ -59,7 +59,13 @@ public struct LintConfiguration: Sendable {
             switch key.string {
             case "failure-threshold":
                 let text = try scalar(value, file: file, what: "error, warning, info or none")
-                guard let threshold = text == "none" ? Optional<Severity>.none : Severity(rawValue: text), text == "none" || Severity(rawValue: text) != nil else {
+                // "none": findings never fail the run (nil), as with --failure-threshold none.
+                let threshold: Severity?
+                if text == "none" {
+                    threshold = nil
+                } else if let severity = Severity(rawValue: text) {
+                    threshold = severity
+                } else {
                     throw LintInputError(location(value, file), found: LintInputError.quote(text), expected: "error, warning, info or none")
                 }
                 configuration.failureThreshold = Located(threshold, location(value, file))
