@@ -22,7 +22,7 @@ BENCH_PACKAGES := hyperfine wrk prometheus-node-exporter curl python3
 LAB_RESULTS ?= .build/kernel-lab/results
 LAB_JOBS ?= 2
 
-.PHONY: help deps test-deps kernel-deps bench-deps bench bench-smoke build build-debug build-static run test test-swift test-kernel lab-fixtures clean
+.PHONY: help deps test-deps kernel-deps bench-deps bench bench-smoke build build-debug build-static install run test test-swift test-kernel lab-fixtures clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,6 +53,13 @@ build-debug: deps
 
 build-static: deps ## The exporter with the Swift runtime linked in, as the kernel lab runs it
 	$(SWIFT) build -c release --product ipvs_exporter --static-swift-stdlib --scratch-path .build-static
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+install: build-static ## Install the static binary and the systemd unit (PREFIX=/usr/local, DESTDIR=)
+	install -D -m 0755 .build-static/release/ipvs_exporter $(DESTDIR)$(PREFIX)/bin/ipvs_exporter
+	install -D -m 0644 packaging/ipvs_exporter.service $(DESTDIR)/etc/systemd/system/ipvs_exporter.service
+	@echo "installed; now: systemctl daemon-reload && systemctl enable --now ipvs_exporter"
 
 run: build ## Build and run the exporter (pass flags with ARGS="...")
 	.build/release/ipvs_exporter $(ARGS)

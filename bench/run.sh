@@ -42,7 +42,14 @@ echo "bench: building ($configuration)" >&2
 swift build -c $configuration --product ipvs_exporter >/dev/null
 swift build -c $configuration --product ipvs-bench >/dev/null
 bin=$PWD/.build/$configuration
-exporter=$bin/ipvs_exporter
+# What is measured is what `make install` puts on a director: the static binary (a director has
+# no Swift toolchain to lend it a runtime). The dynamic build's peak RSS is reported beside it.
+dynamic=$bin/ipvs_exporter
+exporter=$dynamic
+if [ $smoke = 0 ]; then
+    make -s build-static >/dev/null
+    exporter=$PWD/.build-static/release/ipvs_exporter
+fi
 node=$(command -v prometheus-node-exporter)
 
 if [ $smoke = 1 ]; then
@@ -118,6 +125,15 @@ for size in $sizes; do
     record rss "$size" ipvs_exporter "$(peak_rss_kib "$ours")" "$bytes_ours"
     record rss "$size" node_exporter "$(peak_rss_kib "$theirs")" "$bytes_node"
     kill "$ours" "$theirs"; wait "$ours" "$theirs" 2>/dev/null || true
+    # The dynamic build (what `make run` starts), for its peak RSS: one round of each encoding.
+    dyn_port=$(free_port)
+    "$dynamic" --web.listen-address "127.0.0.1:$dyn_port" --path.procfs "$tree" --ipvs.source procfs --log.level error &
+    dyn=$!; pids+=("$dyn")
+    wait_port "$dyn_port"
+    measure "$dyn" "http://127.0.0.1:$dyn_port/metrics" "" > /dev/null
+    measure "$dyn" "http://127.0.0.1:$dyn_port/metrics" "Accept-Encoding: gzip" > /dev/null
+    record rss "$size" ipvs_exporter-dynamic "$(peak_rss_kib "$dyn")" "$bytes_ours"
+    kill "$dyn"; wait "$dyn" 2>/dev/null || true
     echo "bench: scrapes at $size done" >&2
 done
 
@@ -152,7 +168,6 @@ echo "bench: lint done" >&2
 
 # --- 4. netlink in the kernel lab ----------------------------------------------------------
 if [ $kernel = 1 ]; then
-    make -s build-static >/dev/null
     Tests/Kernel/vm.sh --timeout 900 --add .build-static/release/ipvs_exporter=/usr/bin/ipvs_exporter \
         bench/kernel/netlink-scale.sh 1000 10 15 > "$work/netlink.txt" 2>&1 || true
     echo "bench: kernel lab done" >&2
