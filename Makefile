@@ -53,6 +53,7 @@ build-debug: deps
 
 build-static: deps ## The exporter with the Swift runtime linked in, as the kernel lab runs it
 	$(SWIFT) build -c release --product ipvs_exporter --static-swift-stdlib --scratch-path .build-static
+	$(SWIFT) build -c release --product ipvs-lab-netlink --static-swift-stdlib --scratch-path .build-static
 
 PREFIX ?= /usr/local
 DESTDIR ?=

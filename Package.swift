@@ -50,6 +50,9 @@ let package = Package(
         // MARK: - Benchmarks (make bench)
         .executableTarget(name: "ipvs-bench", dependencies: ["IPVS", "IPVSMetrics", "IPVSLint"], path: "Benchmarks/ScrapeBench"),
 
+        // MARK: - The kernel lab's writer (states ipvsadm refuses to create; never installed)
+        .executableTarget(name: "ipvs-lab-netlink", dependencies: ["IPVS"], path: "Tests/Kernel/LabTool"),
+
         // MARK: - Build tools
         .plugin(name: "GitRevision", capability: .buildTool()),
         .plugin(name: "RulePages", capability: .buildTool(), dependencies: ["rule-pages-generator"]),

@@ -77,7 +77,7 @@ import Testing
             SourceFile(name: "big", text: Self.bigRulesFile(lines: 3_000, seed: 5)),
             SourceFile(name: "odd", text: "-A -t 10.0.0.1:80 -s rr\n-a  -t\t10.0.0.1:80   -r 10.0.0.2:8080 -m -w 3 \n-a -t 10.0.0.1:80 -r 10.0.0.3 -g -w 1\n-a -t 10.0.0.1:80 -r [2001:db8::1]:80 -i -w 1\n"),
         ]
-        for setup in ["correct", "broken-arp-sysctls", "broken-fwmark-no-mark-rule"] {
+        for setup in ["correct", "broken-arp-sysctls", "broken-fwmark-no-mark-rule", "broken-dr-port-kernel"] {
             inputs.append(SourceFile(name: setup, text: try Fixtures.text("lab/lint-inputs/\(setup)/ipvsadm-save-n.txt")))
         }
         for file in inputs {

@@ -25,6 +25,8 @@ import Testing
         // ipvsadm rewrote the typed port 9090 to the service's before saving: the save file is
         // clean, and only the typed rules show the mistake (dr-port-rewrite.txt, below).
         Setup(name: "broken-dr-port", expected: []),
+        // The same mistake held by the kernel (written by the lab's own netlink client).
+        Setup(name: "broken-dr-port-kernel", expected: ["LVS201"]),
     ]
 
     static func arguments(_ setup: String) -> [String] {

@@ -21,6 +21,8 @@ while getopts "j:o:b:" option; do
 done
 shift $((OPTIND - 1))
 [ -x "$EXPORTER" ] || { echo "run-lab.sh: no exporter binary at $EXPORTER (make build-static)" >&2; exit 2; }
+LAB_NETLINK=$REPO/.build-static/release/ipvs-lab-netlink
+[ -x "$LAB_NETLINK" ] || { echo "run-lab.sh: no ipvs-lab-netlink at $LAB_NETLINK (make build-static)" >&2; exit 2; }
 
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
@@ -38,7 +40,7 @@ run_one() {
     local name=$1 script=$HERE/scenarios/$1.sh t0 t1 rc
     t0=$(date +%s.%N)
     "$HERE/vm.sh" --timeout 300 --out "$RESULTS/$name" \
-        --add "$EXPORTER=/usr/bin/ipvs_exporter" --add "$HERE/lib.sh=/test/lib.sh" "$script" > "$LOGS/$name.log" 2>&1
+        --add "$EXPORTER=/usr/bin/ipvs_exporter" --add "$LAB_NETLINK=/usr/bin/ipvs-lab-netlink" --add "$HERE/lib.sh=/test/lib.sh" "$script" > "$LOGS/$name.log" 2>&1
     rc=$?
     t1=$(date +%s.%N)
     printf '%s %s %.1f\n' "$name" "$rc" "$(echo "$t1 - $t0" | bc)" > "$LOGS/$name.status"

@@ -44,11 +44,12 @@ import Testing
 
     /// `lint --live` inside the VM on each set-up of the lint-inputs scenario: the running
     /// kernel, iptables-save and /proc/sys read by the linter itself. Each broken set-up shows
-    /// its finding and nothing else; the correct one nothing. (The DR port set-up is clean live
-    /// too: ipvsadm rewrote the port before the kernel saw it.)
+    /// its finding and nothing else; the correct one nothing. The DR port typed into ipvsadm is
+    /// clean live (ipvsadm rewrote it before the kernel saw it); the one the lab's netlink
+    /// client put into the kernel is found.
     @Test(.enabled(if: results != nil), arguments: [
         ("correct", [String]()), ("broken-arp-sysctls", ["LVS701", "LVS702"]), ("broken-fwmark-no-mark-rule", ["LVS501"]),
-        ("broken-tcpfin-longer-than-persistence", ["LVS401"]), ("broken-dr-port", []),
+        ("broken-tcpfin-longer-than-persistence", ["LVS401"]), ("broken-dr-port", []), ("broken-dr-port-kernel", ["LVS201"]),
     ])
     func liveLintFindsEachBrokenSetup(_ setup: String, _ expected: [String]) throws {
         let directory = Self.results! + "/lint-inputs/lint/" + setup

@@ -46,11 +46,15 @@ final class NetlinkSocket {
     }
 
     /// Sends one request and returns every reply byte for it: for a dump, all messages up to
-    /// and including NLMSG_DONE; for a doit request, its one answer (or the error).
-    func request(command: UInt8, dump: Bool, attributes: [NetlinkRequestAttribute] = []) throws(NetlinkError) -> NetlinkReply {
+    /// and including NLMSG_DONE; for a doit request, its one answer (or the error). A command
+    /// that changes state answers nothing when it succeeds, so `acknowledged` asks for an ACK
+    /// to wait for instead.
+    func request(
+        command: UInt8, dump: Bool, acknowledged: Bool = false, attributes: [NetlinkRequestAttribute] = []
+    ) throws(NetlinkError) -> NetlinkReply {
         guard let message = nlmsg_alloc() else { throw .system(operation: "nlmsg_alloc", errno: ENOMEM) }
         defer { nlmsg_free(message) }
-        let flags = dump ? NLM_F_DUMP : 0
+        let flags = (dump ? NLM_F_DUMP : 0) | (acknowledged ? NLM_F_ACK : 0)
         guard genlmsg_put(message, UInt32(NL_AUTO_PORT), UInt32(NL_AUTO_SEQ), family, 0, flags, command, 1) != nil else {
             throw .libnl(operation: "genlmsg_put", code: -NLE_NOMEM)
         }

@@ -72,6 +72,15 @@ ipvsadm -S -n | grep 10.0.0.101:8080 >> "$OUT/dr-port-rewrite.txt"
 record broken-dr-port
 ipvsadm -D -t 10.0.0.101:8080
 
+# broken-dr-port-kernel: the same mistake where the kernel holds it. The kernel takes any port
+# for a DR real server; only ipvsadm and keepalived rewrite it, so another tool (here the lab's
+# own netlink writer) can leave a director like this, and `lint --live` must say so.
+ipvsadm -A -t 10.0.0.101:8080 -s rr
+ipvs-lab-netlink add-dest -t 10.0.0.101:8080 -r 172.16.2.11:9090 -g -w 1
+ipvsadm -S -n | grep -q -- '-r 172.16.2.11:9090 -g' || fail "the kernel does not hold 172.16.2.11:9090"
+record broken-dr-port-kernel
+ipvsadm -D -t 10.0.0.101:8080
+
 # broken-arp-sysctls: a DR real server that answers ARP for the VIP.
 in_ns rs2 sysctl -qw net.ipv4.conf.all.arp_ignore=0
 in_ns rs2 sysctl -qw net.ipv4.conf.all.arp_announce=0
