@@ -140,6 +140,11 @@ struct LintCommand: ParsableCommand {
             if let timeouts, !timeouts.contains(",") { files.append((try Self.load(timeouts), .timeouts)) }
             if live { files += try liveInputs(given: Set(files.map { $0.1 })) }
             var set = InputSet(serviceNames: ServiceNames.system)
+            // Live, the kernel's release is known first-hand (facts.kernel is for files).
+            if live, let text = try? ProcFile.read("/proc/sys/kernel/osrelease"),
+                let line = String(decoding: text, as: UTF8.self).split(separator: "\n").first, let release = KernelRelease(String(line)) {
+                set.setKernel(release)
+            }
             var configuration: LintConfiguration?
             if !noConfig, let path = config ?? Self.findConfiguration() {
                 let file = try Self.load(path)

@@ -67,7 +67,8 @@ import Testing
         }
         for page in (try? RulePage.all()) ?? [] {
             for block in (try? page.blocks("Example")) ?? [] {
-                seeds.append(Seed(name: "\(page.id):\(block.line)", role: block.role, text: block.text))
+                guard let role = block.role else { continue }
+                seeds.append(Seed(name: "\(page.id):\(block.line)", role: role, text: block.text))
             }
         }
         return seeds

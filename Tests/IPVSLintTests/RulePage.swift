@@ -11,14 +11,20 @@ struct RulePage: CustomStringConvertible {
     let lines: [Substring]
 
     /// A fenced block whose info string names an input role: ```ipvsadm, ```iptables,
-    /// ```ip6tables, ```sysctl (the director), ```sysctl 10.0.0.11 (a real server), ```timeouts.
+    /// ```ip6tables, ```sysctl (the director), ```sysctl 10.0.0.11 (a real server), ```timeouts;
+    /// or ```yaml .ipvs-lint.yaml, the configuration (its `facts:` for the rules that need one).
     struct Block {
-        var role: InputRole
+        /// nil for the configuration file.
+        var role: InputRole?
         var text: String
         var line: Int
 
+        var isConfiguration: Bool { role == nil }
+        var slot: String { role?.slot ?? LintConfiguration.fileName }
+
         var fileName: String {
-            switch role {
+            guard let role else { return LintConfiguration.fileName }
+            return switch role {
             case .ipvsadm: "rules.ipvs"
             case .keepalived: "keepalived.conf"
             case .iptables: "iptables.save"
@@ -70,11 +76,16 @@ struct RulePage: CustomStringConvertible {
     /// Input blocks of a section; blocks in other languages (```text for output) are skipped.
     func blocks(_ title: String) throws -> [Block] {
         var blocks: [Block] = []
-        var current: (InputRole?, Int, [Substring])?
+        var current: (BlockKind, Int, [Substring])?
         for (number, line) in section(title) {
             if line.hasPrefix("```") {
                 if let open = current {
-                    if let role = open.0 { blocks.append(Block(role: role, text: open.2.joined(separator: "\n") + "\n", line: open.1)) }
+                    let text = open.2.joined(separator: "\n") + "\n"
+                    switch open.0 {
+                    case .input(let role): blocks.append(Block(role: role, text: text, line: open.1))
+                    case .configuration: blocks.append(Block(role: nil, text: text, line: open.1))
+                    case .other: break
+                    }
                     current = nil
                 } else {
                     let info = line.dropFirst(3).split(separator: " ")
@@ -88,15 +99,22 @@ struct RulePage: CustomStringConvertible {
         return blocks
     }
 
-    static func role(_ info: [Substring], page: String, line: Int) throws -> InputRole? {
+    enum BlockKind {
+        case input(InputRole)
+        case configuration
+        case other
+    }
+
+    static func role(_ info: [Substring], page: String, line: Int) throws -> BlockKind {
         switch info.first {
-        case "ipvsadm": .ipvsadm
-        case "keepalived": .keepalived
-        case "iptables": .iptables
-        case "ip6tables": .ip6tables
-        case "sysctl": .sysctl(host: info.count > 1 ? String(info[1]) : nil)
-        case "timeouts": .timeouts
-        case "text", "console", "yaml", "sh": nil
+        case "ipvsadm": .input(.ipvsadm)
+        case "keepalived": .input(.keepalived)
+        case "iptables": .input(.iptables)
+        case "ip6tables": .input(.ip6tables)
+        case "sysctl": .input(.sysctl(host: info.count > 1 ? String(info[1]) : nil))
+        case "timeouts": .input(.timeouts)
+        case "yaml" where info.count > 1 && info[1] == LintConfiguration.fileName: .configuration
+        case "text", "console", "yaml", "sh": .other
         default: throw PageError("\(page).md:\(line): code block language \(info.first.map(String.init) ?? "(none)") is not an input role or text/console/yaml/sh")
         }
     }
@@ -107,8 +125,8 @@ struct RulePage: CustomStringConvertible {
         var slots: [String] = []
         var bySlot: [String: [Block]] = [:]
         for block in blocks {
-            if bySlot[block.role.slot] == nil { slots.append(block.role.slot) }
-            bySlot[block.role.slot, default: []].append(block)
+            if bySlot[block.slot] == nil { slots.append(block.slot) }
+            bySlot[block.slot, default: []].append(block)
         }
         let count = bySlot.values.map(\.count).max() ?? 0
         return (0..<count).map { index in slots.map { bySlot[$0]![min(index, bySlot[$0]!.count - 1)] } }
@@ -118,10 +136,22 @@ struct RulePage: CustomStringConvertible {
     static func lint(_ blocks: [Block]) throws -> Linter.Result {
         var set = InputSet()
         for block in blocks {
+            guard let role = block.role else { continue }
             do throws(LintInputError) {
-                try set.add(SourceFile(name: block.fileName, text: block.text), as: block.role)
+                try set.add(SourceFile(name: block.fileName, text: block.text), as: role)
             } catch {
                 throw PageError("block at line \(block.line) does not parse: \(error)")
+            }
+        }
+        // The configuration applies to the inputs, so it comes after them.
+        for block in blocks where block.isConfiguration {
+            do throws(LintInputError) {
+                let configuration = try LintConfiguration.parse(SourceFile(name: block.fileName, text: block.text), knownRules: RuleRegistry.id)
+                try set.apply(configuration) { (path: String) throws(LintInputError) -> SourceFile in
+                    throw LintInputError(SourceLocation(file: block.fileName, line: 1), found: "a file reference", expected: "no real-servers: in a page's configuration")
+                }
+            } catch {
+                throw PageError("configuration block at line \(block.line) does not parse: \(error)")
             }
         }
         return set.lint()

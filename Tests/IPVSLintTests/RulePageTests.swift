@@ -68,7 +68,7 @@ import Testing
         try #require(!replacements.isEmpty, "\(page.id): Suppressing has no input block")
         var blocks = try page.blocks("Example")
         for replacement in replacements {
-            blocks.removeAll { $0.role.slot == replacement.role.slot }
+            blocks.removeAll { $0.slot == replacement.slot }
             blocks.append(replacement)
         }
         let result = try RulePage.lint(blocks)
@@ -78,6 +78,21 @@ import Testing
         #expect(page.section("Suppressing").contains { line in
             ["disable=", "disable-file="].contains { line.1.contains($0 + page.id) || line.1.contains($0 + name) }
         })
+    }
+
+    /// A rule that needs a fact is skipped without it: its Example, stripped of the
+    /// configuration, fires nothing and says which fact is missing.
+    @Test(arguments: pages.filter { page in
+        RuleRegistry.lookup(page.id)?.metadata.inputs.contains { $0.rawValue.hasPrefix("facts.") } == true
+    })
+    func factRulesStaySilentWithoutTheirFacts(_ page: RulePage) throws {
+        let blocks = try page.blocks("Example")
+        let statesTheFact = blocks.contains { $0.isConfiguration }
+        #expect(statesTheFact, "\(page.id) needs a fact: its Example must state it")
+        let result = try RulePage.lint(blocks.filter { !$0.isConfiguration })
+        #expect(result.findings.isEmpty, "\(result.findings.map(\.message))")
+        let skipped = try #require(result.skipped.first { $0.0.id == page.id })
+        #expect(skipped.1.contains("facts."), "\(skipped.1)")
     }
 
     @Test(arguments: pages) func referencesAreGiven(_ page: RulePage) {

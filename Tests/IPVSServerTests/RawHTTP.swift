@@ -17,7 +17,7 @@ enum RawHTTP {
     }
 
     /// Sends `request` and reads until the connection closes.
-    static func exchange(port: Int, _ request: String, timeout: TimeAmount = .seconds(10)) async throws -> [UInt8] {
+    static func exchange(port: Int, _ request: String, timeout: TimeAmount = .seconds(120)) async throws -> [UInt8] {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(5))
             .connect(host: "127.0.0.1", port: port) { channel in

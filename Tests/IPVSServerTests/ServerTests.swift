@@ -45,7 +45,10 @@ import Zlib
 
     static func withServer<T>(
         reader: any IPVSStateReader = GatedReader(gated: false), root: String = Fixtures.labProc, maxRequests: Int = 40,
-        readTimeout: TimeAmount = .seconds(10), _ body: (Int, HTTPServer) async throws -> T
+        // Long by default: when other suites block both cooperative threads (they run processes
+        // synchronously), a client may only get to write its request seconds after connecting,
+        // and the server would close on it ("I/O on closed channel"). Deadline tests pass theirs.
+        readTimeout: TimeAmount = .seconds(120), _ body: (Int, HTTPServer) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "test")
         logger.logLevel = .critical

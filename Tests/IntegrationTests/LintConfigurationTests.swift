@@ -90,6 +90,28 @@ import Testing
         #expect(!Self.rules(result.stdout).contains("LVS701"), "arp_ignore is set: \(result.stdout)")
     }
 
+    /// `facts:` switches on the rules that need them: the health checker brings LVS603, the
+    /// VRRP role LVS602, the kernel release LVS604; without them the same sysctls lint clean.
+    @Test func factsBringTheRulesThatNeedThem() throws {
+        let sysctls = "net.ipv4.vs.backup_only = 1\nnet.ipv4.vs.conntrack = 1\n"
+        let without = try Self.project(config: nil)
+        try Fixtures.write(sysctls, to: without + "/director.conf")
+        let plain = try Self.lint(in: without, ["--sysctl", "../director.conf", "--verbose"])
+        #expect(Set(Self.rules(plain.stdout)).isDisjoint(with: ["LVS602", "LVS603", "LVS604"]), "\(plain.stdout)")
+        #expect(plain.stdout.contains("skipped LVS604 (conn-reuse-with-conntrack-old-kernel): needs facts.kernel"), "skipped rules say which fact they need: \(plain.stdout)")
+
+        let with = try Self.project(config: "facts:\n  kernel: 5.4.0-150-generic\n  health-checker: keepalived\n  vrrp-role: master\n")
+        try Fixtures.write(sysctls, to: with + "/director.conf")
+        let result = try Self.lint(in: with, ["--sysctl", "../director.conf"])
+        #expect(Set(Self.rules(result.stdout)).isSuperset(of: ["LVS602", "LVS603", "LVS604"]), "\(result.stdout)")
+        #expect(result.stdout.contains("on kernel 5.4 (before 5.9)"), "\(result.stdout)")
+
+        let backup = try Self.project(config: "facts:\n  kernel: \"6.1\"\n  health-checker: none\n  vrrp-role: backup\n")
+        try Fixtures.write(sysctls, to: backup + "/director.conf")
+        let quiet = try Self.lint(in: backup, ["--sysctl", "../director.conf"])
+        #expect(Set(Self.rules(quiet.stdout)).isDisjoint(with: ["LVS602", "LVS603", "LVS604"]), "a standby, no checker, a fixed kernel: \(quiet.stdout)")
+    }
+
     @Test func staleSuppressionsAreReported() throws {
         let directory = try Self.project(
             config: "ignore:\n  - rule: LVS110\n    object: svc=tcp/192.0.2.99:80\n    reason: an old duplicate\n")
@@ -131,6 +153,9 @@ import Testing
         ("failure-threshold: loud\n", ".ipvs-lint.yaml:1:20", "error, warning, info or none"),
         ("colour: always\n", ".ipvs-lint.yaml:1:1", "failure-threshold, rules, ignore, real-servers or facts"),
         ("real-servers:\n  - match: 10.0.0.0/33\n    sysctl: x\n", ".ipvs-lint.yaml:2:12", "CIDR"),
+        ("facts:\n  kernel: latest\n", ".ipvs-lint.yaml:2:11", "a kernel release"),
+        ("facts:\n  vrrp-role: primary\n", ".ipvs-lint.yaml:2:14", "master or backup"),
+        ("facts:\n  uptime: 3\n", ".ipvs-lint.yaml:2:3", "schedulers, kernel, health-checker or vrrp-role"),
     ])
     func badConfigurationIsAnInputError(_ config: String, _ location: String, _ expected: String) throws {
         let directory = try Self.project(config: config)

@@ -128,12 +128,22 @@ public struct InputSet: Sendable {
         inputs.knownSchedulers = names
     }
 
+    /// The release of the kernel being linted, when it is known first-hand (`--live`).
+    public mutating func setKernel(_ release: KernelRelease) {
+        inputs.facts.kernel = release
+    }
+
     /// Applies `.ipvs-lint.yaml`: its ignores, its facts, and the sysctl files of real servers
     /// by address range (for real servers not given one with `--sysctl HOST=FILE`).
     /// `load` reads a sysctl file named relative to the configuration.
     public mutating func apply(_ configuration: LintConfiguration, load: (String) throws(LintInputError) -> SourceFile) throws(LintInputError) {
         suppressions += configuration.ignores
         if let schedulers = configuration.schedulers { setKnownSchedulers(schedulers) }
+        // A fact already known from the director itself (`--live` reads the kernel release)
+        // wins over the file's.
+        inputs.facts.kernel = inputs.facts.kernel ?? configuration.facts.kernel
+        inputs.facts.healthChecker = inputs.facts.healthChecker ?? configuration.facts.healthChecker
+        inputs.facts.vrrpRole = inputs.facts.vrrpRole ?? configuration.facts.vrrpRole
         guard !configuration.realServerSysctls.isEmpty else { return }
         var parsed: [String: SysctlSet] = [:]
         var given = Set(inputs.realServerSysctls.compactMap(\.host))

@@ -17,6 +17,9 @@ import Yams
 ///     sysctl: sysctl/web.conf          # relative to this file
 /// facts:                              # what the files cannot say
 ///   schedulers: [rr, wrr, wlc, sh, mh]
+///   kernel: "5.4"                     # the kernel the rules will run on
+///   health-checker: keepalived        # what removes failed real servers (none: nothing)
+///   vrrp-role: master                 # master | backup
 /// ```
 ///
 /// Every key is checked: an unknown key, a rule that does not exist or an ignore without a
@@ -29,6 +32,7 @@ public struct LintConfiguration: Sendable {
     public var ignores: [Suppression] = []
     public var realServerSysctls: [RealServerSysctlFiles] = []
     public var schedulers: Set<String>?
+    public var facts = DirectorFacts()
 
     /// Real servers whose address falls in `match` use the sysctl file at `path`.
     public struct RealServerSysctlFiles: Sendable {
@@ -152,9 +156,24 @@ public struct LintConfiguration: Sendable {
                         var schedulers = Set<String>()
                         for name in names { schedulers.insert(try scalar(name, file: file, what: "a scheduler name")) }
                         configuration.schedulers = schedulers
-                    case "kernel", "health-checker", "vrrp-role":
-                        // Recorded facts no rule reads yet; accepted so a fleet can state them.
-                        _ = try scalar(factValue, file: file, what: "a value")
+                    case "kernel":
+                        let text = try scalar(factValue, file: file, what: "a kernel release such as \"5.4\"")
+                        guard let release = KernelRelease(text) else {
+                            throw LintInputError(location(factValue, file), found: LintInputError.quote(text), expected: "a kernel release such as \"5.4\" or \"6.1.0-21-amd64\"")
+                        }
+                        configuration.facts.kernel = release
+                    case "health-checker":
+                        let text = try scalar(factValue, file: file, what: "a health checker such as keepalived, ldirectord or none")
+                        guard !text.isEmpty else {
+                            throw LintInputError(location(factValue, file), found: "an empty value", expected: "a health checker such as keepalived, ldirectord or none")
+                        }
+                        configuration.facts.healthChecker = text
+                    case "vrrp-role":
+                        let text = try scalar(factValue, file: file, what: "master or backup")
+                        guard let role = VRRPRole(rawValue: text.lowercased()) else {
+                            throw LintInputError(location(factValue, file), found: LintInputError.quote(text), expected: "master or backup")
+                        }
+                        configuration.facts.vrrpRole = role
                     default:
                         throw LintInputError(location(fact, file), found: LintInputError.quote(fact.string ?? "?"), expected: "schedulers, kernel, health-checker or vrrp-role")
                     }

@@ -11,6 +11,8 @@ public struct LintInputs: Sendable {
     public var timeouts: TimeoutSettings?
     /// Schedulers the target kernel has (`facts.schedulers`); nil means the mainline list.
     public var knownSchedulers: Set<String>?
+    /// What the files cannot say (`facts:`); rules that need a fact are skipped without it.
+    public var facts = DirectorFacts()
 
     public init() {}
 
@@ -21,6 +23,9 @@ public struct LintInputs: Sendable {
         if directorSysctls != nil { kinds.insert(.directorSysctl) }
         if !realServerSysctls.isEmpty { kinds.insert(.realServerSysctl) }
         if effectiveTimeouts != nil { kinds.insert(.timeouts) }
+        if facts.kernel != nil { kinds.insert(.kernelFact) }
+        if facts.healthChecker != nil { kinds.insert(.healthCheckerFact) }
+        if facts.vrrpRole != nil { kinds.insert(.vrrpRoleFact) }
         return kinds
     }
 

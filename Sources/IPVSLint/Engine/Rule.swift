@@ -27,6 +27,12 @@ public enum InputKind: String, Sendable, Hashable, Codable, CaseIterable, Custom
     case realServerSysctl = "real-server-sysctl"
     /// `--timeouts`, or `--set` lines in the ipvsadm file.
     case timeouts
+    /// `facts: kernel:` of `.ipvs-lint.yaml` (with `--live`, the running kernel's release).
+    case kernelFact = "facts.kernel"
+    /// `facts: health-checker:` of `.ipvs-lint.yaml`.
+    case healthCheckerFact = "facts.health-checker"
+    /// `facts: vrrp-role:` of `.ipvs-lint.yaml`.
+    case vrrpRoleFact = "facts.vrrp-role"
 
     public var description: String {
         switch self {
@@ -35,6 +41,7 @@ public enum InputKind: String, Sendable, Hashable, Codable, CaseIterable, Custom
         case .directorSysctl: "--sysctl FILE"
         case .realServerSysctl: "--sysctl HOST=FILE"
         case .timeouts: "--timeouts"
+        case .kernelFact, .healthCheckerFact, .vrrpRoleFact: rawValue
         }
     }
 }
