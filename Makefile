@@ -22,7 +22,7 @@ BENCH_PACKAGES := hyperfine wrk prometheus-node-exporter curl python3
 LAB_RESULTS ?= .build/kernel-lab/results
 LAB_JOBS ?= 2
 
-.PHONY: help deps test-deps kernel-deps bench-deps bench bench-smoke build build-debug build-static install run test test-swift test-kernel lab-fixtures clean
+.PHONY: help deps test-deps kernel-deps bench-deps bench bench-smoke fuzz fuzz-smoke build build-debug build-static install run test test-swift test-kernel lab-fixtures clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -41,6 +41,13 @@ bench-deps: deps
 
 bench: bench-deps kernel-deps ## Measure against node_exporter, wc -l and ipvsadm; writes BENCHMARKS.md
 	bench/run.sh --out BENCHMARKS.md
+
+FUZZ_SECONDS ?= 300
+fuzz: deps ## Fuzz every parser with libFuzzer + ASan, FUZZ_SECONDS each (FUZZ_TARGETS="a b" for some)
+	Fuzz/run.sh --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke: deps ## 3,000 runs per fuzz target: the build and every target still work (in make test)
+	Fuzz/run.sh --smoke
 
 bench-smoke: bench-deps ## A tiny run of the benchmarks, to keep them working (no figures)
 	bench/run.sh --smoke > /dev/null
@@ -69,6 +76,7 @@ test: test-deps kernel-deps bench-deps ## Build and run every test, the kernel l
 	$(MAKE) test-swift
 	$(MAKE) test-kernel
 	$(MAKE) bench-smoke
+	$(MAKE) fuzz-smoke
 
 test-swift: build-debug ## Unit and integration tests (Swift Testing)
 	IPVS_REQUIRE_TOOLS=1 $(SWIFT) test --skip-build
@@ -92,4 +100,4 @@ lab-fixtures: ## Copy the lab's recordings into Tests/Fixtures/lab (review, then
 	done
 
 clean: ## Remove build output
-	rm -rf .build .build-static
+	rm -rf .build .build-static .build-fuzz

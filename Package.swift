@@ -53,6 +53,10 @@ let package = Package(
         // MARK: - The kernel lab's writer (states ipvsadm refuses to create; never installed)
         .executableTarget(name: "ipvs-lab-netlink", dependencies: ["IPVS"], path: "Tests/Kernel/LabTool"),
 
+        // MARK: - Fuzzing (make fuzz): every parser as a libFuzzer target
+        .target(name: "IPVSFuzzTargets", dependencies: ["IPVS", "IPVSLint"], path: "Fuzz/Targets"),
+        .executableTarget(name: "ipvs-fuzz", dependencies: ["IPVSFuzzTargets"], path: "Fuzz/Driver"),
+
         // MARK: - Build tools
         .plugin(name: "GitRevision", capability: .buildTool()),
         .plugin(name: "RulePages", capability: .buildTool(), dependencies: ["rule-pages-generator"]),
@@ -67,6 +71,8 @@ let package = Package(
             dependencies: ["IPVSServer", "IPVSMetrics", "IPVS", "IPVSTestSupport", "Zlib", nioCore, nioPosix, logging]
         ),
         .testTarget(name: "IPVSLintTests", dependencies: ["IPVSLint", "IPVS", "IPVSTestSupport"]),
+        // The fuzz targets over their seed corpora and every input that once crashed one.
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["IPVSFuzzTargets", "IPVSTestSupport"]),
         // Runs the built binary against real tools (promtool, Prometheus); needs ipvs_exporter built.
         .testTarget(name: "IntegrationTests", dependencies: ["IPVSTestSupport", "IPVSMetrics", "ipvs_exporter"]),
         // Compares the exporter with ipvsadm on captures of the real-kernel lab (make test-kernel).

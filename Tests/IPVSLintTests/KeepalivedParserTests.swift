@@ -9,7 +9,9 @@ import Testing
         let file = SourceFile(name: "/etc/keepalived/keepalived.conf", text: text)
         return try KeepalivedParser.parse(
             file,
-            load: { path throws(LintInputError) in includes[path].map { SourceFile(name: path, text: $0) } },
+            load: { path throws(LintInputError) in
+                path == file.name ? file : includes[path].map { SourceFile(name: path, text: $0) }
+            },
             expand: { pattern in pattern.hasSuffix("*.conf") ? includes.keys.filter { $0.hasSuffix(".conf") }.sorted() : [pattern] }
         ).0
     }
@@ -120,6 +122,9 @@ import Testing
         ("virtual_server 10.0.0.1 80 {\n  virtualhost \"open\n}\n", "2:15", "closing"),
         ("$PORT=80\n", "1:1", "not read by the linter"),
         ("virtual_server_group G {\n  10.0.0.1 80\n  2001:db8::1 80\n  fwmark 1\n}\n", "1:1", "ip_family"),
+        // Found by fuzzing (Fuzz/regressions/keepalived/empty-virtual-server-group.conf): trapped.
+        ("virtual_server_group E {\n}\nvirtual_server group E {\n}\n", "3:22", "at least one address or fwmark"),
+        ("include keepalived.conf\n", "1:9", "without a cycle"),
     ])
     func malformedInputNamesLineAndColumn(_ text: String, _ location: String, _ expected: String) {
         #expect {

@@ -45,9 +45,16 @@ public enum KeepalivedParser {
         var tokens: [Token] = []
         var files: [SourceFile] = []
         var physicalLine = 0
+        /// The files being read, outermost first: including one of them again is a cycle.
+        var including: [String] = []
+        /// A bound on files read in all, so that a tree of includes cannot grow without end
+        /// (each file including the next twice doubles the work at every level).
+        static let maximumFiles = 1_000
 
         mutating func read(_ file: SourceFile, depth: Int) throws(LintInputError) {
             files.append(file)
+            including.append(file.name)
+            defer { including.removeLast() }
             for (index, line) in file.lines.enumerated() {
                 physicalLine += 1
                 let words = try Self.split(line, file: file, line: index + 1)
@@ -66,6 +73,14 @@ public enum KeepalivedParser {
                     for path in paths {
                         guard let included = try load(path) else { continue }
                         found = true
+                        if including.contains(included.name) {
+                            throw LintInputError(
+                                words[1].location, found: "an include cycle (" + (including + [included.name]).joined(separator: " → ") + ")",
+                                expected: "includes without a cycle")
+                        }
+                        guard files.count < Self.maximumFiles else {
+                            throw LintInputError(words[1].location, found: "more than \(Self.maximumFiles) included files", expected: "fewer includes")
+                        }
                         try read(included, depth: depth + 1)
                     }
                     // keepalived reads a glob that matches nothing as nothing; a plain path
@@ -302,6 +317,13 @@ public enum KeepalivedParser {
                 }
                 guard let members = groups[arguments[1].text] else {
                     throw LintInputError(arguments[1].location, found: "no virtual_server_group \(arguments[1].text)", expected: "a group defined in the file")
+                }
+                // keepalived drops an empty group with a warning, and with it this virtual
+                // server: nothing of it would reach the kernel.
+                guard !members.isEmpty else {
+                    throw LintInputError(
+                        arguments[1].location, found: "virtual_server_group \(arguments[1].text) without members (keepalived removes it, and this virtual_server with it)",
+                        expected: "a group with at least one address or fwmark")
                 }
                 identities = members.map { member in
                     if case .firewallMark(let mark, _) = member.identity { return (.firewallMark(mark, ipv6: ipv6Family), member.location) }
