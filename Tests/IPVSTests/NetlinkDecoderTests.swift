@@ -124,6 +124,56 @@ import Testing
     }
 }
 
+/// A service deleted between GET_SERVICE and its GET_DEST: the kernel answers the dest dump
+/// with nothing, as for a service without real servers, and GET_SERVICE for it with ESRCH.
+@Suite struct ServiceDeletedMidScrapeTests {
+    /// The recording of a real scrape, with service `index`'s dest dump emptied (a bare
+    /// NLMSG_DONE with the dump's sequence number) and GET_SERVICE for it answered by `answer`.
+    static func transport(emptying index: Int, answer: @escaping @Sendable () throws(NetlinkError) -> NetlinkReply) throws -> NetlinkStateReader.Transport {
+        let replay = try NetlinkDecoderTests.replay("schedulers-main")
+        var replies = replay.replies
+        let original = try #require(replies["dests-\(index)"])
+        // NLMSG_DONE: length 20, type 3, flags NLM_F_MULTI, the original's sequence and port, error 0.
+        var done: [UInt8] = [20, 0, 0, 0, 3, 0, 2, 0] + Array(original[8..<16]) + [0, 0, 0, 0]
+        done.reserveCapacity(20)
+        replies["dests-\(index)"] = done
+        let recorded = NetlinkReplay(replies: replies).transport
+        return { (name, command, dump, attributes) throws(NetlinkError) -> NetlinkReply in
+            if name == "service-\(index)" { return try answer() }
+            return try recorded(name, command, dump, attributes)
+        }
+    }
+
+    @Test func aDeletedServiceIsLeftOut() throws {
+        let full = try NetlinkStateReader.serviceTable(using: try NetlinkDecoderTests.replay("schedulers-main").transport)
+        try #require(full.services.count >= 2)
+        let transport = try Self.transport(emptying: 1) { () throws(NetlinkError) -> NetlinkReply in
+            throw NetlinkError.kernel(command: 4, errno: ESRCH)
+        }
+        let table = try NetlinkStateReader.serviceTable(using: transport)
+        #expect(table.services.map(\.id) == full.services.enumerated().filter { $0.offset != 1 }.map(\.element.id))
+    }
+
+    @Test func aServiceWithoutRealServersStays() throws {
+        let full = try NetlinkStateReader.serviceTable(using: try NetlinkDecoderTests.replay("schedulers-main").transport)
+        let info = try #require(try NetlinkDecoderTests.replay("schedulers-main").replies["info"])
+        let transport = try Self.transport(emptying: 1) { () throws(NetlinkError) -> NetlinkReply in
+            // Any answer but an error: the service exists.
+            try NetlinkReply(replaying: info, dump: false)
+        }
+        let table = try NetlinkStateReader.serviceTable(using: transport)
+        #expect(table.services.map(\.id) == full.services.map(\.id))
+        #expect(table.services[1].realServers.isEmpty)
+    }
+
+    @Test func otherFailuresOfTheCheckAreErrors() throws {
+        let transport = try Self.transport(emptying: 0) { () throws(NetlinkError) -> NetlinkReply in
+            throw NetlinkError.kernel(command: 4, errno: EPERM)
+        }
+        #expect(throws: NetlinkError.self) { try NetlinkStateReader.serviceTable(using: transport) }
+    }
+}
+
 /// Hand-built replies for what the lab cannot produce on demand.
 @Suite struct NetlinkMalformedReplyTests {
     /// `len:u16 type:u16 payload`, padded to 4.

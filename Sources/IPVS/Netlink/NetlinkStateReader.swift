@@ -69,16 +69,31 @@ public struct NetlinkStateReader: IPVSStateReader {
         for payload in servicesReply.messages {
             services.append(try IPVSNetlinkDecoder.service(payload))
         }
+        var deleted = Set<Int>()
         for index in services.indices {
             let id = services[index].id
-            let reply = try transport(
-                "dests-\(index)", IPVSABI.Command.getDest, true, [.nested(IPVSABI.CommandAttribute.service, identity(id))])
+            let selector: [NetlinkRequestAttribute] = [.nested(IPVSABI.CommandAttribute.service, identity(id))]
+            let reply = try transport("dests-\(index)", IPVSABI.Command.getDest, true, selector)
             var servers: [RealServer] = []
             servers.reserveCapacity(reply.messages.count)
             for payload in reply.messages {
                 servers.append(try IPVSNetlinkDecoder.realServer(payload, serviceFamily: id.family))
             }
+            if servers.isEmpty {
+                // The kernel answers GET_DEST for a service deleted since GET_SERVICE listed it
+                // with an empty dump, as for a service without real servers: ask for the
+                // service itself, or a deleted one would be reported, emptied, for a scrape.
+                do throws(NetlinkError) {
+                    _ = try transport("service-\(index)", IPVSABI.Command.getService, false, selector)
+                } catch {
+                    guard case .kernel(_, let errno) = error, errno == ESRCH || errno == ENOENT else { throw error }
+                    deleted.insert(index)
+                }
+            }
             services[index].realServers = servers
+        }
+        if !deleted.isEmpty {
+            services = services.indices.filter { !deleted.contains($0) }.map { services[$0] }
         }
         return ServiceTable(info: info, services: services, source: .netlink)
     }
