@@ -22,7 +22,7 @@ BENCH_PACKAGES := hyperfine wrk prometheus-node-exporter curl python3
 LAB_RESULTS ?= .build/kernel-lab/results
 LAB_JOBS ?= 2
 
-.PHONY: help deps test-deps kernel-deps bench-deps bench bench-smoke fuzz fuzz-smoke build build-debug build-static install run test test-swift test-kernel lab-fixtures clean
+.PHONY: help deps test-deps kernel-deps bench-deps bench bench-smoke fuzz fuzz-smoke build build-debug build-static install run test test-swift test-kernel test-load lab-fixtures clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -75,6 +75,7 @@ run: build ## Build and run the exporter (pass flags with ARGS="...")
 test: test-deps kernel-deps bench-deps ## Build and run every test, the kernel lab included
 	$(MAKE) test-swift
 	$(MAKE) test-kernel
+	$(MAKE) test-load
 	$(MAKE) bench-smoke
 	$(MAKE) fuzz-smoke
 
@@ -84,6 +85,9 @@ test-swift: build-debug ## Unit and integration tests (Swift Testing)
 test-kernel: kernel-deps build-static build-debug ## Boot a real IPVS kernel per scenario and compare with ipvsadm
 	Tests/Kernel/run-lab.sh -j $(LAB_JOBS) -o $(LAB_RESULTS)
 	IPVS_LAB_RESULTS=$(abspath $(LAB_RESULTS)) $(SWIFT) test --skip-build --filter 'KernelLabTests|LabComparisonTests'
+
+test-load: build-debug bench-deps ## 500 slowloris + wrk -c500 while a client scrapes (Tests/Load/load-test.sh)
+	Tests/Load/load-test.sh .build/debug/ipvs_exporter 15
 
 lab-fixtures: ## Copy the lab's recordings into Tests/Fixtures/lab (review, then commit)
 	rm -rf Tests/Fixtures/lab/lint-inputs Tests/Fixtures/lab/netlink

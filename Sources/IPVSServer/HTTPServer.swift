@@ -81,7 +81,11 @@ public final class HTTPServer: Sendable {
 
     private func bind(_ address: ListenAddress) async throws -> any Channel {
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
+            // Deep enough for a burst of connections (a flood, or many Prometheus replicas at
+            // once): with 256, 1,000 clients arriving together overflowed it, and the kernel
+            // dropped SYNs that came back seconds later. The kernel caps it at somaxconn.
+            .serverChannelOption(.backlog, value: 4096)
+            .serverChannelOption(.maxMessagesPerRead, value: 16)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 4)

@@ -28,6 +28,7 @@ enum Main {
         // core, and one arena would make those threads queue on its lock.
         if CommandLine.arguments.dropFirst().first != LintCommand.configuration.commandName {
             MemoryTuning.apply()
+            FileLimit.raise()
         }
         do {
             var command = try IPVSExporterCommand.parseAsRoot()
