@@ -122,15 +122,34 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(context: context, status: .ok, body: [], contentType: format.contentType, extraHeaders: headers, headOnly: true)
             return
         }
-        guard server.acquireScrapeSlot() else {
-            server.logger.warning(
-                "too many concurrent scrapes; answering 503",
-                metadata: ["limit": "\(server.configuration.maxRequests)"])
-            respond(
-                context: context, status: .serviceUnavailable,
-                text: "too many concurrent scrapes (limit \(server.configuration.maxRequests), --web.max-requests)\n")
-            return
+        let eventLoop = context.eventLoop
+        let bound = NIOLoopBound(context, eventLoop: eventLoop)
+        let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        let server = self.server
+        let ticket = server.acquireScrapeSlot { [request] in
+            // Possibly from another connection's thread, when its scrape ends: hop home.
+            eventLoop.execute {
+                guard bound.value.channel.isActive else {
+                    server.releaseScrapeSlot()
+                    handler.value.busy = false
+                    return
+                }
+                handler.value.startScrape(context: bound.value, request, format: format)
+            }
         }
+        if let ticket {
+            eventLoop.scheduleTask(in: server.configuration.queueTimeout) {
+                guard server.cancelWait(ticket) else { return }
+                server.reportRefusal()
+                handler.value.respond(
+                    context: bound.value, status: .serviceUnavailable,
+                    text: "too many concurrent scrapes (limit \(server.configuration.maxRequests), --web.max-requests); waited \(server.configuration.queueTimeout.nanoseconds / 1_000_000_000) s for a slot\n")
+            }
+        }
+    }
+
+    /// With a scrape slot reserved: collect, render and stream the response.
+    private func startScrape(context: ChannelHandlerContext, _ request: HTTPRequestHead, format: ExpositionFormat) {
         let gzip = ContentNegotiation.acceptsGzip(request.headers.first(name: "accept-encoding"))
         let endpoint = server.endpoint
         let server = self.server

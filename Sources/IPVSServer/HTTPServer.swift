@@ -10,8 +10,13 @@ public struct ServerConfiguration: Sendable {
     public var listenAddresses: [ListenAddress]
     /// `--web.telemetry-path`.
     public var telemetryPath: String
-    /// Scrapes served at the same time; beyond it the server answers 503. 0 means no limit.
+    /// Scrapes served at the same time; 0 means no limit. Beyond it a scrape waits, in arrival
+    /// order, up to `queueTimeout` for a slot, then gets 503.
     public var maxRequests: Int
+    /// How long a scrape over the limit waits for a slot. Waiting in line rather than failing at
+    /// once is what lets Prometheus keep scraping while a flood of other clients holds every
+    /// slot: a 503 would go to whoever asked at the wrong moment, here it goes to the excess.
+    public var queueTimeout: TimeAmount
     /// A request must arrive whole within this time after its first byte or after the
     /// connection opened (slow clients hold a connection for nothing otherwise).
     public var requestReadTimeout: TimeAmount
@@ -24,12 +29,14 @@ public struct ServerConfiguration: Sendable {
 
     public init(
         listenAddresses: [ListenAddress], telemetryPath: String = "/metrics", maxRequests: Int = 40,
+        queueTimeout: TimeAmount = .seconds(5),
         requestReadTimeout: TimeAmount = .seconds(10), idleTimeout: TimeAmount = .seconds(120),
         shutdownGracePeriod: TimeAmount = .seconds(10), sourceDescription: String = "auto"
     ) {
         self.listenAddresses = listenAddresses
         self.telemetryPath = telemetryPath
         self.maxRequests = maxRequests
+        self.queueTimeout = queueTimeout
         self.requestReadTimeout = requestReadTimeout
         self.idleTimeout = idleTimeout
         self.shutdownGracePeriod = shutdownGracePeriod
@@ -166,6 +173,63 @@ public final class HTTPServer: Sendable {
 
     func releaseScrapeSlot() {
         inFlight.wrappingSubtract(1, ordering: .relaxed)
+        grantWaiting()
+    }
+
+    private let refusals = Mutex<(count: Int, lastLog: NIODeadline?)>((0, nil))
+
+    /// Logs scrapes refused for the limit: the first at once, then at most one line a minute
+    /// with the count, so that a flood does not also flood the journal.
+    func reportRefusal() {
+        let now = NIODeadline.now()
+        let line: Int? = refusals.withLock { state in
+            state.count += 1
+            if let last = state.lastLog, now - last < .seconds(60) { return nil }
+            defer { state = (0, now) }
+            return state.count
+        }
+        guard let line else { return }
+        logger.warning(
+            "scrapes refused: every slot was busy for the whole wait (--web.max-requests)",
+            metadata: ["limit": "\(configuration.maxRequests)", "refused": "\(line)", "waited": "\(configuration.queueTimeout.nanoseconds / 1_000_000) ms"])
+    }
+
+    /// Scrapes waiting for a slot, oldest first.
+    private let waiting = Mutex<[(id: UInt64, grant: @Sendable () -> Void)]>([])
+    private let nextWaiter = Atomic<UInt64>(0)
+
+    /// Runs `grant` once a slot is reserved: now, or when one frees, in arrival order. Returns
+    /// the ticket to pass to ``cancelWait(_:)``, or nil when the slot was free at once.
+    func acquireScrapeSlot(orWait grant: @escaping @Sendable () -> Void) -> UInt64? {
+        if acquireScrapeSlot() {
+            grant()
+            return nil
+        }
+        let id = nextWaiter.wrappingAdd(1, ordering: .relaxed).newValue
+        waiting.withLock { $0.append((id, grant)) }
+        // A slot may have been released between the failed reservation and the append.
+        grantWaiting()
+        return id
+    }
+
+    /// Leaves the line; false when the slot was already granted.
+    func cancelWait(_ id: UInt64) -> Bool {
+        waiting.withLock { line in
+            guard let index = line.firstIndex(where: { $0.id == id }) else { return false }
+            line.remove(at: index)
+            return true
+        }
+    }
+
+    private func grantWaiting() {
+        while true {
+            let next: (@Sendable () -> Void)? = waiting.withLock { line in
+                guard !line.isEmpty, acquireScrapeSlot() else { return nil }
+                return line.removeFirst().grant
+            }
+            guard let next else { return }
+            next()
+        }
     }
 }
 

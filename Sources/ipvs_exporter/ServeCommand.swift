@@ -31,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("web.max-requests"),
-        help: "Scrapes served at once; more get 503. 0 means no limit.")
+        help: "Scrapes served at once; more wait in line up to 5 s for a slot, then get 503. 0 means no limit.")
     var maxRequests = 40
 
     @Flag(

@@ -45,6 +45,7 @@ import Zlib
 
     static func withServer<T>(
         reader: any IPVSStateReader = GatedReader(gated: false), root: String = Fixtures.labProc, maxRequests: Int = 40,
+        queueTimeout: TimeAmount = .seconds(5),
         // Long by default: when other suites block both cooperative threads (they run processes
         // synchronously), a client may only get to write its request seconds after connecting,
         // and the server would close on it ("I/O on closed channel"). Deadline tests pass theirs.
@@ -54,7 +55,7 @@ import Zlib
         logger.logLevel = .critical
         let endpoint = ScrapeEndpoint(scraper: scraper(reader, root: root), logger: logger)
         let configuration = ServerConfiguration(
-            listenAddresses: [ListenAddress(host: "127.0.0.1", port: 0)], maxRequests: maxRequests,
+            listenAddresses: [ListenAddress(host: "127.0.0.1", port: 0)], maxRequests: maxRequests, queueTimeout: queueTimeout,
             requestReadTimeout: readTimeout, shutdownGracePeriod: .seconds(5))
         let server = HTTPServer(configuration: configuration, endpoint: endpoint, logger: logger)
         let addresses = try await server.start()
@@ -143,9 +144,31 @@ import Zlib
         }
     }
 
+    /// Over the limit a scrape waits in line for a slot: when the running one ends, it is served.
+    @Test func beyondMaxRequestsAScrapeWaitsForASlot() async throws {
+        let reader = GatedReader(gated: true)
+        try await Self.withServer(reader: reader, maxRequests: 1, queueTimeout: .seconds(60)) { port, _ in
+            async let first = RawHTTP.get(port: port, "/metrics")
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    reader.entered.wait()
+                    continuation.resume()
+                }
+            }
+            async let second = RawHTTP.get(port: port, "/metrics")
+            try await Task.sleep(for: .milliseconds(300))
+            // The second is waiting, not refused: let the first finish, then the second run.
+            reader.gate.signal()
+            #expect(try await first.status == 200)
+            reader.gate.signal()
+            #expect(try await second.status == 200)
+        }
+    }
+
+    /// A scrape that waited the whole queue timeout gets 503, saying why.
     @Test func beyondMaxRequestsAnswers503() async throws {
         let reader = GatedReader(gated: true)
-        try await Self.withServer(reader: reader, maxRequests: 1) { port, _ in
+        try await Self.withServer(reader: reader, maxRequests: 1, queueTimeout: .milliseconds(200)) { port, _ in
             async let first = RawHTTP.get(port: port, "/metrics")
             // Wait until the first scrape is inside the reader, holding the only slot.
             await withCheckedContinuation { continuation in

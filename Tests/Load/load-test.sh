@@ -6,9 +6,9 @@
 #
 #   Tests/Load/load-test.sh [EXPORTER] [SECONDS]
 #
-# Passes when: every scrape of the well-behaved client succeeds in round 1; in round 2 each one
-# is answered, 200 or 503 (the limit at work), within its 10 s timeout; the exporter never
-# dies; its RSS stays under 256 MiB; afterwards it serves as before. Prints the figures.
+# Passes when every scrape of the well-behaved client succeeds in both rounds (in round 2 it
+# waits in line for one of the --web.max-requests slots; wrk's excess gets 503), the exporter
+# never dies, its RSS stays under 256 MiB, and afterwards it serves as before. Prints figures.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 exporter=${1:-.build/debug/ipvs_exporter}
@@ -55,12 +55,8 @@ round() {  # round NAME PATH
         "$(cat "$work/slowloris-$name.txt")" "$total" "$ok" "$limited" "$slowest" $((peak / 1024))
     check "$name: the exporter died" "kill -0 $exporter_pid"
     check "$name: peak RSS $((peak / 1024)) MiB over 256 MiB" "[ $peak -lt $((256 * 1024)) ]"
-    check "$name: the well-behaved client made too few scrapes ($total)" "[ $total -ge 5 ]"
-    if [ "$name" = landing ]; then
-        check "landing: $((total - ok)) of $total good scrapes failed" "[ $ok = $total ]"
-    else
-        check "metrics: good scrapes neither 200 nor 503 (timeouts, resets)" "[ $((ok + limited)) = $total ]"
-    fi
+    check "$name: the well-behaved client made too few scrapes ($total)" "[ $total -ge 3 ]"
+    check "$name: $((total - ok)) of $total good scrapes failed" "[ $ok = $total ]"
     check "$name: slowloris connections were never cut (no read deadline?)" "! grep -q ', 0 cut' $work/slowloris-$name.txt"
 }
 
