@@ -3,7 +3,8 @@ import PackageDescription
 
 // Dependencies are few on purpose: every one of them is rebuilt from scratch on each CI run.
 // swift-nio carries HTTP (no framework on top: two routes do not need one), swift-argument-parser
-// the CLI, swift-log the logging API, Yams for the linter's .ipvs-lint.yaml.
+// the CLI, swift-log the logging API, Yams for the linter's .ipvs-lint.yaml and the web
+// configuration, swift-nio-ssl for TLS (--web.config.file).
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // MARK: - C system libraries (the only places C is imported)
@@ -30,6 +32,7 @@ let package = Package(
             providers: [.apt(["libnl-3-dev", "libnl-genl-3-dev"])]
         ),
         .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -40,11 +43,17 @@ let package = Package(
         .target(name: "Zlib", dependencies: ["CZlib"]),
         .target(name: "IPVS", dependencies: ["CNetlink", "CLinux", "Zlib"]),
         .target(name: "IPVSMetrics", dependencies: ["IPVS"], plugins: ["GitRevision"]),
-        .target(name: "IPVSServer", dependencies: ["IPVSMetrics", "Zlib", nioCore, nioPosix, nioHTTP1, logging]),
+        .target(name: "WebConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "IPVSServer",
+            dependencies: [
+                "IPVSMetrics", "Zlib", "CCrypt", nioCore, nioPosix, nioHTTP1, logging,
+                "WebConfig", .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
         .target(name: "IPVSLint", dependencies: ["IPVS", .product(name: "Yams", package: "Yams")], plugins: ["RulePages"]),
         .executableTarget(
             name: "ipvs_exporter",
-            dependencies: ["IPVS", "IPVSMetrics", "IPVSServer", "IPVSLint", "CLinux", argumentParser, logging]
+            dependencies: ["IPVS", "IPVSMetrics", "IPVSServer", "WebConfig", "IPVSLint", "CLinux", argumentParser, logging]
         ),
 
         // MARK: - Benchmarks (make bench)
@@ -54,7 +63,7 @@ let package = Package(
         .executableTarget(name: "ipvs-lab-netlink", dependencies: ["IPVS"], path: "Tests/Kernel/LabTool"),
 
         // MARK: - Fuzzing (make fuzz): every parser as a libFuzzer target
-        .target(name: "IPVSFuzzTargets", dependencies: ["IPVS", "IPVSLint"], path: "Fuzz/Targets"),
+        .target(name: "IPVSFuzzTargets", dependencies: ["IPVS", "IPVSLint", "WebConfig"], path: "Fuzz/Targets"),
         .executableTarget(name: "ipvs-fuzz", dependencies: ["IPVSFuzzTargets"], path: "Fuzz/Driver"),
 
         // MARK: - Build tools
@@ -68,7 +77,7 @@ let package = Package(
         .testTarget(name: "IPVSMetricsTests", dependencies: ["IPVSMetrics", "IPVS", "IPVSTestSupport"]),
         .testTarget(
             name: "IPVSServerTests",
-            dependencies: ["IPVSServer", "IPVSMetrics", "IPVS", "IPVSTestSupport", "Zlib", nioCore, nioPosix, logging]
+            dependencies: ["IPVSServer", "WebConfig", "IPVSMetrics", "IPVS", "IPVSTestSupport", "Zlib", nioCore, nioPosix, logging]
         ),
         .testTarget(name: "IPVSLintTests", dependencies: ["IPVSLint", "IPVS", "IPVSTestSupport"]),
         // The fuzz targets over their seed corpora and every input that once crashed one.

@@ -97,6 +97,20 @@ facts:
   health-checker: keepalived
   vrrp-role: master
 """)
+    add("web-config", b"""tls_server_config:
+  cert_file: server.crt
+  key_file: server.key
+  client_auth_type: RequireAndVerifyClientCert
+  client_ca_file: ca.crt
+  min_version: TLS12
+  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]
+http_server_config:
+  http2: false
+  headers:
+    Strict-Transport-Security: max-age=31536000
+basic_auth_users:
+  prometheus: $2y$10$mDwo.lAisC94iLAyP81MCesa29IzH37oigHC/42V2pdJlUprsJPze
+""")
     add("baseline", b"# ipvs_exporter lint baseline\nLVS206\tsvc=tcp/192.0.2.10:80\tTCP 192.0.2.10:80 has no real servers\n")
     for target in sorted(os.listdir(OUT)):
         print(f"{target}: {len(os.listdir(os.path.join(OUT, target)))} seeds")

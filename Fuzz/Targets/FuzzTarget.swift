@@ -1,5 +1,6 @@
 import IPVS
 import IPVSLint
+import WebConfig
 
 /// Every parser that reads outside input, as a libFuzzer target: bytes in, a typed error or
 /// a value out, never a trap. `ipvs-fuzz` runs one under libFuzzer; the tests replay the seed
@@ -18,6 +19,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case keepalived
     case lintConfiguration = "lint-config"
     case baseline
+    case webConfig = "web-config"
 
     /// Runs one input. Errors are the expected outcome for most inputs; only a trap is a
     /// finding.
@@ -57,6 +59,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = try? LintConfiguration.parse(Self.file(bytes, name: ".ipvs-lint.yaml"), knownRules: RuleRegistry.id)
         case .baseline:
             _ = try? Baseline.read(Self.file(bytes, name: "baseline"), knownRules: RuleRegistry.id)
+        case .webConfig:
+            _ = try? WebConfiguration.parse(String(decoding: bytes, as: UTF8.self), path: "/etc/ipvs/web.yml")
         }
     }
 

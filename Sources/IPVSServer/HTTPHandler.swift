@@ -82,7 +82,35 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             deadline?.cancel()
             guard let requestHead = head else { return }
             head = nil
-            route(context: context, requestHead)
+            authenticate(context: context, requestHead)
+        }
+    }
+
+    /// Basic authentication before anything else, when `basic_auth_users` is set. A check that
+    /// is not remembered from an earlier request runs bcrypt on the thread pool.
+    private func authenticate(context: ChannelHandlerContext, _ request: HTTPRequestHead) {
+        guard let authentication = server.configuration.authentication else {
+            route(context: context, request)
+            return
+        }
+        let header = request.headers.first(name: "authorization")
+        if authentication.remembers(authorization: header) {
+            route(context: context, request)
+            return
+        }
+        let eventLoop = context.eventLoop
+        let bound = NIOLoopBound(context, eventLoop: eventLoop)
+        let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        server.threadPool.runIfActive(eventLoop: eventLoop) {
+            authentication.allows(authorization: header)
+        }.whenComplete { result in
+            if case .success(true) = result {
+                handler.value.route(context: bound.value, request)
+            } else {
+                var headers = HTTPHeaders()
+                headers.add(name: "WWW-Authenticate", value: "Basic realm=\"ipvs_exporter\"")
+                handler.value.respond(context: bound.value, status: .unauthorized, text: "Unauthorized\n", extraHeaders: headers)
+            }
         }
     }
 
@@ -201,6 +229,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func writeStreamHead(context: ChannelHandlerContext, headers: HTTPHeaders) -> EventLoopFuture<Void> {
         var headers = headers
+        for (name, value) in server.configuration.headers { headers.add(name: name, value: value) }
         if closeAfterResponse { headers.add(name: "Connection", value: "close") }
         return context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))))
     }
@@ -249,6 +278,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         var headers = extraHeaders
+        for (name, value) in server.configuration.headers { headers.add(name: name, value: value) }
         headers.add(name: "Content-Type", value: contentType)
         if !(headOnly && body.isEmpty) { headers.add(name: "Content-Length", value: String(body.count)) }
         if closeAfterResponse { headers.add(name: "Connection", value: "close") }

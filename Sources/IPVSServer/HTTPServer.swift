@@ -3,6 +3,7 @@ public import Logging
 public import NIOCore
 import NIOHTTP1
 import NIOPosix
+public import NIOSSL
 import Synchronization
 
 /// How the HTTP server behaves; the CLI fills it from `--web.*` flags.
@@ -26,6 +27,12 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGracePeriod: TimeAmount
     /// What the landing page says about the source.
     public var sourceDescription: String
+    /// `tls_server_config` of `--web.config.file`, built: HTTPS instead of HTTP.
+    public var tls: NIOSSLContext?
+    /// `basic_auth_users`: every request must carry one of them.
+    public var authentication: BasicAuthentication?
+    /// `http_server_config.headers`: added to every response.
+    public var headers: [(name: String, value: String)] = []
 
     public init(
         listenAddresses: [ListenAddress], telemetryPath: String = "/metrics", maxRequests: Int = 40,
@@ -102,6 +109,9 @@ public final class HTTPServer: Sendable {
                     try sync.configureHTTPServerPipeline(withErrorHandling: true)
                     try sync.addHandler(RequestStartWatcher(), position: .first)
                     try sync.addHandler(HTTPHandler(server: self))
+                    if let tls = configuration.tls {
+                        try sync.addHandler(NIOSSLServerHandler(context: tls), position: .first)
+                    }
                 }
             }
         if let host = address.host {

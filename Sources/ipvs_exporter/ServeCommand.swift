@@ -3,6 +3,7 @@ import Glibc
 import IPVS
 import IPVSMetrics
 import IPVSServer
+import WebConfig
 import Logging
 
 /// `ipvs_exporter serve`: flags in, a running HTTP server out. No logic beyond wiring.
@@ -33,6 +34,13 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("web.max-requests"),
         help: "Scrapes served at once; more wait in line up to 5 s for a slot, then get 503. 0 means no limit.")
     var maxRequests = 40
+
+    @Option(
+        name: .customLong("web.config.file"),
+        help: ArgumentHelp(
+            "TLS, basic authentication and response headers, in Prometheus exporter-toolkit's format (tls_server_config, basic_auth_users, http_server_config.headers). Read at start; a file that cannot be used stops the exporter.",
+            valueName: "file"))
+    var webConfigFile: String?
 
     @Flag(
         name: .customLong("web.disable-exporter-metrics"),
@@ -138,9 +146,23 @@ struct ServeCommand: AsyncParsableCommand {
                 "netns": "\(netns ?? "-")",
             ])
 
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             listenAddresses: try listenAddresses.map { try ListenAddress(parsing: $0) }, telemetryPath: telemetryPath,
             maxRequests: maxRequests, sourceDescription: sourceDescription)
+        if let webConfigFile {
+            do throws(WebConfigurationError) {
+                try configuration.apply(webConfigurationFile: webConfigFile)
+            } catch {
+                logger.error("cannot use --web.config.file", metadata: ["error": "\(error)"])
+                throw ExitCode(1)
+            }
+            logger.info(
+                "web configuration applied",
+                metadata: [
+                    "file": "\(webConfigFile)", "tls": "\(configuration.tls != nil)",
+                    "basic_auth": "\(configuration.authentication != nil)", "headers": "\(configuration.headers.count)",
+                ])
+        }
         let server = HTTPServer(configuration: configuration, endpoint: endpoint, logger: logger)
         let waiter = SignalWaiter { second in
             Logger(label: "ipvs_exporter").warning("second signal; exiting now", metadata: ["signal": "\(SignalWaiter.name(second))"])
