@@ -39,8 +39,11 @@ record() { printf '%s\n' "$(IFS=$'\t'; echo "$*")" >> "$results"; }
 configuration=release
 [ $smoke = 1 ] && configuration=debug
 echo "bench: building ($configuration)" >&2
-swift build -c $configuration --product ipvs_exporter >/dev/null
-swift build -c $configuration --product ipvs-bench >/dev/null
+# The release build links as `make build` does (scripts/release-link-flags).
+flags=()
+[ $configuration = release ] && read -r -a flags < scripts/release-link-flags
+swift build -c $configuration --product ipvs_exporter "${flags[@]}" >/dev/null
+swift build -c $configuration --product ipvs-bench "${flags[@]}" >/dev/null
 bin=$PWD/.build/$configuration
 # What is measured is what `make install` puts on a director: the static binary (a director has
 # no Swift toolchain to lend it a runtime). The dynamic build's peak RSS is reported beside it.
