@@ -4,14 +4,14 @@
 # second. Two rounds: wrk on the landing page (connection and request pressure), then wrk on
 # /metrics itself (more scrapes than --web.max-requests allows).
 #
-#   Tests/Load/load-test.sh [EXPORTER] [SECONDS]
+#   Tests/Load/load-test.sh [EXPORTER] [SECONDS]     (make test-load: the installed static binary)
 #
 # Passes when every scrape of the well-behaved client succeeds in both rounds (in round 2 it
 # waits in line for one of the --web.max-requests slots; wrk's excess gets 503), the exporter
 # never dies, its RSS stays under 256 MiB, and afterwards it serves as before. Prints figures.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-exporter=${1:-.build/debug/ipvs_exporter}
+exporter=${1:-.build-static/release/ipvs_exporter}
 seconds=${2:-20}
 work=$(mktemp -d)
 pids=()
