@@ -51,6 +51,8 @@ import Testing
         Case(role: .iptables, text: "*filtre\nCOMMIT\n", at: "1:1", expected: "a table: *raw, *mangle, *nat, *filter or *security"),
         Case(role: .iptables, text: "*filter\n*nat\n", at: "2:1", expected: "COMMIT before the next table"),
         Case(role: .iptables, text: "*filter\n:INPUT ALLOW [0:0]\nCOMMIT\n", at: "2:8", expected: "a policy"),
+        // Found by fuzzing (Fuzz/regressions/iptables-save): an address without its host trapped.
+        Case(role: .iptables, text: iptablesHead + "-A INPUT -d /24 -j DROP\nCOMMIT\n", at: "5:13", expected: "ADDRESS or ADDRESS/PREFIX"),
         Case(role: .iptables, text: "*filter\n:INPUT ACCEPT [0:x]\nCOMMIT\n", at: "2:15", expected: "[PACKETS:BYTES]"),
         Case(role: .iptables, text: iptablesHead + "-A NOSUCH -j DROP\nCOMMIT\n", at: "5:4", expected: "a chain declared in table filter"),
         Case(role: .iptables, text: iptablesHead + "-A INPUT -m comment --comment \"open\nCOMMIT\n", at: "5:31", expected: "a closing quote"),

@@ -378,8 +378,10 @@ public enum IPTablesSaveParser {
         func address(_ word: Word, negated: Bool) throws(LintInputError) -> AddressMatch {
             var networks: [AddressMatch.Network] = []
             for part in word.text.utf8.split(separator: UInt8(ascii: ",")).map(Substring.init) {
-                let pieces = part.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 1).map(Substring.init)
-                guard let address = IPAddress(pieces[0]) else { return AddressMatch(negated: negated, networks: nil, text: word.text) }
+                // Empty pieces kept: "/24" or "//" has no address (found by fuzzing: it trapped).
+                let pieces = part.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 1, omittingEmptySubsequences: false).map(Substring.init)
+                guard let host = pieces.first, !host.isEmpty else { throw error(word, "ADDRESS or ADDRESS/PREFIX, not \(part)") }
+                guard let address = IPAddress(host) else { return AddressMatch(negated: negated, networks: nil, text: word.text) }
                 guard address.family == family else {
                     throw error(word, family == .ipv6 ? "an IPv6 address (this is ip6tables input)" : "an IPv4 address (this is iptables input)")
                 }
