@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "Zlib", dependencies: ["CZlib"]),
         .target(name: "IPVS", dependencies: ["CNetlink", "CLinux", "Zlib"]),
         .target(name: "IPVSMetrics", dependencies: ["IPVS"], plugins: ["GitRevision"]),
-        .target(name: "WebConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "WebConfig", dependencies: ["IPVS", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "IPVSServer",
             dependencies: [
@@ -64,7 +64,7 @@ let package = Package(
 
         // MARK: - Fuzzing (make fuzz): every parser as a libFuzzer target
         .target(name: "IPVSFuzzTargets", dependencies: ["IPVS", "IPVSLint", "WebConfig"], path: "Fuzz/Targets"),
-        .executableTarget(name: "ipvs-fuzz", dependencies: ["IPVSFuzzTargets"], path: "Fuzz/Driver"),
+        .executableTarget(name: "ipvs-fuzz", dependencies: ["IPVSFuzzTargets", "IPVS"], path: "Fuzz/Driver"),
 
         // MARK: - Build tools
         .plugin(name: "GitRevision", capability: .buildTool()),

@@ -51,8 +51,8 @@ fuzz_one() {
     local target=$1
     local corpus=$scratch/corpus/$target crashes=$scratch/crashes/$target log=$scratch/$target.log
     mkdir -p "$corpus" "$crashes"
-    local limits=(-max_total_time="$seconds")
-    [ "$smoke" = 1 ] && limits=(-runs=3000)
+    local limits=(-max_total_time="$seconds") asked=$seconds
+    [ "$smoke" = 1 ] && { limits=(-runs=3000); asked=0; }
     # Inputs past a few KiB only slow the search: the grammars are line-based.
     local code=0
     SWIFT_BACKTRACE=enable=no IPVS_FUZZ_TARGET=$target "$fuzzer" "${limits[@]}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
@@ -61,7 +61,7 @@ fuzz_one() {
     executions=$(awk '/stat::number_of_executed_units/ {print $2 + 0}' "$log" | tail -1)
     rate=$(awk '/stat::average_exec_per_sec/ {print $2 + 0}' "$log" | tail -1)
     # One line per run, appended whole (the runs may be parallel).
-    printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$target" "${executions:-0}" "$seconds" "$(ls "$corpus" | wc -l)" >> "$ledger"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$target" "${executions:-0}" "$asked" "$(ls "$corpus" | wc -l)" >> "$ledger"
     total=$(awk -F'\t' -v t="$target" '$2 == t {sum += $3} END {print sum + 0}' "$ledger")
     printf 'fuzz: %-24s %11s executions (%s/s); %s in total\n' "$target" "${executions:-0}" "${rate:-0}" "$total" >&2
     if [ $code -ne 0 ]; then

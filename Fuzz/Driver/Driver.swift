@@ -1,18 +1,22 @@
 // ipvs-fuzz: the libFuzzer entry points (libFuzzer brings main). Which parser to fuzz comes
 // from IPVS_FUZZ_TARGET (see `make fuzz`); the targets themselves are in IPVSFuzzTargets.
 import Glibc
+import IPVS
 import IPVSFuzzTargets
 
 nonisolated(unsafe) var selected: FuzzTarget?
+
+func fail(_ message: String) -> Never {
+    let line = Array("ipvs-fuzz: \(message)\n".utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    exit(2)
+}
 
 @_cdecl("LLVMFuzzerInitialize")
 public func initialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
     let name = getenv("IPVS_FUZZ_TARGET").map { String(cString: $0) } ?? ""
     guard let target = FuzzTarget(rawValue: name) else {
-        let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: " ")
-        let message = Array("ipvs-fuzz: set IPVS_FUZZ_TARGET to one of: \(names)\n".utf8)
-        _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-        exit(2)
+        fail("set IPVS_FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: " "))")
     }
     selected = target
     return 0
@@ -37,19 +41,8 @@ struct Replay {
         var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil
         _ = initialize(&argc, &argv)
         for path in CommandLine.arguments.dropFirst() {
-            guard let file = fopen(path, "rb") else {
-                let message = Array("ipvs-fuzz: cannot open \(path)\n".utf8)
-                _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-                exit(2)
-            }
-            var bytes: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let count = fread(&buffer, 1, buffer.count, file)
-                if count <= 0 { break }
-                bytes += buffer[0..<count]
-            }
-            fclose(file)
+            let bytes: [UInt8]
+            do throws(ProcFSError) { bytes = try ProcFile.read(path) } catch { fail("\(error)") }
             _ = testOneInput(bytes, bytes.count)
             print("\(path): no crash")
         }

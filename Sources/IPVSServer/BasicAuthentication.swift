@@ -30,14 +30,19 @@ public final class BasicAuthentication: Sendable {
 
     /// True when these exact credentials were verified before: no bcrypt needed.
     public func remembers(authorization header: String?) -> Bool {
-        guard let (user, password) = Self.credentials(header) else { return false }
-        return verified.withLock { $0.contains(user + "\u{0}" + password) }
+        guard let key = Self.credentials(header).map(Self.key) else { return false }
+        return verified.withLock { $0.contains(key) }
+    }
+
+    /// What a verified user and password are remembered by.
+    private static func key(_ credentials: (user: String, password: String)) -> String {
+        credentials.user + "\u{0}" + credentials.password
     }
 
     /// Whether the header carries a known user and that user's password. Slow (bcrypt).
     public func allows(authorization header: String?) -> Bool {
         guard let (user, password) = Self.credentials(header) else { return false }
-        let key = user + "\u{0}" + password
+        let key = Self.key((user, password))
         if verified.withLock({ $0.contains(key) }) { return true }
         let known = users[user]
         let matches = Self.check(password, against: known ?? Self.decoy) && known != nil

@@ -229,8 +229,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func writeStreamHead(context: ChannelHandlerContext, headers: HTTPHeaders) -> EventLoopFuture<Void> {
         var headers = headers
-        for (name, value) in server.configuration.headers { headers.add(name: name, value: value) }
-        if closeAfterResponse { headers.add(name: "Connection", value: "close") }
+        addCommonHeaders(&headers)
         return context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))))
     }
 
@@ -278,10 +277,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         var headers = extraHeaders
-        for (name, value) in server.configuration.headers { headers.add(name: name, value: value) }
         headers.add(name: "Content-Type", value: contentType)
         if !(headOnly && body.isEmpty) { headers.add(name: "Content-Length", value: String(body.count)) }
-        if closeAfterResponse { headers.add(name: "Connection", value: "close") }
+        addCommonHeaders(&headers)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         if !headOnly && !body.isEmpty {
             var buffer = context.channel.allocator.buffer(capacity: body.count)
@@ -298,6 +296,13 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             waitingForRequest = true
             armDeadline(context: context, after: server.configuration.idleTimeout, reason: "idle")
         }
+    }
+
+    /// What every response carries: the configured headers (`http_server_config.headers`) and
+    /// `Connection: close` when this is the connection's last response.
+    private func addCommonHeaders(_ headers: inout HTTPHeaders) {
+        for (name, value) in server.configuration.headers { headers.add(name: name, value: value) }
+        if closeAfterResponse { headers.add(name: "Connection", value: "close") }
     }
 
     private func armDeadline(context: ChannelHandlerContext, after timeout: TimeAmount, reason: String) {

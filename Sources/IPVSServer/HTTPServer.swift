@@ -165,7 +165,7 @@ public final class HTTPServer: Sendable {
     }
 
     /// Reserves a scrape slot, or returns false when `maxRequests` are already running.
-    func acquireScrapeSlot() -> Bool {
+    private func acquireScrapeSlot() -> Bool {
         let limit = configuration.maxRequests
         guard limit > 0 else {
             inFlight.wrappingAdd(1, ordering: .relaxed)

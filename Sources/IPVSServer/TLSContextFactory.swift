@@ -4,26 +4,6 @@ import WebConfig
 /// The TLS context `tls_server_config` describes, built once at start: a certificate that does
 /// not load or a key that does not match stops the exporter there, not at the first scrape.
 enum TLSContextFactory {
-    /// ``WebConfiguration/cipherSuiteNames`` as swift-nio-ssl values.
-    static let cipherSuites: [String: NIOTLSCipher] = [
-        "TLS_RSA_WITH_AES_128_CBC_SHA": .TLS_RSA_WITH_AES_128_CBC_SHA,
-        "TLS_RSA_WITH_AES_256_CBC_SHA": .TLS_RSA_WITH_AES_256_CBC_SHA,
-        "TLS_RSA_WITH_AES_128_GCM_SHA256": .TLS_RSA_WITH_AES_128_GCM_SHA256,
-        "TLS_RSA_WITH_AES_256_GCM_SHA384": .TLS_RSA_WITH_AES_256_GCM_SHA384,
-        "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA": .TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
-        "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA": .TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
-        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA": .TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
-        "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA": .TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,
-        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256": .TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384": .TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256": .TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384": .TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305": .TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256": .TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305": .TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256": .TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    ]
-
     static func version(_ version: WebConfiguration.Version) -> TLSVersion {
         switch version {
         case .tls10: .tlsv1
@@ -51,7 +31,7 @@ enum TLSContextFactory {
         configuration.minimumTLSVersion = version(tls.minimumVersion)
         configuration.maximumTLSVersion = tls.maximumVersion.map(version)
         if !tls.cipherSuites.isEmpty {
-            configuration.cipherSuiteValues = tls.cipherSuites.compactMap { cipherSuites[$0] }
+            configuration.cipherSuiteValues = tls.cipherSuites.compactMap { WebConfiguration.cipherSuites[$0].map(NIOTLSCipher.init(rawValue:)) }
         }
         if let caFile = tls.clientCAFile {
             let roots: [NIOSSLCertificate]

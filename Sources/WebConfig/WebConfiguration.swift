@@ -1,3 +1,4 @@
+import IPVS
 import Yams
 
 /// `--web.config.file`: TLS, basic authentication and response headers, in the format of
@@ -55,14 +56,17 @@ public struct WebConfiguration: Sendable {
     }
 
     /// TLS 1.2 suites by the names Go (and so exporter-toolkit's files) uses, CHACHA20 ones with
-    /// and without the _SHA256 Go drops; TLS 1.3 suites are not configurable, there as here.
-    public static let cipherSuiteNames: Set<String> = [
-        "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_RSA_WITH_AES_128_GCM_SHA256",
-        "TLS_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
-        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+    /// and without the _SHA256 Go drops, to their IANA numbers; TLS 1.3 suites are not
+    /// configurable, there as here.
+    public static let cipherSuites: [String: UInt16] = [
+        "TLS_RSA_WITH_AES_128_CBC_SHA": 0x002F, "TLS_RSA_WITH_AES_256_CBC_SHA": 0x0035,
+        "TLS_RSA_WITH_AES_128_GCM_SHA256": 0x009C, "TLS_RSA_WITH_AES_256_GCM_SHA384": 0x009D,
+        "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA": 0xC009, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA": 0xC00A,
+        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA": 0xC013, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA": 0xC014,
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256": 0xC02B, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384": 0xC02C,
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256": 0xC02F, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384": 0xC030,
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305": 0xCCA8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256": 0xCCA8,
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305": 0xCCA9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256": 0xCCA9,
     ]
 
     /// `$2a$`, `$2b$` or `$2y$`, a two-digit cost from 04 to 31, then 53 characters of bcrypt's
@@ -176,9 +180,7 @@ public struct WebConfiguration: Sendable {
         func file(_ node: Node, _ what: String) throws(WebConfigurationError) -> String {
             let name = try scalar(node, what)
             guard !name.isEmpty else { throw error(node, what) }
-            if name.hasPrefix("/") { return name }
-            guard let slash = path.lastIndex(of: "/") else { return name }
-            return String(path[...slash]) + name
+            return ProcFile.resolve(name, relativeTo: path)
         }
 
         func tls(_ node: Node) throws(WebConfigurationError) -> TLS {
@@ -204,8 +206,8 @@ public struct WebConfiguration: Sendable {
                     guard case .sequence(let names) = value else { throw error(value, "a list of cipher suite names") }
                     for name in names {
                         let text = try scalar(name, "a cipher suite name")
-                        guard WebConfiguration.cipherSuiteNames.contains(text) else {
-                            throw error(name, "a TLS 1.2 cipher suite: \(WebConfiguration.cipherSuiteNames.sorted().joined(separator: ", "))")
+                        guard WebConfiguration.cipherSuites[text] != nil else {
+                            throw error(name, "a TLS 1.2 cipher suite: \(WebConfiguration.cipherSuites.keys.sorted().joined(separator: ", "))")
                         }
                         tls.cipherSuites.append(text)
                     }

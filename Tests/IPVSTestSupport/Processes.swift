@@ -40,6 +40,11 @@ public enum Processes {
         public var stderr: String
     }
 
+    /// A bash script run to completion, with pipefail.
+    public static func shell(_ script: String) throws -> Result {
+        try run("/bin/bash", ["-o", "pipefail", "-c", script])
+    }
+
     /// Runs a program to completion.
     public static func run(_ executable: String, _ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 120) throws -> Result {
         let process = Process()

@@ -14,10 +14,6 @@ import Testing
 
     static let fixtureArguments = ["--path.procfs", Fixtures.labProc, "--path.boot", Fixtures.labBoot]
 
-    static func shell(_ script: String) throws -> Processes.Result {
-        try Processes.run("/bin/bash", ["-o", "pipefail", "-c", script])
-    }
-
     @Test(.enabled(if: Processes.shouldRun(needing: "promtool")))
     func promtoolAcceptsTheGoldenExpositions() throws {
         let result = try Processes.run("/usr/bin/promtool", ["check", "metrics"], stdin: try Fixtures.text("expected/kernel-6.1-lab.procfs.prom"))
@@ -30,12 +26,12 @@ import Testing
     func liveGzipOutputPassesPromtool() throws {
         let (process, port) = try Self.start(Self.fixtureArguments)
         defer { process.stop() }
-        let result = try Self.shell(
+        let result = try Processes.shell(
             "curl -sf -H 'Accept-Encoding: gzip' http://127.0.0.1:\(port)/metrics | gunzip | promtool check metrics")
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.isEmpty && result.stderr.isEmpty, "\(result.stdout)\(result.stderr)")
         // The process_* metrics come from the real /proc/self and are part of the live check.
-        let plain = try Self.shell("curl -sf http://127.0.0.1:\(port)/metrics")
+        let plain = try Processes.shell("curl -sf http://127.0.0.1:\(port)/metrics")
         #expect(plain.stdout.contains("process_resident_memory_bytes "))
         #expect(plain.stdout.contains("ipvs_up 1\n"))
     }
@@ -47,7 +43,7 @@ import Testing
         let (process, port) = try Self.start(["--path.procfs", empty])
         defer { process.stop() }
         for _ in 0..<3 {
-            let body = try Self.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
+            let body = try Processes.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
             #expect(body.contains("\nipvs_up 0\n"))
             #expect(body.contains(#"ipvs_scrape_collector_success{collector="services"} 0"#))
         }
@@ -59,7 +55,7 @@ import Testing
 
     @Test func sigtermDrainsAndExitsZero() throws {
         let (process, port) = try Self.start(Self.fixtureArguments)
-        #expect(try Self.shell("curl -sf -o /dev/null -w '%{http_code}' http://127.0.0.1:\(port)/metrics").stdout == "200")
+        #expect(try Processes.shell("curl -sf -o /dev/null -w '%{http_code}' http://127.0.0.1:\(port)/metrics").stdout == "200")
         process.signal(SIGTERM)
         let status = process.waitForExit(timeout: 10)
         #expect(status == 0, "log:\n\(process.log.joined(separator: "\n"))")
@@ -108,7 +104,7 @@ import Testing
     func collectorsTurnOff(_ collector: String, _ sample: String?) throws {
         let (process, port) = try Self.start(Self.fixtureArguments + ["--no-collector.\(collector)"])
         defer { process.stop() }
-        let body = try Self.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
+        let body = try Processes.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
         #expect(body.contains("ipvs_up 1\n"))
         #expect(!body.contains(#"collector="\#(collector)""#), "\(collector) still reports")
         if let sample { #expect(!body.contains(sample), "\(sample) still served") }
@@ -120,7 +116,7 @@ import Testing
         let (process, port) = try Self.start(
             Self.fixtureArguments + ["--netlink.replay", Fixtures.path("lab/netlink/sync-daemon-master")])
         defer { process.stop() }
-        let body = try Self.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
+        let body = try Processes.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
         let daemon = try Fixtures.text("lab/netlink/sync-daemon-master/before/daemon.txt")
         #expect(daemon.hasPrefix("master sync daemon (mcast=d-bk, syncid=7,"), "\(daemon)")
         #expect(body.contains(#"ipvs_sync_daemon_info{state="master",interface="d-bk",syncid="7"} 1"#))

@@ -21,10 +21,6 @@ import Testing
         let prometheusHash: String
     }
 
-    static func shell(_ script: String) throws -> Processes.Result {
-        try Processes.run("/bin/bash", ["-o", "pipefail", "-c", script])
-    }
-
     static func material() throws -> Material {
         let directory = try Fixtures.temporaryDirectory("web-config")
         let script = """
@@ -41,9 +37,9 @@ import Testing
             signed client prometheus ca 'extendedKeyUsage=clientAuth'
             signed stranger stranger other 'extendedKeyUsage=clientAuth'
             """
-        let made = try shell(script)
+        let made = try Processes.shell(script)
         try #require(made.status == 0, "openssl: \(made.stderr)")
-        let hash = try shell(#"python3 -W ignore -c 'import crypt; print(crypt.crypt("s3cret", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))'"#)
+        let hash = try Processes.shell(#"python3 -W ignore -c 'import crypt; print(crypt.crypt("s3cret", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))'"#)
         try #require(hash.status == 0 && hash.stdout.hasPrefix("$2b$10$"), "bcrypt: \(hash.stderr)")
         return Material(directory: directory, prometheusHash: hash.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     }
@@ -58,7 +54,7 @@ import Testing
 
     /// `curl -s -o /dev/null -w %{http_code}` plus arguments: "000" when the connection failed.
     static func status(_ arguments: String) throws -> String {
-        try shell("curl -s -o /dev/null -w '%{http_code}' --max-time 10 \(arguments) || true").stdout
+        try Processes.shell("curl -s -o /dev/null -w '%{http_code}' --max-time 10 \(arguments) || true").stdout
     }
 
     @Test(.enabled(if: needs)) func tlsWithAMinimumVersion() throws {
@@ -80,11 +76,11 @@ import Testing
         // Plain HTTP on the TLS port is no scrape; a client that stops at TLS 1.2 gets nothing.
         #expect(try Self.status("http://127.0.0.1:\(port)/metrics") != "200")
         #expect(try Self.status("--cacert \(material.ca) --tls-max 1.2 \(url)") == "000")
-        let old = try Self.shell("openssl s_client -connect 127.0.0.1:\(port) -tls1_2 -CAfile \(material.ca) < /dev/null 2>&1 || true")
+        let old = try Processes.shell("openssl s_client -connect 127.0.0.1:\(port) -tls1_2 -CAfile \(material.ca) < /dev/null 2>&1 || true")
         #expect(old.stdout.contains("alert protocol version") || old.stdout.contains("no protocols available") || old.stdout.contains("Cipher is (NONE)"), "\(old.stdout)")
-        let current = try Self.shell("openssl s_client -connect 127.0.0.1:\(port) -tls1_3 -CAfile \(material.ca) < /dev/null 2>&1 || true")
+        let current = try Processes.shell("openssl s_client -connect 127.0.0.1:\(port) -tls1_3 -CAfile \(material.ca) < /dev/null 2>&1 || true")
         #expect(current.stdout.contains("Verify return code: 0 (ok)") && current.stdout.contains("TLSv1.3"), "\(current.stdout)")
-        let headers = try Self.shell("curl -s -D - -o /dev/null --cacert \(material.ca) \(url)").stdout.lowercased()
+        let headers = try Processes.shell("curl -s -D - -o /dev/null --cacert \(material.ca) \(url)").stdout.lowercased()
         #expect(headers.contains("strict-transport-security: max-age=31536000"))
         #expect(headers.contains("x-content-type-options: nosniff"))
     }
@@ -122,7 +118,7 @@ import Testing
         // Remembered: the second time needs no bcrypt, and still only with the right password.
         #expect(try Self.status("-u prometheus:s3cret \(url)") == "200")
         #expect(try Self.status("-u prometheus:s3cret2 \(url)") == "401")
-        let challenge = try Self.shell("curl -s -D - -o /dev/null \(url)").stdout
+        let challenge = try Processes.shell("curl -s -D - -o /dev/null \(url)").stdout
         #expect(challenge.lowercased().contains("www-authenticate: basic"))
     }
 

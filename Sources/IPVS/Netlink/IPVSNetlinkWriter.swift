@@ -14,28 +14,20 @@ public struct IPVSNetlinkWriter {
         to service: VirtualServiceID, address: IPAddress, port: UInt16, forwarding: ForwardingMethod,
         weight: UInt32, upperThreshold: UInt32 = 0, lowerThreshold: UInt32 = 0
     ) throws(NetlinkError) {
-        var addressBytes = address.bytes
-        addressBytes += [UInt8](repeating: 0, count: 16 - addressBytes.count)
         let destination: [NetlinkRequestAttribute] = [
-            .bytes(IPVSABI.DestAttribute.address, addressBytes),
+            .bytes(IPVSABI.DestAttribute.address, NetlinkStateReader.addressBytes(address)),
             .u16(IPVSABI.DestAttribute.addressFamily, address.family.linuxValue),
-            .bytes(IPVSABI.DestAttribute.port, [UInt8(port >> 8), UInt8(port & 0xFF)]),
+            .bytes(IPVSABI.DestAttribute.port, NetlinkStateReader.portBytes(port)),
             .u32(IPVSABI.DestAttribute.forwardingMethod, forwarding.rawValue),
             .u32(IPVSABI.DestAttribute.weight, weight),
             .u32(IPVSABI.DestAttribute.upperThreshold, upperThreshold),
             .u32(IPVSABI.DestAttribute.lowerThreshold, lowerThreshold),
         ]
-        let socket = try NetlinkSocket()
-        do throws(NetlinkError) {
-            _ = try socket.request(
-                command: IPVSABI.Command.newDest, dump: false, acknowledged: true,
-                attributes: [
-                    .nested(IPVSABI.CommandAttribute.service, NetlinkStateReader.identity(service)),
-                    .nested(IPVSABI.CommandAttribute.dest, destination),
-                ])
-        } catch {
-            if case .kernel(_, let errno) = error { throw NetlinkError.kernel(command: IPVSABI.Command.newDest, errno: errno) }
-            throw error
-        }
+        _ = try NetlinkSocket().request(
+            command: IPVSABI.Command.newDest, dump: false, acknowledged: true,
+            attributes: [
+                .nested(IPVSABI.CommandAttribute.service, NetlinkStateReader.identity(service)),
+                .nested(IPVSABI.CommandAttribute.dest, destination),
+            ])
     }
 }

@@ -77,7 +77,11 @@ final class NetlinkSocket {
             if count == 0 { throw .truncated("the kernel closed the socket mid-reply") }
             guard let buffer else { throw .truncated("nl_recv returned no buffer") }
             let bytes = Array(UnsafeBufferPointer(start: buffer, count: Int(count)))
-            try reply.absorb(bytes, dump: dump)
+            do throws(NetlinkError) { try reply.absorb(bytes, dump: dump) } catch {
+                // The reply does not say which command it refuses; the request does.
+                if case .kernel(_, let errno) = error { throw NetlinkError.kernel(command: command, errno: errno) }
+                throw error
+            }
         }
         return reply
     }

@@ -45,15 +45,9 @@ public struct NetlinkStateReader: IPVSStateReader {
     private static func liveTransport(recorder: Recorder?) throws(NetlinkError) -> Transport {
         let socket = try NetlinkSocket()
         return { (name, command, dump, attributes) throws(NetlinkError) -> NetlinkReply in
-            do throws(NetlinkError) {
-                let reply = try socket.request(command: command, dump: dump, attributes: attributes)
-                recorder?(name, reply.raw)
-                return reply
-            } catch {
-                // Name the command the kernel refused.
-                if case .kernel(_, let errno) = error { throw NetlinkError.kernel(command: command, errno: errno) }
-                throw error
-            }
+            let reply = try socket.request(command: command, dump: dump, attributes: attributes)
+            recorder?(name, reply.raw)
+            return reply
         }
     }
 
@@ -69,7 +63,8 @@ public struct NetlinkStateReader: IPVSStateReader {
         for payload in servicesReply.messages {
             services.append(try IPVSNetlinkDecoder.service(payload))
         }
-        var deleted = Set<Int>()
+        var present: [VirtualService] = []
+        present.reserveCapacity(services.count)
         for index in services.indices {
             let id = services[index].id
             let selector: [NetlinkRequestAttribute] = [.nested(IPVSABI.CommandAttribute.service, identity(id))]
@@ -87,15 +82,14 @@ public struct NetlinkStateReader: IPVSStateReader {
                     _ = try transport("service-\(index)", IPVSABI.Command.getService, false, selector)
                 } catch {
                     guard case .kernel(_, let errno) = error, errno == ESRCH || errno == ENOENT else { throw error }
-                    deleted.insert(index)
+                    continue
                 }
             }
-            services[index].realServers = servers
+            var service = services[index]
+            service.realServers = servers
+            present.append(service)
         }
-        if !deleted.isEmpty {
-            services = services.indices.filter { !deleted.contains($0) }.map { services[$0] }
-        }
-        return ServiceTable(info: info, services: services, source: .netlink)
+        return ServiceTable(info: info, services: present, source: .netlink)
     }
 
     public static func timeouts(using transport: Transport) throws(NetlinkError) -> Timeouts {
@@ -111,6 +105,16 @@ public struct NetlinkStateReader: IPVSStateReader {
         return daemons
     }
 
+    /// An address as the kernel's attributes carry it: `union nf_inet_addr`, 16 bytes.
+    static func addressBytes(_ address: IPAddress) -> [UInt8] {
+        address.bytes + [UInt8](repeating: 0, count: 16 - address.bytes.count)
+    }
+
+    /// A port in network order (`__be16`).
+    static func portBytes(_ port: UInt16) -> [UInt8] {
+        [UInt8(port >> 8), UInt8(port & 0xFF)]
+    }
+
     /// What identifies a service in a GET_DEST request: AF plus the mark, or protocol, the
     /// 16-byte address and the port in network order.
     static func identity(_ id: VirtualServiceID) -> [NetlinkRequestAttribute] {
@@ -118,11 +122,9 @@ public struct NetlinkStateReader: IPVSStateReader {
         case .firewallMark(let mark, let family):
             return [.u16(IPVSABI.ServiceAttribute.af, family.linuxValue), .u32(IPVSABI.ServiceAttribute.firewallMark, mark)]
         case .address(let proto, let address, let port):
-            var bytes = address.bytes
-            bytes += [UInt8](repeating: 0, count: 16 - bytes.count)
             return [
                 .u16(IPVSABI.ServiceAttribute.af, address.family.linuxValue), .u16(IPVSABI.ServiceAttribute.proto, UInt16(proto.number)),
-                .bytes(IPVSABI.ServiceAttribute.address, bytes), .bytes(IPVSABI.ServiceAttribute.port, [UInt8(port >> 8), UInt8(port & 0xFF)]),
+                .bytes(IPVSABI.ServiceAttribute.address, addressBytes(address)), .bytes(IPVSABI.ServiceAttribute.port, portBytes(port)),
             ]
         }
     }

@@ -5,6 +5,13 @@ import Glibc
 /// The only code in the IPVS module that makes system calls on files and touches raw buffers;
 /// the parsers above it see byte arrays.
 public enum ProcFile {
+    /// A path written inside the file at `file` (an include, a certificate, a sysctl file of a
+    /// configuration): relative to that file's directory unless absolute.
+    public static func resolve(_ path: String, relativeTo file: String) -> String {
+        guard !path.hasPrefix("/"), let slash = file.lastIndex(of: "/") else { return path }
+        return String(file[...slash]) + path
+    }
+
     /// Reads the whole file, refusing files larger than `limit` bytes.
     public static func read(_ path: String, limit: Int = 256 << 20) throws(ProcFSError) -> [UInt8] {
         var result: [UInt8] = []

@@ -139,11 +139,7 @@ public struct InputSet: Sendable {
     public mutating func apply(_ configuration: LintConfiguration, load: (String) throws(LintInputError) -> SourceFile) throws(LintInputError) {
         suppressions += configuration.ignores
         if let schedulers = configuration.schedulers { setKnownSchedulers(schedulers) }
-        // A fact already known from the director itself (`--live` reads the kernel release)
-        // wins over the file's.
-        inputs.facts.kernel = inputs.facts.kernel ?? configuration.facts.kernel
-        inputs.facts.healthChecker = inputs.facts.healthChecker ?? configuration.facts.healthChecker
-        inputs.facts.vrrpRole = inputs.facts.vrrpRole ?? configuration.facts.vrrpRole
+        inputs.facts = inputs.facts.filled(from: configuration.facts)
         guard !configuration.realServerSysctls.isEmpty else { return }
         var parsed: [String: SysctlSet] = [:]
         var given = Set(inputs.realServerSysctls.compactMap(\.host))

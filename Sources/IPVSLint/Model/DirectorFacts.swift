@@ -14,6 +14,12 @@ public struct DirectorFacts: Sendable, Hashable {
         self.vrrpRole = vrrpRole
     }
 
+    /// These facts, with those missing taken from `other`: what is known first-hand (`--live`
+    /// reads the kernel release) wins over what a configuration file states.
+    public func filled(from other: DirectorFacts) -> DirectorFacts {
+        DirectorFacts(kernel: kernel ?? other.kernel, healthChecker: healthChecker ?? other.healthChecker, vrrpRole: vrrpRole ?? other.vrrpRole)
+    }
+
     /// True when something is said to remove failed real servers.
     public var healthCheckerRemovesServers: Bool {
         guard let healthChecker else { return false }
@@ -37,9 +43,10 @@ public struct KernelRelease: Sendable, Hashable, Comparable, CustomStringConvert
         guard numbers.count >= 2, let major = Int(numbers[0]), major >= 2, major < 100 else { return nil }
         let minorDigits = numbers[1].prefix { $0.isASCII && $0.isNumber }
         guard !minorDigits.isEmpty, minorDigits.count <= 3, let minor = Int(minorDigits) else { return nil }
-        // After the minor: nothing, or a separator such as ".0-21-amd64" or "-rc1".
-        guard numbers[1].count == minorDigits.count || ["-", "+", "_"].contains(numbers[1][minorDigits.endIndex]) || numbers.count == 3
-        else { return nil }
+        // After the minor's digits: nothing, or a separator ("-rc1", "+"); ".0-21-amd64" is the
+        // third part, already split off.
+        let rest = numbers[1].dropFirst(minorDigits.count)
+        guard rest.isEmpty || ["-", "+", "_"].contains(rest.first!) else { return nil }
         self.init(major: major, minor: minor)
     }
 
