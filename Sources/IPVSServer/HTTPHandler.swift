@@ -26,8 +26,14 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Whether the armed deadline is the idle one (waiting for the next request).
     private var waitingForRequest = true
 
-    init(server: HTTPServer) {
+    /// `--web.config.file` as of this connection's last request (or its opening): a password
+    /// or header changed in the file applies from the next request, even on a kept-alive
+    /// connection such as Prometheus'.
+    private var settings: WebSettings
+
+    init(server: HTTPServer, settings: WebSettings) {
         self.server = server
+        self.settings = settings
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -82,6 +88,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             deadline?.cancel()
             guard let requestHead = head else { return }
             head = nil
+            settings = server.webSettings()
             authenticate(context: context, requestHead)
         }
     }
@@ -89,7 +96,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Basic authentication before anything else, when `basic_auth_users` is set. A check that
     /// is not remembered from an earlier request runs bcrypt on the thread pool.
     private func authenticate(context: ChannelHandlerContext, _ request: HTTPRequestHead) {
-        guard let authentication = server.configuration.authentication else {
+        guard let authentication = settings.authentication else {
             route(context: context, request)
             return
         }
@@ -301,7 +308,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// What every response carries: the configured headers (`http_server_config.headers`) and
     /// `Connection: close` when this is the connection's last response.
     private func addCommonHeaders(_ headers: inout HTTPHeaders) {
-        for (name, value) in server.configuration.headers { headers.add(name: name, value: value) }
+        for (name, value) in settings.headers { headers.add(name: name, value: value) }
         if closeAfterResponse { headers.add(name: "Connection", value: "close") }
     }
 

@@ -3,7 +3,7 @@ public import Logging
 public import NIOCore
 import NIOHTTP1
 import NIOPosix
-public import NIOSSL
+import NIOSSL
 import Synchronization
 
 /// How the HTTP server behaves; the CLI fills it from `--web.*` flags.
@@ -27,12 +27,8 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGracePeriod: TimeAmount
     /// What the landing page says about the source.
     public var sourceDescription: String
-    /// `tls_server_config` of `--web.config.file`, built: HTTPS instead of HTTP.
-    public var tls: NIOSSLContext?
-    /// `basic_auth_users`: every request must carry one of them.
-    public var authentication: BasicAuthentication?
-    /// `http_server_config.headers`: added to every response.
-    public var headers: [(name: String, value: String)] = []
+    /// `--web.config.file`: TLS, users, headers; nil for plain HTTP open to all.
+    public var web: WebConfigurationSource?
 
     public init(
         listenAddresses: [ListenAddress], telemetryPath: String = "/metrics", maxRequests: Int = 40,
@@ -108,8 +104,9 @@ public final class HTTPServer: Sendable {
                     let sync = channel.pipeline.syncOperations
                     try sync.configureHTTPServerPipeline(withErrorHandling: true)
                     try sync.addHandler(RequestStartWatcher(), position: .first)
-                    try sync.addHandler(HTTPHandler(server: self))
-                    if let tls = configuration.tls {
+                    let settings = webSettings()
+                    try sync.addHandler(HTTPHandler(server: self, settings: settings))
+                    if let tls = settings.tls {
                         try sync.addHandler(NIOSSLServerHandler(context: tls), position: .first)
                     }
                 }
@@ -123,6 +120,11 @@ public final class HTTPServer: Sendable {
         } catch {
             return try await bootstrap.bind(host: "0.0.0.0", port: address.port).get()
         }
+    }
+
+    /// The `--web.config.file` settings in force now.
+    func webSettings() -> WebSettings {
+        configuration.web?.current() ?? WebSettings()
     }
 
     /// `127.0.0.1:9911`, `[::]:9911`.

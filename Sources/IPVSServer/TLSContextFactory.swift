@@ -1,8 +1,9 @@
 import NIOSSL
 import WebConfig
 
-/// The TLS context `tls_server_config` describes, built once at start: a certificate that does
-/// not load or a key that does not match stops the exporter there, not at the first scrape.
+/// The TLS context `tls_server_config` describes, built whenever the file is read: a certificate
+/// that does not load or a key that does not match stops the start (or, on a change, keeps the
+/// settings in force), never a handshake.
 enum TLSContextFactory {
     static func version(_ version: WebConfiguration.Version) -> TLSVersion {
         switch version {

@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("web.config.file"),
         help: ArgumentHelp(
-            "TLS, basic authentication and response headers, in Prometheus exporter-toolkit's format (tls_server_config, basic_auth_users, http_server_config.headers). Read at start; a file that cannot be used stops the exporter.",
+            "TLS, basic authentication and response headers, in Prometheus exporter-toolkit's format (tls_server_config, basic_auth_users, http_server_config.headers). A file that cannot be used stops the start; later changes to it or to its certificates apply within a second (a version that cannot be used is logged and the previous one stays; turning TLS on or off needs a restart).",
             valueName: "file"))
     var webConfigFile: String?
 
@@ -151,16 +151,17 @@ struct ServeCommand: AsyncParsableCommand {
             maxRequests: maxRequests, sourceDescription: sourceDescription)
         if let webConfigFile {
             do throws(WebConfigurationError) {
-                try configuration.apply(webConfigurationFile: webConfigFile)
+                configuration.web = try WebConfigurationSource(path: webConfigFile, logger: logger)
             } catch {
                 logger.error("cannot use --web.config.file", metadata: ["error": "\(error)"])
                 throw ExitCode(1)
             }
+            let settings = configuration.web?.current() ?? WebSettings()
             logger.info(
                 "web configuration applied",
                 metadata: [
-                    "file": "\(webConfigFile)", "tls": "\(configuration.tls != nil)",
-                    "basic_auth": "\(configuration.authentication != nil)", "headers": "\(configuration.headers.count)",
+                    "file": "\(webConfigFile)", "tls": "\(settings.tls != nil)",
+                    "basic_auth": "\(settings.authentication != nil)", "headers": "\(settings.headers.count)",
                 ])
         }
         let server = HTTPServer(configuration: configuration, endpoint: endpoint, logger: logger)

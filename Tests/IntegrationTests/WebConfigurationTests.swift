@@ -18,6 +18,10 @@ import Testing
         var clientKey: String { directory + "/client.key" }
         var strangerCert: String { directory + "/stranger.crt" }
         var strangerKey: String { directory + "/stranger.key" }
+        /// For 127.0.0.1 like `server`, but signed by the other CA.
+        var renewed: String { directory + "/renewed.crt" }
+        var renewedKey: String { directory + "/renewed.key" }
+        var otherCA: String { directory + "/other.crt" }
         let prometheusHash: String
     }
 
@@ -36,12 +40,29 @@ import Testing
             signed server 127.0.0.1 ca 'subjectAltName=IP:127.0.0.1'
             signed client prometheus ca 'extendedKeyUsage=clientAuth'
             signed stranger stranger other 'extendedKeyUsage=clientAuth'
+            signed renewed 127.0.0.1 other 'subjectAltName=IP:127.0.0.1'
             """
         let made = try Processes.shell(script)
         try #require(made.status == 0, "openssl: \(made.stderr)")
-        let hash = try Processes.shell(#"python3 -W ignore -c 'import crypt; print(crypt.crypt("s3cret", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))'"#)
+        return Material(directory: directory, prometheusHash: try bcrypt("s3cret"))
+    }
+
+    static func bcrypt(_ password: String) throws -> String {
+        let hash = try Processes.shell(#"python3 -W ignore -c 'import crypt; print(crypt.crypt("\#(password)", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))'"#)
         try #require(hash.status == 0 && hash.stdout.hasPrefix("$2b$10$"), "bcrypt: \(hash.stderr)")
-        return Material(directory: directory, prometheusHash: hash.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        return hash.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Asks until curl gives `expected`, for up to 5 s; the last answer.
+    static func eventually(_ arguments: String, _ expected: String) throws -> String {
+        let deadline = Date().addingTimeInterval(5)
+        var answer = ""
+        repeat {
+            answer = try status(arguments)
+            if answer == expected { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        } while Date() < deadline
+        return answer
     }
 
     static func start(config: String, in material: Material) throws -> (RunningProcess, Int) {
@@ -120,6 +141,49 @@ import Testing
         #expect(try Self.status("-u prometheus:s3cret2 \(url)") == "401")
         let challenge = try Processes.shell("curl -s -D - -o /dev/null \(url)").stdout
         #expect(challenge.lowercased().contains("www-authenticate: basic"))
+    }
+
+    /// Certificates renewed and passwords changed apply without a restart, as with
+    /// exporter-toolkit; a version that cannot be used is reported once and changes nothing.
+    @Test(.enabled(if: needs)) func changesApplyWithoutARestart() throws {
+        let material = try Self.material()
+        let tls = "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n"
+        let (process, port) = try Self.start(config: tls + "basic_auth_users:\n  prometheus: \(material.prometheusHash)\n", in: material)
+        defer { process.stop() }
+        let url = "https://127.0.0.1:\(port)/metrics"
+        #expect(try Self.status("--cacert \(material.ca) -u prometheus:s3cret \(url)") == "200")
+
+        // A new password: the old one stops working.
+        try Fixtures.write(tls + "basic_auth_users:\n  prometheus: \(try Self.bcrypt("n3w"))\n", to: material.directory + "/web.yml")
+        #expect(try Self.eventually("--cacert \(material.ca) -u prometheus:n3w \(url)", "200") == "200")
+        #expect(try Self.status("--cacert \(material.ca) -u prometheus:s3cret \(url)") == "401")
+        #expect(try process.waitForLine(containing: "web configuration reloaded").contains("basic_auth=true"))
+
+        // Certificates renewed in place, as an ACME client does (the file itself unchanged):
+        // the new chain is served, the old CA no longer verifies it.
+        let renamed = try Processes.shell("cd '\(material.directory)' && mv renewed.key server.key && mv renewed.crt server.crt")
+        try #require(renamed.status == 0)
+        #expect(try Self.eventually("--cacert \(material.otherCA) -u prometheus:n3w \(url)", "200") == "200")
+        #expect(try Self.status("--cacert \(material.ca) -u prometheus:n3w \(url)") == "000")
+
+        // A broken version: said once, with where and why; the settings in force stay.
+        try Fixtures.write(tls + "basic_auth_users:\n  prometheus: plaintext\n", to: material.directory + "/web.yml")
+        for _ in 0..<4 {
+            Thread.sleep(forTimeInterval: 0.6)
+            #expect(try Self.status("--cacert \(material.otherCA) -u prometheus:n3w \(url)") == "200")
+            #expect(try Self.status("--cacert \(material.otherCA) -u prometheus:plaintext \(url)") == "401")
+        }
+        let broken = try process.waitForLine(containing: "cannot be used; the previous settings stay")
+        #expect(broken.contains("web.yml:5:15: expected a bcrypt hash"), "\(broken)")
+        #expect(process.log.filter { $0.contains("cannot be used; the previous settings stay") }.count == 1)
+
+        // Dropping TLS from the file would turn HTTPS into HTTP under the clients' feet.
+        try Fixtures.write("basic_auth_users:\n  prometheus: \(material.prometheusHash)\n", to: material.directory + "/web.yml")
+        for _ in 0..<3 {
+            Thread.sleep(forTimeInterval: 0.6)
+            #expect(try Self.status("--cacert \(material.otherCA) -u prometheus:n3w \(url)") == "200")
+        }
+        _ = try process.waitForLine(containing: "turning TLS on or off needs a restart")
     }
 
     /// A file that cannot be used stops the exporter at start, saying where and why.

@@ -98,8 +98,28 @@ public enum ProcFile {
         }
     }
 
+    /// What identifies one version of a file without reading it: device, inode, size and
+    /// modification time, following symlinks (a certificate swapped by renaming or by moving a
+    /// symlink, as Kubernetes does with secrets, gets a new inode). Nil when it cannot be stat'ed.
+    public static func stamp(_ path: String) -> FileStamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileStamp(
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+            modifiedSeconds: Int64(info.st_mtim.tv_sec), modifiedNanoseconds: Int64(info.st_mtim.tv_nsec))
+    }
+
     /// Whether a path exists (any type).
     public static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
     }
+}
+
+/// See ``ProcFile/stamp(_:)``.
+public struct FileStamp: Equatable, Hashable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+    public var size: Int64
+    public var modifiedSeconds: Int64
+    public var modifiedNanoseconds: Int64
 }
