@@ -13,8 +13,8 @@ BUILD_PACKAGES := pkg-config libnl-3-dev libnl-genl-3-dev zlib1g-dev libcrypt-de
 # Test packages: promtool and a real Prometheus, curl for the HTTP checks, python3-jsonschema
 # for the SARIF schema, python3-yaml to read the alert rules' tests, bsdutils for script(1) (a
 # terminal for the colour test), keepalived for --config-test agreement with the linter, systemd
-# for systemd-analyze on the packaged unit.
-TEST_PACKAGES := prometheus curl ca-certificates openssl python3 python3-jsonschema python3-yaml bsdutils keepalived systemd
+# for systemd-analyze on the packaged unit, strace for the system calls its filter must allow.
+TEST_PACKAGES := prometheus curl ca-certificates openssl python3 python3-jsonschema python3-yaml bsdutils keepalived systemd strace
 # The kernel lab: QEMU and what goes into the VM image (taken from the host's own packages).
 KERNEL_LAB_PACKAGES := qemu-system-x86 busybox-static cpio kmod ipvsadm iptables nftables iproute2 \
 	netcat-openbsd socat procps util-linux bc xz-utils python3

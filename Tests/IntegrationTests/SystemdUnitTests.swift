@@ -36,6 +36,84 @@ import Testing
         #expect(score <= 2.0, "\(line)")
     }
 
+    /// The system calls the unit's `SystemCallFilter=` lines allow, with systemd's own group
+    /// definitions (`systemd-analyze syscall-filter`) and its rules for several lines: the first
+    /// sets the mode (an allow list starts from @default), later `~` lines remove, others add.
+    static func allowedSystemCalls() throws -> Set<String> {
+        let listing = try Processes.run(Processes.which("systemd-analyze") ?? "/usr/bin/systemd-analyze", ["syscall-filter", "--no-pager"])
+        try #require(listing.status == 0, "\(listing.stderr)")
+        var groups: [String: [String]] = [:]
+        var current: String?
+        for line in listing.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty {
+                current = nil
+            } else if !line.hasPrefix(" ") && text.hasPrefix("@") {
+                current = text
+                groups[text] = []
+            } else if let group = current, !text.hasPrefix("#") {
+                groups[group, default: []].append(text)
+            }
+        }
+        func expand(_ name: String) throws -> Set<String> {
+            guard name.hasPrefix("@") else { return [name] }
+            let members = try #require(groups[name], "systemd knows no group \(name)")
+            return try members.reduce(into: Set<String>()) { $0.formUnion(try expand($1)) }
+        }
+        let filters = try String(contentsOfFile: unit, encoding: .utf8).split(separator: "\n")
+            .filter { $0.hasPrefix("SystemCallFilter=") }.map { $0.dropFirst("SystemCallFilter=".count) }
+        try #require(filters.first.map { !$0.hasPrefix("~") } == true, "the unit's first SystemCallFilter= is expected to be an allow list")
+        var allowed = try expand("@default")
+        for filter in filters {
+            let remove = filter.hasPrefix("~")
+            for item in filter.drop(while: { $0 == "~" }).split(separator: " ") {
+                let calls = try expand(String(item))
+                if remove { allowed.subtract(calls) } else { allowed.formUnion(calls) }
+            }
+        }
+        return allowed
+    }
+
+    /// Every system call the exporter makes, traced with strace through a start, HTTPS scrapes
+    /// with basic auth (plain and gzip), the landing page, a 404 and SIGTERM, must pass the
+    /// unit's filter: systemd kills a process that makes any other (SIGSYS), so `verify`
+    /// passing says nothing about whether the service would start. It would not have:
+    /// libdispatch's worker threads call setpriority, which `~@resources` took away.
+    @Test(.enabled(if: Processes.shouldRun(needing: "systemd-analyze", "strace", "curl", "openssl", "python3")))
+    func systemCallFilterAllowsWhatTheExporterCalls() throws {
+        let allowed = try Self.allowedSystemCalls()
+        let material = try WebConfigurationTests.material()
+        try Fixtures.write(
+            "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nbasic_auth_users:\n  prometheus: \(material.prometheusHash)\n",
+            to: material.directory + "/web.yml")
+        let trace = material.directory + "/strace.txt"
+        let process = try RunningProcess(
+            Processes.which("strace") ?? "/usr/bin/strace",
+            ["-f", "-qq", "-o", trace, Processes.exporterBinary, "--web.listen-address", "127.0.0.1:0", "--path.procfs", Fixtures.labProc,
+             "--web.config.file", material.directory + "/web.yml"])
+        defer { process.stop() }
+        let port = try process.listeningPort()
+        let base = "--cacert \(material.ca) -u prometheus:s3cret https://127.0.0.1:\(port)"
+        #expect(try WebConfigurationTests.status("\(base)/metrics") == "200")
+        #expect(try WebConfigurationTests.status("--compressed \(base)/metrics") == "200")
+        #expect(try WebConfigurationTests.status("\(base)/") == "200")
+        #expect(try WebConfigurationTests.status("\(base)/nothing") == "404")
+        // The exporter is strace's child; strace exits with its status.
+        let child = try #require(Int32(try Processes.shell("pgrep -P \(process.process.processIdentifier)").stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(child, SIGTERM)
+        #expect(process.waitForExit(timeout: 20) == 0)
+        var called = Set<String>()
+        for line in try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n") {
+            // "PID name(arguments) = result", "PID <... name resumed>…"; signals and exits start with --- or +++.
+            let rest = line.drop(while: { $0.isNumber }).drop(while: { $0 == " " })
+            let name = rest.hasPrefix("<... ") ? rest.dropFirst(5).prefix(while: { $0 != " " }) : rest.prefix(while: { $0 != "(" })
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { continue }
+            called.insert(String(name))
+        }
+        #expect(called.count > 20 && called.contains("accept4") && called.contains("openat"), "strace saw: \(called.sorted())")
+        #expect(called.subtracting(allowed).isEmpty, "the unit's SystemCallFilter would kill the exporter at: \(called.subtracting(allowed).sorted())")
+    }
+
     @Test func keepsLeastPrivilege() throws {
         let lines = Set(try String(contentsOfFile: Self.unit, encoding: .utf8).split(separator: "\n").map(String.init))
         for setting in [
