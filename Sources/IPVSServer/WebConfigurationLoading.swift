@@ -17,15 +17,15 @@ public struct WebSettings: Sendable {
 
     public init() {}
 
-    /// Reads and builds the file: the TLS context, the users, the headers.
-    public init(file path: String) throws(WebConfigurationError) {
-        try self.init(Self.parse(path), configurationPath: path)
-    }
-
     init(_ web: WebConfiguration, configurationPath path: String) throws(WebConfigurationError) {
         if let tls = web.tls { self.tls = try TLSContextFactory.make(tls, configurationPath: path) }
         if !web.basicAuthUsers.isEmpty { authentication = BasicAuthentication(users: web.basicAuthUsers) }
         headers = web.headers
+    }
+
+    /// What the log says of them when they are applied.
+    public func logMetadata(file: String) -> Logger.Metadata {
+        ["file": "\(file)", "tls": "\(tls != nil)", "basic_auth": "\(authentication != nil)", "headers": "\(headers.count)"]
     }
 
     static func parse(_ path: String) throws(WebConfigurationError) -> WebConfiguration {
@@ -125,12 +125,7 @@ public final class WebConfigurationSource: Sendable {
         }
         switch verdict {
         case .applied(let settings):
-            logger.info(
-                "web configuration reloaded",
-                metadata: [
-                    "file": "\(path)", "tls": "\(settings.tls != nil)", "basic_auth": "\(settings.authentication != nil)",
-                    "headers": "\(settings.headers.count)",
-                ])
+            logger.info("web configuration reloaded", metadata: settings.logMetadata(file: path))
         case .tlsSwitched:
             logger.error(
                 "--web.config.file changed, not applied: turning TLS on or off needs a restart; the previous settings stay",

@@ -156,13 +156,7 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.error("cannot use --web.config.file", metadata: ["error": "\(error)"])
                 throw ExitCode(1)
             }
-            let settings = configuration.web?.current() ?? WebSettings()
-            logger.info(
-                "web configuration applied",
-                metadata: [
-                    "file": "\(webConfigFile)", "tls": "\(settings.tls != nil)",
-                    "basic_auth": "\(settings.authentication != nil)", "headers": "\(settings.headers.count)",
-                ])
+            logger.info("web configuration applied", metadata: (configuration.web?.current() ?? WebSettings()).logMetadata(file: webConfigFile))
         }
         let server = HTTPServer(configuration: configuration, endpoint: endpoint, logger: logger)
         let waiter = SignalWaiter { second in
