@@ -8,9 +8,10 @@
 # --smoke       a few thousand runs per target, to keep the build and the targets working (CI)
 #
 # The corpus grows in .build-fuzz/corpus/TARGET (seeded from Fuzz/corpus/TARGET, which stays
-# untouched). Executions per target are added to .build-fuzz/ledger.tsv. A crash stops the
-# run with the input's path: copy it to Fuzz/regressions/TARGET/ with a name that says what it
-# broke, fix the parser, and the FuzzRegressionTests replay it from then on.
+# untouched). Executions per target are added to .build-fuzz/ledger.tsv; the last run's log is
+# .build-fuzz/TARGET.log. Two runs of one target may go side by side and share the corpus.
+# A crash stops the run with the input's path: copy it to Fuzz/regressions/TARGET/ with a name
+# that says what it broke, fix the parser, and the FuzzRegressionTests replay it from then on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=300
@@ -49,8 +50,11 @@ done
 # One target: fuzz, add its executions to the ledger, say how it went. Exit 1 on a crash.
 fuzz_one() {
     local target=$1
-    local corpus=$scratch/corpus/$target crashes=$scratch/crashes/$target log=$scratch/$target.log
+    local corpus=$scratch/corpus/$target crashes=$scratch/crashes/$target log
     mkdir -p "$corpus" "$crashes"
+    # A log of its own: two runs of one target (one per core, sharing the corpus) writing one
+    # file read each other's final stats, and the ledger counted one run twice.
+    log=$(mktemp "$scratch/$target.run-XXXXXX.log")
     local limits=(-max_total_time="$seconds") asked=$seconds
     [ "$smoke" = 1 ] && { limits=(-runs=3000); asked=0; }
     # Inputs past a few KiB only slow the search: the grammars are line-based.
@@ -69,6 +73,7 @@ fuzz_one() {
         grep -E "ERROR|Fatal error|SUMMARY" "$log" | head -5 >&2
         return 1
     fi
+    mv -f "$log" "$scratch/$target.log"
 }
 export -f fuzz_one
 export scratch fuzzer seconds smoke ledger
