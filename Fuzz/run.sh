@@ -8,8 +8,9 @@
 # --smoke       a few thousand runs per target, to keep the build and the targets working (CI)
 #
 # The corpus grows in .build-fuzz/corpus/TARGET (seeded from Fuzz/corpus/TARGET, which stays
-# untouched). Executions per target are added to .build-fuzz/ledger.tsv; the last run's log is
-# .build-fuzz/TARGET.log. Two runs of one target may go side by side and share the corpus.
+# untouched). Executions per target are added to .build-fuzz/ledger.tsv; the last clean run's log
+# is .build-fuzz/TARGET.log, a failed run's is named in its message. Two runs of one target may go
+# side by side and share the corpus.
 # A crash stops the run with the input's path: copy it to Fuzz/regressions/TARGET/ with a name
 # that says what it broke, fix the parser, and the FuzzRegressionTests replay it from then on.
 set -euo pipefail
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
         --smoke) smoke=1 ;;
         --seconds) seconds=$2; shift ;;
         --parallel) parallel=$2; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1' "$0"; exit 0 ;;
         -*) echo "Fuzz/run.sh: unknown option $1 (see --help)" >&2; exit 3 ;;
         *) targets+=("$1") ;;
     esac

@@ -23,8 +23,8 @@ public struct WebSettings: Sendable {
         headers = web.headers
     }
 
-    /// What the log says of them when they are applied.
-    public func logMetadata(file: String) -> Logger.Metadata {
+    /// What the log says of them when they are applied, at start or on a reload.
+    fileprivate func logMetadata(file: String) -> Logger.Metadata {
         ["file": "\(file)", "tls": "\(tls != nil)", "basic_auth": "\(authentication != nil)", "headers": "\(headers.count)"]
     }
 
@@ -73,6 +73,7 @@ public final class WebConfigurationSource: Sendable {
         let (outcome, watched) = Self.read(path)
         let settings = try outcome.get()
         state = Mutex(State(settings: settings, watched: watched, lastCheck: .now()))
+        logger.info("web configuration applied", metadata: settings.logMetadata(file: path))
     }
 
     /// The settings in force, read again first if a file changed since.

@@ -156,7 +156,6 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.error("cannot use --web.config.file", metadata: ["error": "\(error)"])
                 throw ExitCode(1)
             }
-            logger.info("web configuration applied", metadata: (configuration.web?.current() ?? WebSettings()).logMetadata(file: webConfigFile))
         }
         let server = HTTPServer(configuration: configuration, endpoint: endpoint, logger: logger)
         let waiter = SignalWaiter { second in
