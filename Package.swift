@@ -41,30 +41,42 @@ let package = Package(
 
         // MARK: - Libraries
         .target(name: "Zlib", dependencies: ["CZlib"]),
-        .target(name: "IPVS", dependencies: ["CNetlink", "CLinux", "Zlib"]),
-        .target(name: "IPVSMetrics", dependencies: ["IPVS"], plugins: ["GitRevision"]),
-        .target(name: "WebConfig", dependencies: ["IPVS", .product(name: "Yams", package: "Yams")]),
+        // Files, byte-text numbers, escaping and writes: what every other target needs from the system.
+        .target(name: "SystemSupport"),
+        // The IPVS model: pure values, no I/O. The linter and the web configuration stop here.
+        .target(name: "IPVSModel", dependencies: ["SystemSupport"]),
+        // The kernel: /proc, generic netlink, network namespaces. The only library that imports
+        // CNetlink and CLinux.
+        .target(name: "IPVSKernel", dependencies: ["IPVSModel", "SystemSupport", "CNetlink", "CLinux", "Zlib"]),
+        .target(name: "IPVSMetrics", dependencies: ["IPVSKernel", "IPVSModel", "SystemSupport"], plugins: ["GitRevision"]),
+        .target(name: "WebConfig", dependencies: ["SystemSupport", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "IPVSServer",
             dependencies: [
-                "IPVSMetrics", "Zlib", "CCrypt", nioCore, nioPosix, nioHTTP1, logging,
+                "IPVSMetrics", "SystemSupport", "Zlib", "CCrypt", nioCore, nioPosix, nioHTTP1, logging,
                 "WebConfig", .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
-        .target(name: "IPVSLint", dependencies: ["IPVS", .product(name: "Yams", package: "Yams")], plugins: ["RulePages"]),
+        // The linter reads the kernel only for --live (LiveDirector); everything else is the model.
+        .target(
+            name: "IPVSLint", dependencies: ["IPVSModel", "IPVSKernel", "SystemSupport", .product(name: "Yams", package: "Yams")], plugins: ["RulePages"]),
         .executableTarget(
             name: "ipvs_exporter",
-            dependencies: ["IPVS", "IPVSMetrics", "IPVSServer", "WebConfig", "IPVSLint", "CLinux", argumentParser, logging]
+            dependencies: [
+                "IPVSModel", "IPVSKernel", "SystemSupport", "IPVSMetrics", "IPVSServer", "WebConfig", "IPVSLint", "CLinux",
+                argumentParser, logging,
+            ]
         ),
 
         // MARK: - Benchmarks (make bench)
-        .executableTarget(name: "ipvs-bench", dependencies: ["IPVS", "IPVSMetrics", "IPVSLint"], path: "Benchmarks/ScrapeBench"),
+        .executableTarget(name: "ipvs-bench", dependencies: ["IPVSModel", "IPVSKernel", "SystemSupport", "IPVSMetrics", "IPVSLint"],
+            path: "Benchmarks/ScrapeBench"),
 
         // MARK: - The kernel lab's writer (states ipvsadm refuses to create; never installed)
-        .executableTarget(name: "ipvs-lab-netlink", dependencies: ["IPVS"], path: "Tests/Kernel/LabTool"),
+        .executableTarget(name: "ipvs-lab-netlink", dependencies: ["IPVSModel", "IPVSKernel"], path: "Tests/Kernel/LabTool"),
 
         // MARK: - Fuzzing (make fuzz): every parser as a libFuzzer target
-        .target(name: "IPVSFuzzTargets", dependencies: ["IPVS", "IPVSLint", "WebConfig"], path: "Fuzz/Targets"),
-        .executableTarget(name: "ipvs-fuzz", dependencies: ["IPVSFuzzTargets", "IPVS"], path: "Fuzz/Driver"),
+        .target(name: "IPVSFuzzTargets", dependencies: ["IPVSModel", "IPVSKernel", "IPVSLint", "WebConfig"], path: "Fuzz/Targets"),
+        .executableTarget(name: "ipvs-fuzz", dependencies: ["IPVSFuzzTargets", "SystemSupport"], path: "Fuzz/Driver"),
 
         // MARK: - Build tools
         .plugin(name: "GitRevision", capability: .buildTool()),
@@ -72,14 +84,14 @@ let package = Package(
         .executableTarget(name: "rule-pages-generator", path: "Plugins/RulePagesGenerator"),
 
         // MARK: - Tests
-        .target(name: "IPVSTestSupport", dependencies: ["IPVS"], path: "Tests/IPVSTestSupport"),
-        .testTarget(name: "IPVSTests", dependencies: ["IPVS", "IPVSTestSupport", "CNetlink"]),
-        .testTarget(name: "IPVSMetricsTests", dependencies: ["IPVSMetrics", "IPVS", "IPVSTestSupport"]),
+        .target(name: "IPVSTestSupport", dependencies: ["IPVSModel", "IPVSKernel", "SystemSupport"], path: "Tests/IPVSTestSupport"),
+        .testTarget(name: "IPVSTests", dependencies: ["IPVSModel", "IPVSKernel", "SystemSupport", "IPVSTestSupport", "CNetlink"]),
+        .testTarget(name: "IPVSMetricsTests", dependencies: ["IPVSMetrics", "IPVSModel", "IPVSKernel", "IPVSTestSupport"]),
         .testTarget(
             name: "IPVSServerTests",
-            dependencies: ["IPVSServer", "WebConfig", "IPVSMetrics", "IPVS", "IPVSTestSupport", "Zlib", nioCore, nioPosix, logging]
+            dependencies: ["IPVSServer", "WebConfig", "IPVSMetrics", "IPVSModel", "IPVSKernel", "SystemSupport", "IPVSTestSupport", "Zlib", nioCore, nioPosix, logging]
         ),
-        .testTarget(name: "IPVSLintTests", dependencies: ["IPVSLint", "IPVS", "IPVSTestSupport"]),
+        .testTarget(name: "IPVSLintTests", dependencies: ["IPVSLint", "IPVSModel", "IPVSKernel", "SystemSupport", "IPVSTestSupport"]),
         // The fuzz targets over their seed corpora and every input that once crashed one.
         .testTarget(name: "FuzzRegressionTests", dependencies: ["IPVSFuzzTargets", "IPVSTestSupport"]),
         // Runs the built binary against real tools (promtool, Prometheus); needs ipvs_exporter built.

@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// A large, plausible director for the linter benchmark: `services` address services (one in
 /// a hundred a firewall-mark service) with `servers` NAT real servers each, and an

@@ -1,5 +1,7 @@
+import SystemSupport
 import Glibc
-import IPVS
+import IPVSKernel
+import IPVSModel
 import IPVSLint
 import IPVSMetrics
 
@@ -119,7 +121,7 @@ case "conntrack-floor":
         var field = 0
         var inGap = false
         do {
-            try ProcFile.stream(arguments[2]) { (chunk: ArraySlice<UInt8>) throws(ProcFSError) in
+            try Files.stream(arguments[2], mapError: { $0 }) { (chunk: ArraySlice<UInt8>) throws(FileError) in
                 chunk.withUnsafeBufferPointer { buffer in
                     for byte in buffer {
                         if byte == 0x0A {
@@ -189,8 +191,8 @@ case "lint-inputs":
         exit(2)
     }
     do {
-        try ProcFile.write(Array(LintBenchInputs.ipvsadm(services: services, servers: servers).utf8), to: arguments[2] + "/ipvsadm.save")
-        try ProcFile.write(Array(LintBenchInputs.iptables(rules: rules, services: services).utf8), to: arguments[2] + "/iptables.save")
+        try Files.write(Array(LintBenchInputs.ipvsadm(services: services, servers: servers).utf8), to: arguments[2] + "/ipvsadm.save")
+        try Files.write(Array(LintBenchInputs.iptables(rules: rules, services: services).utf8), to: arguments[2] + "/iptables.save")
     } catch {
         print("error: \(error)")
         exit(1)

@@ -1,7 +1,8 @@
 // ipvs-fuzz: the libFuzzer entry points (libFuzzer brings main). Which parser to fuzz comes
 // from IPVS_FUZZ_TARGET (see `make fuzz`); the targets themselves are in IPVSFuzzTargets.
+import SystemSupport
 import Glibc
-import IPVS
+import IPVSKernel
 import IPVSFuzzTargets
 
 nonisolated(unsafe) var selected: FuzzTarget?
@@ -42,7 +43,7 @@ struct Replay {
         _ = initialize(&argc, &argv)
         for path in CommandLine.arguments.dropFirst() {
             let bytes: [UInt8]
-            do throws(ProcFSError) { bytes = try ProcFile.read(path) } catch { fail("\(error)") }
+            do throws(FileError) { bytes = try Files.read(path) } catch { fail("\(error)") }
             _ = testOneInput(bytes, bytes.count)
             print("\(path): no crash")
         }

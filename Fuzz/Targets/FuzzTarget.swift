@@ -1,5 +1,6 @@
-import IPVS
+import IPVSKernel
 import IPVSLint
+import IPVSModel
 import WebConfig
 
 /// Every parser that reads outside input, as a libFuzzer target: bytes in, a typed error or

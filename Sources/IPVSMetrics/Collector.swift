@@ -1,4 +1,5 @@
-public import IPVS
+public import IPVSKernel
+public import IPVSModel
 
 /// One group of metrics, read at scrape time.
 ///

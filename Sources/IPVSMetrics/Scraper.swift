@@ -1,5 +1,6 @@
 import Glibc
-public import IPVS
+public import IPVSKernel
+public import IPVSModel
 
 /// The result of one scrape: the metrics, and why collectors failed (for the log).
 public struct ScrapeOutcome: Sendable {

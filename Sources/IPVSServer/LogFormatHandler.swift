@@ -1,5 +1,6 @@
 import Glibc
 public import Logging
+import SystemSupport
 
 /// Log line formats of `--log.format`, as Prometheus exporters write them.
 public enum LogFormat: String, Sendable, CaseIterable {
@@ -37,16 +38,7 @@ public struct LogFormatHandler: LogHandler {
             fields.append((key, "\(merged[key]!)"))
         }
         let line = format == .json ? Self.json(fields) : Self.logfmt(fields)
-        var bytes = Array(line.utf8)
-        bytes.append(0x0A)
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(2, raw.baseAddress! + offset, raw.count - offset)
-                if written <= 0 { break }
-                offset += written
-            }
-        }
+        writeAll(2, line + "\n")
     }
 
     /// Go's log levels are spelled like this in Prometheus tooling (`warn`, not `warning`).

@@ -1,5 +1,6 @@
-import IPVS
+import IPVSKernel
 public import IPVSMetrics
+import IPVSModel
 public import Logging
 import Synchronization
 import Zlib

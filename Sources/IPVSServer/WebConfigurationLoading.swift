@@ -1,4 +1,4 @@
-import IPVS
+import SystemSupport
 public import Logging
 import NIOCore
 public import NIOSSL
@@ -30,7 +30,7 @@ public struct WebSettings: Sendable {
 
     static func parse(_ path: String) throws(WebConfigurationError) -> WebConfiguration {
         let bytes: [UInt8]
-        do { bytes = try ProcFile.read(path, limit: 1 << 20) } catch {
+        do { bytes = try Files.read(path, limit: 1 << 20) } catch {
             throw WebConfigurationError(path: path, line: nil, column: nil, message: "cannot be read: \(error)")
         }
         return try WebConfiguration.parse(String(decoding: bytes, as: UTF8.self), path: path)
@@ -85,7 +85,7 @@ public final class WebConfigurationSource: Sendable {
             return state.watched
         }
         guard let due else { return state.withLock { $0.settings } }
-        let changed = due.contains { ProcFile.stamp($0.path) != $0.stamp }
+        let changed = due.contains { Files.stamp($0.path) != $0.stamp }
         guard changed else { return state.withLock { $0.settings } }
         return reload()
     }
@@ -140,6 +140,6 @@ public final class WebConfigurationSource: Sendable {
     typealias Watched = (path: String, stamp: FileStamp?)
 
     private static func stamps(_ paths: [String]) -> [Watched] {
-        paths.map { ($0, ProcFile.stamp($0)) }
+        paths.map { ($0, Files.stamp($0)) }
     }
 }

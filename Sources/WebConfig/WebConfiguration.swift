@@ -1,4 +1,4 @@
-import IPVS
+import SystemSupport
 import Yams
 
 /// `--web.config.file`: TLS, basic authentication and response headers, in the format of
@@ -180,7 +180,7 @@ public struct WebConfiguration: Sendable {
         func file(_ node: Node, _ what: String) throws(WebConfigurationError) -> String {
             let name = try scalar(node, what)
             guard !name.isEmpty else { throw error(node, what) }
-            return ProcFile.resolve(name, relativeTo: path)
+            return Files.resolve(name, relativeTo: path)
         }
 
         func tls(_ node: Node) throws(WebConfigurationError) -> TLS {

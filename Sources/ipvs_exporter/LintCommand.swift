@@ -1,6 +1,8 @@
 import ArgumentParser
 import Glibc
-import IPVS
+import IPVSKernel
+import IPVSModel
+import SystemSupport
 import IPVSLint
 import IPVSMetrics
 
@@ -141,7 +143,7 @@ struct LintCommand: ParsableCommand {
             if live { files += try liveInputs(given: Set(files.map { $0.1 })) }
             var set = InputSet(serviceNames: ServiceNames.system)
             // Live, the kernel's release is known first-hand (facts.kernel is for files).
-            if live, let text = try? ProcFile.read("/proc/sys/kernel/osrelease"),
+            if live, let text = try? Files.read("/proc/sys/kernel/osrelease"),
                 let line = String(decoding: text, as: UTF8.self).split(separator: "\n").first, let release = KernelRelease(String(line)) {
                 set.setKernel(release)
             }
@@ -168,7 +170,7 @@ struct LintCommand: ParsableCommand {
                 if let loadFailure { throw loadFailure }
             }
             if let baseline {
-                if updateBaseline || !ProcFile.exists(baseline) {
+                if updateBaseline || !Files.exists(baseline) {
                     writeBaseline = true
                 } else {
                     let file = try Self.load(baseline)
@@ -182,7 +184,7 @@ struct LintCommand: ParsableCommand {
             if writeBaseline, let baseline {
                 // Everything found now (but stale suppressions) is accepted.
                 let accepted = result.findings.filter { $0.ruleID != UnusedSuppression.metadata.id }
-                do throws(ProcFSError) { try ProcFile.write(Array(Baseline.render(accepted).utf8), to: baseline) } catch {
+                do throws(FileError) { try Files.write(Array(Baseline.render(accepted).utf8), to: baseline) } catch {
                     throw LintFailure.input("\(baseline): cannot write the baseline: \(error)")
                 }
                 var output = StandardError()
@@ -294,7 +296,7 @@ struct LintCommand: ParsableCommand {
         var directory = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         while true {
             let candidate = (directory == "/" ? "" : directory) + "/" + LintConfiguration.fileName
-            if ProcFile.exists(candidate) { return candidate }
+            if Files.exists(candidate) { return candidate }
             guard directory != "/", let slash = directory.lastIndex(of: "/") else { return nil }
             directory = slash == directory.startIndex ? "/" : String(directory[..<slash])
         }
@@ -312,8 +314,8 @@ struct LintCommand: ParsableCommand {
     /// Reads a whole input: a path, or - for standard input.
     static func load(_ path: String) throws(LintFailure) -> SourceFile {
         let bytes: [UInt8]
-        do throws(ProcFSError) {
-            bytes = try ProcFile.read(path == "-" ? "/dev/stdin" : path, limit: 512 << 20)
+        do throws(FileError) {
+            bytes = try Files.read(path == "-" ? "/dev/stdin" : path, limit: 512 << 20)
         } catch {
             switch error {
             case .notFound: throw .input("\(path): no such file")

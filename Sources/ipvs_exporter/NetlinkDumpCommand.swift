@@ -1,5 +1,7 @@
+import SystemSupport
 import ArgumentParser
-import IPVS
+import IPVSKernel
+import IPVSModel
 import Synchronization
 
 /// `ipvs_exporter netlink-dump`: one full netlink read, with every raw reply written to disk.
@@ -23,11 +25,11 @@ struct NetlinkDumpCommand: ParsableCommand {
     var netns: String?
 
     func run() throws {
-        try ProcFile.makeDirectory(output)
+        try Files.makeDirectory(output)
         let failures = Mutex<[String]>([])
         let directory = output
         let reader = NetlinkStateReader { name, bytes in
-            do throws(ProcFSError) { try ProcFile.write(bytes, to: directory + "/" + name + ".bin") } catch {
+            do throws(FileError) { try Files.write(bytes, to: directory + "/" + name + ".bin") } catch {
                 failures.withLock { $0.append("\(name): \(error)") }
             }
         }

@@ -1,6 +1,7 @@
+import SystemSupport
 import ArgumentParser
 import Glibc
-import IPVS
+import IPVSKernel
 import IPVSMetrics
 import IPVSServer
 import WebConfig
@@ -121,7 +122,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let reader: any IPVSStateReader
         if let netlinkReplay {
-            do throws(ProcFSError) {
+            do throws(FileError) {
                 reader = NetlinkStateReader(replay: try NetlinkReplay(directory: netlinkReplay))
             } catch {
                 logger.error("cannot read the recorded netlink replies", metadata: ["error": "\(error)"])

@@ -1,5 +1,6 @@
 import Foundation
-import IPVS
+import IPVSKernel
+import IPVSModel
 import IPVSLint
 import IPVSTestSupport
 import Testing

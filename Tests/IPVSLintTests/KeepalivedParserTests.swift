@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 import IPVSTestSupport
 @testable import IPVSLint
 import Testing

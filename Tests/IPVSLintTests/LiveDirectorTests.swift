@@ -1,4 +1,6 @@
-import IPVS
+import SystemSupport
+import IPVSKernel
+import IPVSModel
 import IPVSLint
 import IPVSTestSupport
 import Testing
@@ -16,7 +18,7 @@ import Testing
 
     /// Every recorded kernel state round-trips through the linter's own parser without error,
     /// keeping each service and real server.
-    @Test(arguments: ((try? ProcFile.list(Fixtures.path("lab/netlink"))) ?? nil) ?? [])
+    @Test(arguments: ((try? Files.list(Fixtures.path("lab/netlink"))) ?? nil) ?? [])
     func everyRecordingParses(_ capture: String) throws {
         let replay = try NetlinkReplay(directory: Fixtures.path("lab/netlink/" + capture))
         let table = try NetlinkStateReader.serviceTable(using: replay.transport)

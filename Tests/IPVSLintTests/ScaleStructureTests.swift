@@ -1,5 +1,5 @@
 import Foundation
-import IPVS
+import IPVSModel
 @testable import IPVSLint
 import IPVSTestSupport
 import Testing

@@ -1,5 +1,5 @@
 import Foundation
-import IPVS
+import IPVSKernel
 import IPVSMetrics
 import IPVSTestSupport
 import Testing

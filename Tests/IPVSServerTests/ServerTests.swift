@@ -1,5 +1,6 @@
 import Dispatch
-import IPVS
+import IPVSKernel
+import IPVSModel
 import IPVSMetrics
 import IPVSServer
 import IPVSTestSupport

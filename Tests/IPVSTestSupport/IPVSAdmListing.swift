@@ -1,5 +1,5 @@
 import Foundation
-import IPVS
+import IPVSModel
 
 /// `ipvsadm -L -n` output in its variants (`--stats --exact`, `--rate --exact`,
 /// `--thresholds`, `--persistent-conn`, `--tun-info`), parsed for comparison with the

@@ -1,5 +1,5 @@
 import Foundation
-import IPVS
+import IPVSModel
 
 /// One capture of the kernel lab: ipvsadm's whole view before and after the exporter's scrapes.
 ///

@@ -1,4 +1,5 @@
-import IPVS
+import IPVSKernel
+import IPVSModel
 import Synchronization
 import Testing
 

@@ -1,4 +1,5 @@
-import IPVS
+import IPVSKernel
+import IPVSModel
 import IPVSTestSupport
 import Testing
 

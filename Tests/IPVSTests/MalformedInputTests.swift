@@ -1,4 +1,4 @@
-import IPVS
+import IPVSKernel
 import IPVSTestSupport
 import Testing
 

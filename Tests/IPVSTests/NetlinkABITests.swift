@@ -1,5 +1,6 @@
 import CNetlink
-@testable import IPVS
+import IPVSKernel
+import IPVSModel
 import Testing
 
 /// The numbers the decoder spells out equal the kernel header's (`<linux/ip_vs.h>`).

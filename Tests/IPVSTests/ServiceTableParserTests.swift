@@ -1,4 +1,5 @@
-import IPVS
+import IPVSKernel
+import IPVSModel
 import Testing
 
 /// Line shapes of `/proc/net/ip_vs` as the kernel prints them (the REAL lines of

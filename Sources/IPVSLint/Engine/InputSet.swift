@@ -1,5 +1,5 @@
 import Dispatch
-import IPVS
+import IPVSModel
 import Synchronization
 
 /// What an input file is: which flag it was given with.

@@ -1,4 +1,4 @@
-public import IPVS
+public import IPVSModel
 import Yams
 
 /// `.ipvs-lint.yaml`: what a fleet decides once instead of on every command line.

@@ -1,4 +1,4 @@
-public import IPVS
+public import IPVSModel
 
 /// Everything the rules may read, parsed. Any input may be missing; rules declare which they need.
 public struct LintInputs: Sendable {

@@ -1,4 +1,5 @@
-public import IPVS
+import SystemSupport
+public import IPVSModel
 
 /// `lint --live`: the running director turned into the same inputs a user would hand over, so
 /// the rules, locations and output formats are the ones of file linting. The IPVS state is
@@ -63,15 +64,15 @@ public enum LiveDirector {
     public static func sysctls(procfs root: String) -> String {
         var lines: [String] = []
         func walk(_ directory: String, _ key: String) {
-            guard let names = try? ProcFile.list(directory) else { return }
+            guard let names = try? Files.list(directory) else { return }
             for name in names {
                 let path = directory + "/" + name
                 // A dot inside an interface name (eth0.100) is written as / in a sysctl key.
                 let component = name.replacing(".", with: "/")
-                if let value = try? ProcFile.read(path, limit: 4096) {
+                if let value = try? Files.read(path, limit: 4096) {
                     let text = String(decoding: value, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
                     lines.append("\(key).\(component) = \(text.replacing("\t", with: " "))")
-                } else if (try? ProcFile.list(path)) != nil {
+                } else if (try? Files.list(path)) != nil {
                     walk(path, key + "." + component)
                 }
             }

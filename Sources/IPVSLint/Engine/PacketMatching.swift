@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// Whether a rule applies to a kind of packet, as far as the linter can tell from the matches it
 /// understands.

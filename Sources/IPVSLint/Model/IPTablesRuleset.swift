@@ -1,4 +1,4 @@
-public import IPVS
+public import IPVSModel
 
 /// An address match of a rule: `-d 10.0.0.1/32`, `! -s 192.168.0.0/16`.
 public struct AddressMatch: Sendable, Hashable {

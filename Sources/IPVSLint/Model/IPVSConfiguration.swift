@@ -1,4 +1,4 @@
-public import IPVS
+public import IPVSModel
 
 /// An address as written in an ipvsadm file: numeric, or a host name (`ipvsadm -S` without
 /// `-n`, or hand-written), which the linter cannot resolve.

@@ -1,4 +1,4 @@
-public import IPVS
+public import IPVSModel
 
 /// Parses `iptables-save` / `ip6tables-save` output (nft and legacy) and hand-written
 /// `iptables-restore` files.

@@ -1,4 +1,5 @@
-import IPVS
+import SystemSupport
+import IPVSModel
 
 /// Port names from /etc/services, for `-t 10.0.0.1:http` (ipvsadm resolves them the same way).
 public struct ServiceNames: Sendable {
@@ -25,7 +26,7 @@ public struct ServiceNames: Sendable {
 
     /// The system's /etc/services, or none.
     public static var system: ServiceNames {
-        guard let bytes = try? ProcFile.read("/etc/services", limit: 4 << 20) else { return .none }
+        guard let bytes = try? Files.read("/etc/services", limit: 4 << 20) else { return .none }
         return ServiceNames(etcServices: String(decoding: bytes, as: UTF8.self))
     }
 

@@ -1,5 +1,5 @@
+import SystemSupport
 import Glibc
-import IPVS
 
 /// How `--keepalived` reads `include` directives from the file system: the glob expanded
 /// as keepalived does (sorted, no match is no file), each file read whole and checked for UTF-8.
@@ -17,8 +17,8 @@ enum KeepalivedIncludes {
 
     static func load(_ path: String) throws(LintInputError) -> SourceFile? {
         let bytes: [UInt8]
-        do throws(ProcFSError) {
-            bytes = try ProcFile.read(path, limit: 64 << 20)
+        do throws(FileError) {
+            bytes = try Files.read(path, limit: 64 << 20)
         } catch {
             if case .notFound = error { return nil }
             throw LintInputError(SourceLocation(file: path, line: 1), found: "\(error)", expected: "a readable file")

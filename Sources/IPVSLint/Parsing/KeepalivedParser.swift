@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// Parses keepalived.conf into the same model as an ipvsadm rules file, so every rule applies
 /// to keepalived users and findings point at keepalived.conf lines.

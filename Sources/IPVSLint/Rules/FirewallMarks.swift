@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// What the 5xx rules share: where MARK rules sit relative to IPVS's netfilter hooks.
 enum FirewallMarks {

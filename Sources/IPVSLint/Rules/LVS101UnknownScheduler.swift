@@ -1,5 +1,3 @@
-import IPVS
-
 /// A scheduler the kernel will not find: `ipvsadm -A` fails with ENOENT (or EINVAL when the name
 /// is 16 characters or longer). Docs: lint-rules/LVS101.md
 struct UnknownScheduler: LintRule {

@@ -1,5 +1,3 @@
-import IPVS
-
 /// Weights the kernel refuses (negative, above INT_MAX) or that upstream ipvsadm refuses
 /// (above 65535). Docs: lint-rules/LVS102.md
 struct WeightOutOfRange: LintRule {

@@ -1,5 +1,3 @@
-import IPVS
-
 /// `-y` above `-x` (an unset `-x` is 0): the kernel answers ERANGE. Docs: lint-rules/LVS103.md
 struct ThresholdLowerAboveUpper: LintRule {
     static let metadata = RuleMetadata(

@@ -1,5 +1,3 @@
-import IPVS
-
 /// `-p` below 1 or above 31 days: ipvsadm refuses it ("invalid timeout value").
 /// Docs: lint-rules/LVS104.md
 struct PersistenceTimeoutOutOfRange: LintRule {

@@ -1,5 +1,3 @@
-import IPVS
-
 /// A port-0 address service without `-p`: ipvsadm refuses it, and the kernel would not
 /// schedule to it. Docs: lint-rules/LVS105.md
 struct ZeroPortWithoutPersistence: LintRule {

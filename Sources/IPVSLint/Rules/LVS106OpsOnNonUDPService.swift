@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// `-o` (one-packet scheduling) on a TCP or SCTP service. Docs: lint-rules/LVS106.md
 struct OpsOnNonUDPService: LintRule {

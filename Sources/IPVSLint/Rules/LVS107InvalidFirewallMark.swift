@@ -1,5 +1,3 @@
-import IPVS
-
 /// A firewall mark ipvsadm refuses: 0, negative (Debian's ipvsadm 1.31 saves marks of 2^31
 /// and above as negative numbers), or above 2^32-1. Docs: lint-rules/LVS107.md
 struct InvalidFirewallMark: LintRule {

@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// A persistence netmask the kernel or ipvsadm refuses, or an IPv4 mask with holes.
 /// Docs: lint-rules/LVS108.md

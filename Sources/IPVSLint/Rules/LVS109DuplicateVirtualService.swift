@@ -1,5 +1,3 @@
-import IPVS
-
 /// The same service added twice: the second `-A` fails with EEXIST. Docs: lint-rules/LVS109.md
 struct DuplicateVirtualService: LintRule {
     static let metadata = RuleMetadata(

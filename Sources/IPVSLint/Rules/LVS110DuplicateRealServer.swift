@@ -1,5 +1,3 @@
-import IPVS
-
 /// The same real server twice in one service, counting the port ipvsadm forces for DR and TUN.
 /// Docs: lint-rules/LVS110.md
 struct DuplicateRealServer: LintRule {

@@ -1,5 +1,3 @@
-import IPVS
-
 /// A real server (or an edit) for a service no earlier line created: ESRCH, and with
 /// `ipvsadm-restore` the rest of the file still runs. Docs: lint-rules/LVS111.md
 struct RealServerWithoutService: LintRule {

@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// An IPv4 real server in an IPv6 service (or the reverse) that is not a tunnel.
 /// Docs: lint-rules/LVS112.md

@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// Tunnel options that ipvsadm or the kernel refuse. Docs: lint-rules/LVS113.md
 struct TunnelOptionsInvalid: LintRule {

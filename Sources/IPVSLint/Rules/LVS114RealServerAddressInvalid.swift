@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// A real server address the kernel refuses: unspecified, broadcast, multicast, IPv6
 /// link-local. Docs: lint-rules/LVS114.md

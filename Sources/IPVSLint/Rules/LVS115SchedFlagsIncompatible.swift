@@ -1,5 +1,3 @@
-import IPVS
-
 /// Scheduler flags for another scheduler, or unknown flag names. Docs: lint-rules/LVS115.md
 struct SchedFlagsIncompatible: LintRule {
     static let metadata = RuleMetadata(

@@ -1,5 +1,3 @@
-import IPVS
-
 /// A persistence engine other than sip (the only one the kernel has). Docs: lint-rules/LVS116.md
 struct UnknownPersistenceEngine: LintRule {
     static let metadata = RuleMetadata(

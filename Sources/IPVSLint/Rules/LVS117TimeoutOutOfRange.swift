@@ -1,5 +1,3 @@
-import IPVS
-
 /// A tcp, tcpfin or udp timeout outside what ipvsadm accepts. Docs: lint-rules/LVS117.md
 struct TimeoutOutOfRange: LintRule {
     static let metadata = RuleMetadata(

@@ -1,5 +1,3 @@
-import IPVS
-
 /// net.ipv4.vs.* values the kernel's write handlers refuse with EINVAL. Docs: lint-rules/LVS118.md
 struct IPVSSysctlOutOfRange: LintRule {
     static let metadata = RuleMetadata(

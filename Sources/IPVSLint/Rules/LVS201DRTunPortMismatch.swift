@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// A DR or TUN real server written with a port other than the service's: those methods never
 /// rewrite ports, and ipvsadm silently forces the service port; the kernel itself accepts any

@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// A port on a -g/-i real server of a -f service: the kernel ignores it. Docs: lint-rules/LVS202.md
 struct FwmarkNonNATRealServerPort: LintRule {

@@ -1,5 +1,3 @@
-import IPVS
-
 /// Real servers of one service with different forwarding methods. Docs: lint-rules/LVS204.md
 struct MixedForwardingMethods: LintRule {
     static let metadata = RuleMetadata(

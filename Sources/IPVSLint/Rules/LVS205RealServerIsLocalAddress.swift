@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// A real server equal to a VIP of the same file, or loopback: the director serves it itself. Docs: lint-rules/LVS205.md
 struct RealServerIsLocalAddress: LintRule {

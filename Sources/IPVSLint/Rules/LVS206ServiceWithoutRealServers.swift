@@ -1,5 +1,3 @@
-import IPVS
-
 /// A service with no real server: every new connection gets ICMP port unreachable.
 /// Docs: lint-rules/LVS206.md
 struct ServiceWithoutRealServers: LintRule {

@@ -1,5 +1,3 @@
-import IPVS
-
 /// Every real server of a service at weight 0: no new connection can be scheduled.
 /// Docs: lint-rules/LVS207.md
 struct AllRealServersQuiesced: LintRule {

@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// TCP :21 with -g/-i real servers and no -p: FTP data connections go to another server. Docs: lint-rules/LVS208.md
 struct FTPDirectWithoutPersistence: LintRule {

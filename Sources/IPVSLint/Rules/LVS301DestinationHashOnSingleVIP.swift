@@ -1,5 +1,3 @@
-import IPVS
-
 /// dh, lblc or lblcr on an address service: they hash the destination address, which is always
 /// the one VIP. Docs: lint-rules/LVS301.md
 struct DestinationHashOnSingleVIP: LintRule {

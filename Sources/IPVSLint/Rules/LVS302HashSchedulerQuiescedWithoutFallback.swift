@@ -1,5 +1,3 @@
-import IPVS
-
 /// sh or mh without its fallback flag, or dh, with a quiesced real server: clients hashing to it
 /// get no server. Docs: lint-rules/LVS302.md
 struct HashSchedulerQuiescedWithoutFallback: LintRule {

@@ -1,5 +1,3 @@
-import IPVS
-
 /// Different non-zero weights under `rr`, `lc` or `dh`: those schedulers ignore them. Docs: lint-rules/LVS303.md
 struct WeightsIgnoredByScheduler: LintRule {
     static let metadata = RuleMetadata(

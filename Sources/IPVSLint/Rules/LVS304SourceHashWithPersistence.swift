@@ -1,5 +1,3 @@
-import IPVS
-
 /// `-s sh`/`-s mh` with `-p`: templates and the hash both pin clients, with different failure behaviour. Docs: lint-rules/LVS304.md
 struct SourceHashWithPersistence: LintRule {
     static let metadata = RuleMetadata(

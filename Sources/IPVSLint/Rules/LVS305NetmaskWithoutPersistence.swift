@@ -1,5 +1,3 @@
-import IPVS
-
 /// `-M` without `-p`: accepted, but the mask only matters for persistence. Docs: lint-rules/LVS305.md
 struct NetmaskWithoutPersistence: LintRule {
     static let metadata = RuleMetadata(

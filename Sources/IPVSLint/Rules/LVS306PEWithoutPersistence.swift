@@ -1,5 +1,3 @@
-import IPVS
-
 /// `--pe` without `-p`: the engine is only consulted when a persistence template is made. Docs: lint-rules/LVS306.md
 struct PEWithoutPersistence: LintRule {
     static let metadata = RuleMetadata(

@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// The sip persistence engine on TCP traffic: it fails to parse and the kernel drops every new
 /// connection. Docs: lint-rules/LVS307.md

@@ -1,5 +1,3 @@
-import IPVS
-
 /// Several persistent ports of one VIP with one pool: templates are per port, so clients split. Docs: lint-rules/LVS308.md
 struct PersistenceSplitAcrossPorts: LintRule {
     static let metadata = RuleMetadata(

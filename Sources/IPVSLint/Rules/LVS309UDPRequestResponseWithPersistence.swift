@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// UDP with -p and without -o: clients pinned for the timeout, one entry per flow. Docs: lint-rules/LVS309.md
 struct UDPRequestResponseWithPersistence: LintRule {

@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// `-s ovf` on UDP: ovf counts active connections, which UDP entries rarely are. Docs: lint-rules/LVS310.md
 struct OverflowSchedulerOnUDP: LintRule {

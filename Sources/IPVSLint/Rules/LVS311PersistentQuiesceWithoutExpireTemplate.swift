@@ -1,5 +1,3 @@
-import IPVS
-
 /// A persistent service with a quiesced real server while expire_quiescent_template is off:
 /// clients with a template keep going to the drained server. Docs: lint-rules/LVS311.md
 struct PersistentQuiesceWithoutExpireTemplate: LintRule {

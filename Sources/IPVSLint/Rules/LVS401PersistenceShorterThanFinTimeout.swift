@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// A persistence timeout shorter than the tcpfin (or udp) timeout: templates outlive `-p`.
 /// Docs: lint-rules/LVS401.md

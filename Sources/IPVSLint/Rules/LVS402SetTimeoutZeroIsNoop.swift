@@ -1,5 +1,3 @@
-import IPVS
-
 /// `--set` with a 0: that timeout is left as it is, not reset to the default. Docs: lint-rules/LVS402.md
 struct SetTimeoutZeroIsNoop: LintRule {
     static let metadata = RuleMetadata(

@@ -1,5 +1,3 @@
-import IPVS
-
 /// tcp timeout < 300 s: idle TCP connections lose their IPVS entry and break. Docs: lint-rules/LVS403.md
 struct TCPIdleTimeoutShort: LintRule {
     static let metadata = RuleMetadata(

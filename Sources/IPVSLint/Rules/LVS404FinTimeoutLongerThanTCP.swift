@@ -1,5 +1,3 @@
-import IPVS
-
 /// tcpfin > tcp: closing connections outlive idle established ones, usually swapped `--set` arguments. Docs: lint-rules/LVS404.md
 struct FinTimeoutLongerThanTCP: LintRule {
     static let metadata = RuleMetadata(

@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// A firewall-mark service no MARK rule feeds: it never matches a packet. Docs: lint-rules/LVS501.md
 struct FwmarkWithoutMarkRule: LintRule {

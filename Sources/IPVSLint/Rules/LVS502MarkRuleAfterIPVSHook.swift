@@ -1,5 +1,3 @@
-import IPVS
-
 /// A service's mark is only set in chains IPVS has already passed. Docs: lint-rules/LVS502.md
 struct MarkRuleAfterIPVSHook: LintRule {
     static let metadata = RuleMetadata(

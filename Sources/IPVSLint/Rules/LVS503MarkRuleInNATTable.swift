@@ -1,5 +1,3 @@
-import IPVS
-
 /// MARK in the nat table: only the first packet of each conntrack flow is marked. Docs: lint-rules/LVS503.md
 struct MarkRuleInNATTable: LintRule {
     static let metadata = RuleMetadata(

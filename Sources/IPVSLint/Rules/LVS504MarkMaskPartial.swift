@@ -1,5 +1,3 @@
-import IPVS
-
 /// A MARK rule for a service's mark that does not set the whole mark: foreign bits survive and
 /// IPVS, which compares all 32 bits, no longer matches. Docs: lint-rules/LVS504.md
 struct MarkMaskPartial: LintRule {

@@ -1,5 +1,3 @@
-import IPVS
-
 /// Two whole-mark MARK rules with the same match in one chain: the first one is dead. Docs: lint-rules/LVS505.md
 struct MarkRuleOverridden: LintRule {
     static let metadata = RuleMetadata(

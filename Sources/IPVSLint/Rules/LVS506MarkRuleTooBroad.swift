@@ -1,5 +1,3 @@
-import IPVS
-
 /// A MARK producer for a -f service without -d, --dport or a set match: everything is balanced away. Docs: lint-rules/LVS506.md
 struct MarkRuleTooBroad: LintRule {
     static let metadata = RuleMetadata(

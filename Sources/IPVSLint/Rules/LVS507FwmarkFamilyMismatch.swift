@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// -f N (or -f N -6) whose mark only the other family's firewall sets. Docs: lint-rules/LVS507.md
 struct FwmarkFamilyMismatch: LintRule {

@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// A whole-mark MARK rule IPVS could see whose value no -f service has. Docs: lint-rules/LVS508.md
 struct OrphanMarkRule: LintRule {

@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// DNAT or REDIRECT on a VIP:port that an address service owns: nat PREROUTING rewrites the
 /// destination before IPVS looks. Docs: lint-rules/LVS509.md

@@ -1,5 +1,3 @@
-import IPVS
-
 /// Traffic to a VIP:port dropped by a chain that runs before IPVS (filter INPUT at priority 0,
 /// IPVS at 99). Docs: lint-rules/LVS510.md
 struct VIPFilteredBeforeIPVS: LintRule {

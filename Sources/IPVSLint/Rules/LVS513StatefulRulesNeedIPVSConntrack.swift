@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// Connection-tracking rules that act on IPVS traffic while net.ipv4.vs.conntrack is off: IPVS
 /// packets are untracked, so state matches and NAT never apply to them. Docs: lint-rules/LVS513.md

@@ -1,5 +1,3 @@
-import IPVS
-
 /// A -t/-u service whose VIP:port a firewall-mark service's MARK rule also matches. Docs: lint-rules/LVS514.md
 struct ServiceShadowedByFwmark: LintRule {
     static let metadata = RuleMetadata(

@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// NAT real servers on a director that does not forward: replies from the real servers are
 /// dropped. The finding points at the sysctl to change, or at the first NAT real server when the

@@ -1,5 +1,3 @@
-import IPVS
-
 /// `backup_only` set on the director that is VRRP master: the setting switches balancing off
 /// whenever a backup sync daemon runs, which is what a standby wants and an active director
 /// must not have. Needs `facts.vrrp-role`. Docs: lint-rules/LVS602.md

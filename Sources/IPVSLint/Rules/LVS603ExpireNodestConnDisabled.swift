@@ -1,5 +1,3 @@
-import IPVS
-
 /// A health checker removes failed real servers while `expire_nodest_conn` is 0: the
 /// connections they held are dropped in silence until their entries time out. Needs
 /// `facts.health-checker`. Docs: lint-rules/LVS603.md

@@ -1,5 +1,3 @@
-import IPVS
-
 /// A DR/TUN real server that answers ARP for the VIP it holds on lo. Docs: lint-rules/LVS701.md
 struct DRRealServerARPIgnore: LintRule {
     static let metadata = RuleMetadata(

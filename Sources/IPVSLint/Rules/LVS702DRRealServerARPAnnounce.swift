@@ -1,5 +1,3 @@
-import IPVS
-
 /// A DR/TUN real server that may use the VIP as the source of its own ARP requests.
 /// Docs: lint-rules/LVS702.md
 struct DRRealServerARPAnnounce: LintRule {

@@ -1,5 +1,3 @@
-import IPVS
-
 /// A TUN real server with strict reverse-path filtering on tunl0: decapsulated packets carry the
 /// client's address, whose route is not tunl0, and are dropped. Docs: lint-rules/LVS704.md
 struct TunRealServerRPFilterStrict: LintRule {

@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// A -g/-i real server without --sysctl HOST=FILE when other real servers have one. Docs: lint-rules/LVS705.md
 struct RealServerSysctlMissing: LintRule {

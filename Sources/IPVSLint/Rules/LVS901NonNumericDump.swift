@@ -1,5 +1,3 @@
-import IPVS
-
 /// Names in an ipvsadm file (ipvsadm-save without -n): the restore depends on name lookups. Docs: lint-rules/LVS901.md
 struct NonNumericDump: LintRule {
     static let metadata = RuleMetadata(

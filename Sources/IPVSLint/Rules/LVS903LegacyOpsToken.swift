@@ -1,5 +1,3 @@
-import IPVS
-
 /// A bare `ops` on an -A line: old save output that current ipvsadm -R refuses. Docs: lint-rules/LVS903.md
 struct LegacyOpsToken: LintRule {
     static let metadata = RuleMetadata(

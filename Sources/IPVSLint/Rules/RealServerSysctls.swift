@@ -1,5 +1,3 @@
-import IPVS
-
 /// What the 7xx rules share: each real-server sysctl file with the DR/TUN services that need it.
 enum RealServerSysctls {
     /// Interfaces that never carry ARP.

@@ -1,4 +1,4 @@
-import IPVS
+import SystemSupport
 import Synchronization
 
 /// A text input of the linter, split into lines, with its display name (the path as given, or
@@ -38,7 +38,7 @@ public struct SourceFile: Sendable, Hashable {
     /// A path written inside this file (an include, a sysctl file of the configuration), taken
     /// relative to the file's directory unless absolute.
     public func resolve(_ path: String) -> String {
-        ProcFile.resolve(path, relativeTo: name)
+        Files.resolve(path, relativeTo: name)
     }
 
     /// 1-based.

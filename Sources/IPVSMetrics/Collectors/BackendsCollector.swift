@@ -1,4 +1,5 @@
-public import IPVS
+public import IPVSKernel
+import IPVSModel
 
 /// Real servers: forwarding method, weight, connection counts, and from netlink persistent
 /// connections, thresholds, traffic counters and rates.

@@ -1,4 +1,5 @@
-public import IPVS
+public import IPVSKernel
+import IPVSModel
 
 /// Connection-table entries by real server and state, and persistence templates, from
 /// `/proc/net/ip_vs_conn` (no netlink command lists connections).

@@ -1,4 +1,5 @@
-public import IPVS
+public import IPVSKernel
+import IPVSModel
 
 /// The connection hash table size (GET_INFO, or the `size=` in /proc/net/ip_vs's header).
 public struct InfoCollector: Collector {

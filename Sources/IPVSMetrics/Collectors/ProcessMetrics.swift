@@ -1,5 +1,5 @@
 import Glibc
-import IPVS
+import SystemSupport
 
 /// The exporter's own resource use, as every Prometheus client library reports it
 /// (`process_cpu_seconds_total`, memory, file descriptors, start time).
@@ -58,11 +58,11 @@ public struct ProcessStats: Hashable, Sendable {
 
     /// Reads the running process.
     public static func current() -> ProcessStats? {
-        guard let stat = try? ProcFile.read("/proc/self/stat", limit: 1 << 16),
-            let procStat = try? ProcFile.read("/proc/stat", limit: 4 << 20)
+        guard let stat = try? Files.read("/proc/self/stat", limit: 1 << 16),
+            let procStat = try? Files.read("/proc/stat", limit: 4 << 20)
         else { return nil }
-        let limits = try? ProcFile.read("/proc/self/limits", limit: 1 << 16)
-        let fds = (try? ProcFile.list("/proc/self/fd")).flatMap { $0 }.map { UInt64($0.count) }
+        let limits = try? Files.read("/proc/self/limits", limit: 1 << 16)
+        let fds = (try? Files.list("/proc/self/fd")).flatMap { $0 }.map { UInt64($0.count) }
         return parse(
             stat: stat, limits: limits, procStat: procStat, clockTicks: sysconf(Int32(_SC_CLK_TCK)),
             pageSize: sysconf(Int32(_SC_PAGESIZE)), openFDs: fds)

@@ -1,4 +1,5 @@
-public import IPVS
+public import IPVSKernel
+import IPVSModel
 
 /// Virtual services: identity and settings as an info metric, persistence timeout, and, from
 /// netlink, per-service traffic counters and rates.

@@ -1,4 +1,5 @@
-public import IPVS
+public import IPVSKernel
+import IPVSModel
 
 /// Director-wide counters and estimator rates from `/proc/net/ip_vs_stats`.
 ///

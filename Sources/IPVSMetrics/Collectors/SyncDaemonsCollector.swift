@@ -1,4 +1,5 @@
-public import IPVS
+public import IPVSKernel
+import IPVSModel
 
 /// Running connection-synchronisation daemons (`ipvsadm -L --daemon`); netlink only.
 public struct SyncDaemonsCollector: Collector {

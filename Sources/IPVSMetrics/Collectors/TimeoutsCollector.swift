@@ -1,4 +1,5 @@
-public import IPVS
+public import IPVSKernel
+import IPVSModel
 
 /// The tcp, tcpfin and udp timeouts (`ipvsadm -L --timeout`); netlink only.
 public struct TimeoutsCollector: Collector {

@@ -1,4 +1,4 @@
-import IPVS
+import IPVSModel
 
 /// The ten counter and rate families a service or a real server has, over prepared arrays.
 struct TrafficFamilies {

@@ -1,4 +1,4 @@
-public import IPVS
+public import IPVSModel
 
 /// A label set rendered once as `{name="value",…}` bytes.
 ///

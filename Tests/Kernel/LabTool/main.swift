@@ -6,7 +6,8 @@
 // before sending; this sends IPVS_CMD_NEW_DEST with the port as given, so the lab can hold a
 // director in the state `lint --live` must catch (LVS201).
 import Glibc
-import IPVS
+import IPVSKernel
+import IPVSModel
 
 func fail(_ message: String, status: Int32 = 2) -> Never {
     let line = Array("ipvs-lab-netlink: \(message)\n".utf8)

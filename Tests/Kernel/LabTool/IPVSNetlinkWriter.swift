@@ -1,3 +1,6 @@
+import IPVSKernel
+import IPVSModel
+
 /// Adds real servers to the kernel's IPVS table, exactly as asked.
 ///
 /// The exporter and the linter only read; this exists for the kernel lab, which must create
@@ -6,11 +9,11 @@
 /// such a port with the service's before the kernel sees it, while the kernel itself accepts
 /// any port; a director configured by another tool (or an older ipvsadm) can hold one, and
 /// `lint --live` must report it.
-public struct IPVSNetlinkWriter {
-    public init() {}
+struct IPVSNetlinkWriter {
+    init() {}
 
     /// IPVS_CMD_NEW_DEST for `service`, with every field the kernel requires for a new entry.
-    public func addRealServer(
+    func addRealServer(
         to service: VirtualServiceID, address: IPAddress, port: UInt16, forwarding: ForwardingMethod,
         weight: UInt32, upperThreshold: UInt32 = 0, lowerThreshold: UInt32 = 0
     ) throws(NetlinkError) {

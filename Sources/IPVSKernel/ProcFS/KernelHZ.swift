@@ -1,3 +1,4 @@
+import SystemSupport
 import Zlib
 
 /// The kernel's tick rate (CONFIG_HZ), needed to turn /proc's persistence timeouts from
@@ -32,16 +33,16 @@ public struct KernelHZ: Hashable, Sendable {
     /// fixture tree never picks up the host's config.
     public static func detect(procfs: ProcFS, bootDirectory: String) -> KernelHZ? {
         let configGz = procfs.path("config.gz")
-        if let compressed = try? ProcFile.read(configGz, limit: 4 << 20),
+        if let compressed = try? Files.read(configGz, limit: 4 << 20),
             let text = try? Gzip.decompress(compressed, limit: 64 << 20), let hz = parseConfig(text)
         {
             return KernelHZ(hz: hz, source: configGz)
         }
-        guard let release = try? ProcFile.read(procfs.path("sys/kernel/osrelease"), limit: 4096) else { return nil }
+        guard let release = try? Files.read(procfs.path("sys/kernel/osrelease"), limit: 4096) else { return nil }
         let name = String(decoding: release.prefix { $0 != 0x0A }, as: UTF8.self)
         guard !name.isEmpty, !name.contains("/") else { return nil }
         let config = bootDirectory + "/config-" + name
-        if let text = try? ProcFile.read(config, limit: 16 << 20), let hz = parseConfig(text) {
+        if let text = try? Files.read(config, limit: 16 << 20), let hz = parseConfig(text) {
             return KernelHZ(hz: hz, source: config)
         }
         return nil

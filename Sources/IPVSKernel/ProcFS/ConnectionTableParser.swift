@@ -1,42 +1,5 @@
-/// Entries of `/proc/net/ip_vs_conn` that share everything but the client: same protocol,
-/// virtual address and port, destination, state, and template-ness.
-public struct ConnectionGroup: Hashable, Sendable {
-    /// The packet's protocol; 0 (`IP`) for firewall-mark persistence templates.
-    public var proto: TransportProtocol
-    public var virtualAddress: IPAddress
-    public var virtualPort: UInt16
-    public var destinationAddress: IPAddress
-    public var destinationPort: UInt16
-    /// The state name as the kernel prints it (`ESTABLISHED`, `UDP`, `ASSURED`…).
-    public var state: String
-    /// A persistence template (client port 0, state NONE or ASSURED, or protocol `IP`).
-    public var isTemplate: Bool
-
-    public init(
-        proto: TransportProtocol, virtualAddress: IPAddress, virtualPort: UInt16, destinationAddress: IPAddress,
-        destinationPort: UInt16, state: String, isTemplate: Bool
-    ) {
-        self.proto = proto
-        self.virtualAddress = virtualAddress
-        self.virtualPort = virtualPort
-        self.destinationAddress = destinationAddress
-        self.destinationPort = destinationPort
-        self.state = state
-        self.isTemplate = isTemplate
-    }
-}
-
-/// The connection table reduced to counts.
-public struct ConnectionCounts: Hashable, Sendable {
-    public var groups: [ConnectionGroup: UInt64]
-    /// Entry lines read (the header excluded).
-    public var entries: UInt64
-
-    public init(groups: [ConnectionGroup: UInt64] = [:], entries: UInt64 = 0) {
-        self.groups = groups
-        self.entries = entries
-    }
-}
+import IPVSModel
+import SystemSupport
 
 /// Streams `/proc/net/ip_vs_conn` into ``ConnectionCounts``.
 ///
@@ -68,7 +31,7 @@ public struct ConnectionTableParser {
     /// Reads the whole file at `path`.
     public static func read(path: String) throws(ProcFSError) -> ConnectionCounts {
         var parser = ConnectionTableParser(file: path)
-        try ProcFile.stream(path) { (chunk: ArraySlice<UInt8>) throws(ProcFSError) in
+        try Files.stream(path, mapError: ProcFSError.init) { (chunk: ArraySlice<UInt8>) throws(ProcFSError) in
             do throws(ProcParseError) { try parser.feed(chunk) } catch { throw .parse(error) }
         }
         do throws(ProcParseError) { return try parser.finish() } catch { throw .parse(error) }

@@ -1,3 +1,5 @@
+import IPVSModel
+
 /// Why IPVS state could not be read.
 public enum IPVSReadError: Error, Sendable, CustomStringConvertible {
     /// IPVS is not available: the ip_vs module is not loaded in this network namespace (no
@@ -29,12 +31,6 @@ public enum IPVSReadError: Error, Sendable, CustomStringConvertible {
         }
         return .procfs(error)
     }
-}
-
-/// Which kernel interface a reader uses.
-public enum IPVSSource: String, Sendable, Hashable, CaseIterable {
-    case netlink
-    case procfs
 }
 
 /// Reads the kernel's IPVS configuration and counters.

@@ -1,3 +1,6 @@
+import IPVSModel
+import SystemSupport
+
 /// Parses `/proc/net/ip_vs_stats`: director-wide totals and estimator rates.
 ///
 /// Six lines (`ip_vs_stats_show()`): two header lines, the five totals in hex, an empty line,
@@ -52,15 +55,6 @@ public enum GlobalStatsParser {
         }
         return values
     }
-}
-
-/// Per-CPU IPVS counters (`/proc/net/ip_vs_stats_percpu`).
-public struct PerCPUStats: Hashable, Sendable {
-    /// One entry per possible CPU, keyed by CPU number.
-    public var perCPU: [Int: TrafficCounters]
-    /// The `~` row: the estimator's summed totals (updated every 2 s, unlike the live rows).
-    public var total: TrafficCounters
-    public var rates: TrafficRates
 }
 
 /// Parses `/proc/net/ip_vs_stats_percpu` (`ip_vs_stats_percpu_show()`): a row per possible CPU

@@ -1,3 +1,5 @@
+import SystemSupport
+
 /// An IPv4 or IPv6 address, as IPVS stores it in `union nf_inet_addr`.
 ///
 /// Held as two integers rather than text so that the hot parsers (the connection table has
@@ -267,15 +269,5 @@ extension IPAddress {
             if index < 4 { h = h << 16 | UInt64(g) } else { l = l << 16 | UInt64(g) }
         }
         return IPAddress(ipv6High: h, low: l)
-    }
-}
-
-@inline(__always)
-func hexValue(_ b: UInt8) -> UInt8? {
-    switch b {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): return b &- UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): return b &- UInt8(ascii: "a") &+ 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): return b &- UInt8(ascii: "A") &+ 10
-    default: return nil
     }
 }

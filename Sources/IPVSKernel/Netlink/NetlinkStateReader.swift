@@ -1,4 +1,6 @@
 import Glibc
+import IPVSModel
+import SystemSupport
 
 /// Reads IPVS through the kernel's "IPVS" generic-netlink family: everything /proc has, plus
 /// 64-bit per-service and per-server counters, rates, flags, persistence engine, thresholds,
@@ -106,18 +108,18 @@ public struct NetlinkStateReader: IPVSStateReader {
     }
 
     /// An address as the kernel's attributes carry it: `union nf_inet_addr`, 16 bytes.
-    static func addressBytes(_ address: IPAddress) -> [UInt8] {
+    package static func addressBytes(_ address: IPAddress) -> [UInt8] {
         address.bytes + [UInt8](repeating: 0, count: 16 - address.bytes.count)
     }
 
     /// A port in network order (`__be16`).
-    static func portBytes(_ port: UInt16) -> [UInt8] {
+    package static func portBytes(_ port: UInt16) -> [UInt8] {
         [UInt8(port >> 8), UInt8(port & 0xFF)]
     }
 
     /// What identifies a service in a GET_DEST request: AF plus the mark, or protocol, the
     /// 16-byte address and the port in network order.
-    static func identity(_ id: VirtualServiceID) -> [NetlinkRequestAttribute] {
+    package static func identity(_ id: VirtualServiceID) -> [NetlinkRequestAttribute] {
         switch id {
         case .firewallMark(let mark, let family):
             return [.u16(IPVSABI.ServiceAttribute.af, family.linuxValue), .u32(IPVSABI.ServiceAttribute.firewallMark, mark)]
@@ -148,13 +150,13 @@ public struct NetlinkReplay: Sendable {
     }
 
     /// The `<request>.bin` files `netlink-dump` wrote to `directory`.
-    public init(directory: String) throws(ProcFSError) {
-        guard let names = try ProcFile.list(directory) else {
+    public init(directory: String) throws(FileError) {
+        guard let names = try Files.list(directory) else {
             throw .io(path: directory, errno: ENOENT, message: "no such directory")
         }
         var replies: [String: [UInt8]] = [:]
         for name in names where name.hasSuffix(".bin") {
-            replies[String(name.dropLast(4))] = try ProcFile.read(directory + "/" + name)
+            replies[String(name.dropLast(4))] = try Files.read(directory + "/" + name)
         }
         guard replies["info"] != nil, replies["services"] != nil else {
             throw .io(path: directory, errno: ENOENT, message: "holds no info.bin and services.bin written by netlink-dump")

@@ -1,3 +1,5 @@
+import IPVSModel
+
 /// Reads IPVS state from /proc only: what an unprivileged process can see.
 public struct ProcFSStateReader: IPVSStateReader {
     public let procfs: ProcFS

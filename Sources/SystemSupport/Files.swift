@@ -1,10 +1,11 @@
 import Glibc
 
-/// Reads files under /proc, which report a size of 0 and must be read until read(2) returns 0.
+/// The project's file API: whole reads, chunked streams, listings, writes and stamps.
 ///
-/// The only code in the IPVS module that makes system calls on files and touches raw buffers;
-/// the parsers above it see byte arrays.
-public enum ProcFile {
+/// Reads loop until read(2) returns 0, so /proc files (which report a size of 0) read like any
+/// other. The only code outside the C wrappers that makes file system calls and touches raw
+/// buffers; parsers above it see byte arrays.
+public enum Files {
     /// A path written inside the file at `file` (an include, a certificate, a sysctl file of a
     /// configuration): relative to that file's directory unless absolute.
     public static func resolve(_ path: String, relativeTo file: String) -> String {
@@ -13,25 +14,27 @@ public enum ProcFile {
     }
 
     /// Reads the whole file, refusing files larger than `limit` bytes.
-    public static func read(_ path: String, limit: Int = 256 << 20) throws(ProcFSError) -> [UInt8] {
+    public static func read(_ path: String, limit: Int = 256 << 20) throws(FileError) -> [UInt8] {
         var result: [UInt8] = []
-        try stream(path, chunkSize: 64 << 10) { (chunk: ArraySlice<UInt8>) throws(ProcFSError) in
-            guard result.count + chunk.count <= limit else { throw ProcFSError.tooLarge(path: path, limit: limit) }
+        try stream(path, chunkSize: 64 << 10, mapError: { $0 }) { (chunk: ArraySlice<UInt8>) throws(FileError) in
+            guard result.count + chunk.count <= limit else { throw FileError.tooLarge(path: path, limit: limit) }
             result.append(contentsOf: chunk)
         }
         return result
     }
 
     /// Reads the file in chunks of at most `chunkSize` bytes and hands each to `body`, so that
-    /// large files (the connection table) are never held whole.
-    public static func stream(
-        _ path: String, chunkSize: Int = 256 << 10, _ body: (ArraySlice<UInt8>) throws(ProcFSError) -> Void
-    ) throws(ProcFSError) {
+    /// large files (the connection table) are never held whole. `mapError` turns a failure to
+    /// open or read into the caller's own error type, the one `body` throws.
+    public static func stream<Failure: Error>(
+        _ path: String, chunkSize: Int = 256 << 10, mapError: (FileError) -> Failure,
+        _ body: (ArraySlice<UInt8>) throws(Failure) -> Void
+    ) throws(Failure) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let code = errno
-            if code == ENOENT || code == ENOTDIR { throw .notFound(path: path) }
-            throw .io(path: path, errno: code, message: "open: " + String(cString: strerror(code)))
+            if code == ENOENT || code == ENOTDIR { throw mapError(.notFound(path: path)) }
+            throw mapError(.io(path: path, errno: code, message: "open: " + String(cString: strerror(code))))
         }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: chunkSize)
@@ -40,7 +43,7 @@ public enum ProcFile {
             if count < 0 {
                 let code = errno
                 if code == EINTR { continue }
-                throw .io(path: path, errno: code, message: "read: " + String(cString: strerror(code)))
+                throw mapError(.io(path: path, errno: code, message: "read: " + String(cString: strerror(code))))
             }
             if count == 0 { return }
             try body(buffer[0..<count])
@@ -48,7 +51,7 @@ public enum ProcFile {
     }
 
     /// Names in a directory, sorted; nil when it does not exist.
-    public static func list(_ path: String) throws(ProcFSError) -> [String]? {
+    public static func list(_ path: String) throws(FileError) -> [String]? {
         guard let dir = opendir(path) else {
             let code = errno
             if code == ENOENT || code == ENOTDIR { return nil }
@@ -66,28 +69,21 @@ public enum ProcFile {
     }
 
     /// Writes a whole file (created or truncated, mode 0644); the counterpart of ``read(_:limit:)``
-    /// for the few files the exporter writes (`netlink-dump`).
-    public static func write(_ bytes: [UInt8], to path: String) throws(ProcFSError) {
+    /// for the few files the project writes (`netlink-dump`, lint baselines).
+    public static func write(_ bytes: [UInt8], to path: String) throws(FileError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             let code = errno
             throw .io(path: path, errno: code, message: "open: " + String(cString: strerror(code)))
         }
         defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset) }
-            if written < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                throw .io(path: path, errno: code, message: "write: " + String(cString: strerror(code)))
-            }
-            offset += written
+        if let code = bytes.withUnsafeBytes({ writeAll(fd, $0) }) {
+            throw .io(path: path, errno: code, message: "write: " + String(cString: strerror(code)))
         }
     }
 
     /// Creates a directory and its parents (mode 0755); fine if it exists.
-    public static func makeDirectory(_ path: String) throws(ProcFSError) {
+    public static func makeDirectory(_ path: String) throws(FileError) {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             current += "/" + component
@@ -113,13 +109,4 @@ public enum ProcFile {
     public static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
     }
-}
-
-/// See ``ProcFile/stamp(_:)``.
-public struct FileStamp: Equatable, Hashable, Sendable {
-    public var device: UInt64
-    public var inode: UInt64
-    public var size: Int64
-    public var modifiedSeconds: Int64
-    public var modifiedNanoseconds: Int64
 }

@@ -1,3 +1,4 @@
+import IPVSModel
 import Synchronization
 
 /// `--ipvs.source=auto`: netlink when the kernel allows it, /proc otherwise.

@@ -1,3 +1,5 @@
+import SystemSupport
+
 /// A line of a /proc file that is not what the kernel prints.
 ///
 /// Carries enough to act on without opening the file: where (file, 1-based line and column),
@@ -67,6 +69,17 @@ public enum ProcFSError: Error, Sendable, Hashable, CustomStringConvertible {
         case .io(let path, _, let message): "\(path): \(message)"
         case .tooLarge(let path, let limit): "\(path): larger than \(limit) bytes, refusing to read further"
         case .parse(let error): error.description
+        }
+    }
+}
+
+extension ProcFSError {
+    /// A failure to open or read a /proc file, in /proc's terms.
+    public init(_ error: FileError) {
+        switch error {
+        case .notFound(let path): self = .notFound(path: path)
+        case .io(let path, let code, let message): self = .io(path: path, errno: code, message: message)
+        case .tooLarge(let path, let limit): self = .tooLarge(path: path, limit: limit)
         }
     }
 }

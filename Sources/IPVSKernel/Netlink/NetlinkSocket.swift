@@ -9,14 +9,14 @@ import Glibc
 /// a malformed reply can only produce an error, never a crash here.
 ///
 /// One socket per read: libnl sockets are not thread-safe and scrapes may overlap.
-final class NetlinkSocket {
+package final class NetlinkSocket {
     private let socket: OpaquePointer
     /// The IPVS family's id (dynamic; 32 on a fresh kernel).
     let family: Int32
 
     /// Opens a socket and resolves the family. Resolving by name may load ip_vs on its own
     /// (the kernel requests the module for an unknown family).
-    init(familyName: String = "IPVS", receiveTimeoutSeconds: Int = 5) throws(NetlinkError) {
+    package init(familyName: String = "IPVS", receiveTimeoutSeconds: Int = 5) throws(NetlinkError) {
         guard let socket = nl_socket_alloc() else { throw .system(operation: "nl_socket_alloc", errno: ENOMEM) }
         self.socket = socket
         var connected = false
@@ -49,7 +49,7 @@ final class NetlinkSocket {
     /// and including NLMSG_DONE; for a doit request, its one answer (or the error). A command
     /// that changes state answers nothing when it succeeds, so `acknowledged` asks for an ACK
     /// to wait for instead.
-    func request(
+    package func request(
         command: UInt8, dump: Bool, acknowledged: Bool = false, attributes: [NetlinkRequestAttribute] = []
     ) throws(NetlinkError) -> NetlinkReply {
         guard let message = nlmsg_alloc() else { throw .system(operation: "nlmsg_alloc", errno: ENOMEM) }

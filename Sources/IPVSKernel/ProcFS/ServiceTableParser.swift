@@ -1,3 +1,6 @@
+import IPVSModel
+import SystemSupport
+
 /// Parses `/proc/net/ip_vs`: the virtual services and their real servers.
 ///
 /// The layout is `ip_vs_info_seq_show()` in the kernel's `ip_vs_ctl.c`: a three-line header,

@@ -1,7 +1,10 @@
+import IPVSModel
+import SystemSupport
+
 /// The IPVS files of one /proc tree.
 ///
 /// Rooted at `--path.procfs` (default `/proc`) so that every reader runs unchanged on fixture
-/// trees. Each method reads one file with ``ProcFile`` and hands the bytes to a pure parser.
+/// trees. Each method reads one file with ``Files`` and hands the bytes to a pure parser.
 public struct ProcFS: Sendable, Hashable {
     /// The procfs mount point.
     public var root: String
@@ -28,21 +31,21 @@ public struct ProcFS: Sendable, Hashable {
     /// `net/ip_vs`. Throws ``ProcFSError/notFound(path:)`` when the ip_vs module is not loaded.
     public func serviceTable(hz: UInt32?) throws(ProcFSError) -> ServiceTable {
         let file = netPath("ip_vs")
-        let bytes = try ProcFile.read(file)
+        let bytes = try Self.read(file)
         do throws(ProcParseError) { return try ServiceTableParser.parse(bytes, file: file, hz: hz) } catch { throw .parse(error) }
     }
 
     /// `net/ip_vs_stats`.
     public func globalStats() throws(ProcFSError) -> GlobalStats {
         let file = netPath("ip_vs_stats")
-        let bytes = try ProcFile.read(file, limit: 1 << 20)
+        let bytes = try Self.read(file, limit: 1 << 20)
         do throws(ProcParseError) { return try GlobalStatsParser.parse(bytes, file: file) } catch { throw .parse(error) }
     }
 
     /// `net/ip_vs_stats_percpu`.
     public func perCPUStats() throws(ProcFSError) -> PerCPUStats {
         let file = netPath("ip_vs_stats_percpu")
-        let bytes = try ProcFile.read(file, limit: 4 << 20)
+        let bytes = try Self.read(file, limit: 4 << 20)
         do throws(ProcParseError) { return try PerCPUStatsParser.parse(bytes, file: file) } catch { throw .parse(error) }
     }
 
@@ -54,11 +57,11 @@ public struct ProcFS: Sendable, Hashable {
     /// `sys/net/ipv4/vs/*`. Throws ``ProcFSError/notFound(path:)`` when the directory is absent.
     public func sysctls() throws(ProcFSError) -> IPVSSysctls {
         let directory = path("sys/net/ipv4/vs")
-        guard let names = try ProcFile.list(directory) else { throw .notFound(path: directory) }
+        guard let names = try Self.list(directory) else { throw .notFound(path: directory) }
         var values: [String: String] = [:]
         for name in names {
             let file = directory + "/" + name
-            let bytes = try ProcFile.read(file, limit: 64 << 10)
+            let bytes = try Self.read(file, limit: 64 << 10)
             do throws(ProcParseError) {
                 values[name] = try SysctlParser.parse(bytes, name: name, file: file)
             } catch {
@@ -66,5 +69,13 @@ public struct ProcFS: Sendable, Hashable {
             }
         }
         return IPVSSysctls(values: values)
+    }
+
+    private static func read(_ file: String, limit: Int = 256 << 20) throws(ProcFSError) -> [UInt8] {
+        do throws(FileError) { return try Files.read(file, limit: limit) } catch { throw ProcFSError(error) }
+    }
+
+    private static func list(_ directory: String) throws(ProcFSError) -> [String]? {
+        do throws(FileError) { return try Files.list(directory) } catch { throw ProcFSError(error) }
     }
 }

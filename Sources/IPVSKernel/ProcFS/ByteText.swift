@@ -1,3 +1,6 @@
+import IPVSModel
+import SystemSupport
+
 /// A whitespace-separated token of a line: its bytes and its 1-based column.
 struct Token {
     var bytes: ArraySlice<UInt8>
@@ -64,42 +67,6 @@ func tokens(of line: ArraySlice<UInt8>) -> [Token] {
         out.append(Token(bytes: line[start..<i], column: start - line.startIndex + 1))
     }
     return out
-}
-
-/// Parses fixed or variable-width uppercase/lowercase hex without a prefix; nil on any other
-/// byte, on emptiness or on overflow of `T`.
-public func parseHex<T: FixedWidthInteger & UnsignedInteger>(_ bytes: ArraySlice<UInt8>, as: T.Type = T.self) -> T? {
-    guard !bytes.isEmpty, bytes.count <= T.bitWidth / 4 else { return nil }
-    var value: T = 0
-    for b in bytes {
-        guard let d = hexValue(b) else { return nil }
-        value = value << 4 | T(d)
-    }
-    return value
-}
-
-/// Parses an optionally negative decimal integer that must fit `T`.
-public func parseDecimal<T: FixedWidthInteger>(_ bytes: ArraySlice<UInt8>, as: T.Type = T.self) -> T? {
-    var i = bytes.startIndex
-    var negative = false
-    if i < bytes.endIndex && bytes[i] == UInt8(ascii: "-") {
-        guard T.isSigned else { return nil }
-        negative = true
-        i += 1
-    }
-    guard i < bytes.endIndex else { return nil }
-    var value: T = 0
-    while i < bytes.endIndex {
-        let b = bytes[i]
-        guard b >= 0x30 && b <= 0x39 else { return nil }
-        let (m, o1) = value.multipliedReportingOverflow(by: 10)
-        let digit = T(b - 0x30)
-        let (s, o2) = negative ? m.subtractingReportingOverflow(digit) : m.addingReportingOverflow(digit)
-        guard !o1 && !o2 else { return nil }
-        value = s
-        i += 1
-    }
-    return value
 }
 
 /// Parses the kernel's `%pI6` form: eight groups of four lowercase hex digits.
