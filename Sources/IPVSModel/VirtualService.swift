@@ -83,14 +83,13 @@ public struct ServiceFlags: OptionSet, Hashable, Sendable {
 
     /// Names as ipvsadm uses them, comma-joined in a fixed order: `persistent`, `ops`, then
     /// the scheduler flags (`sh-fallback`/`sh-port` for sh, `mh-…` for mh, `flag-N` otherwise).
-    public func names(scheduler: String) -> [String] {
+    public func names(scheduler: Scheduler) -> [String] {
         var out: [String] = []
         if contains(.persistent) { out.append("persistent") }
         if contains(.onePacket) { out.append("ops") }
-        let prefix = scheduler == "sh" || scheduler == "mh" ? scheduler : nil
-        if contains(.scheduler1) { out.append(prefix.map { "\($0)-fallback" } ?? "flag-1") }
-        if contains(.scheduler2) { out.append(prefix.map { "\($0)-port" } ?? "flag-2") }
-        if contains(.scheduler3) { out.append("flag-3") }
+        if contains(.scheduler1) { out.append(scheduler.flagName(1)) }
+        if contains(.scheduler2) { out.append(scheduler.flagName(2)) }
+        if contains(.scheduler3) { out.append(scheduler.flagName(3)) }
         return out
     }
 }
@@ -138,7 +137,7 @@ public struct Persistence: Hashable, Sendable {
 public struct VirtualService: Hashable, Sendable {
     public var id: VirtualServiceID
     /// Scheduler name (`rr`, `wlc`, …), or `none`.
-    public var scheduler: String
+    public var scheduler: Scheduler
     /// Netlink only. nil from /proc, which shows just `persistent` and (IPv4) `ops`.
     public var flags: ServiceFlags?
     /// Whether the service is one-packet scheduling; /proc prints it for IPv4 and FWM only.
@@ -154,7 +153,7 @@ public struct VirtualService: Hashable, Sendable {
     public var realServers: [RealServer]
 
     public init(
-        id: VirtualServiceID, scheduler: String, flags: ServiceFlags? = nil, onePacket: Bool? = nil,
+        id: VirtualServiceID, scheduler: Scheduler, flags: ServiceFlags? = nil, onePacket: Bool? = nil,
         persistence: Persistence? = nil, persistenceEngine: String? = nil, counters: TrafficCounters? = nil,
         rates: TrafficRates? = nil, realServers: [RealServer] = []
     ) {

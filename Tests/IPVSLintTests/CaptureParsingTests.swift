@@ -24,7 +24,7 @@ import Testing
         #expect(Set(save.services.map(\.identity.description)) == Set(listing.services.map(\.key)))
         for service in save.services {
             let listed = try #require(listing.service(service.identity.description), "\(service.identity)")
-            #expect(service.schedulerName == listed.scheduler, "\(service.identity)")
+            #expect(service.effectiveScheduler.name == listed.scheduler, "\(service.identity)")
             #expect(service.persistence.map { Int($0.value) } == listed.persistentSeconds, "\(service.identity)")
             if service.identity.family == .ipv4, let mask = listed.mask {
                 #expect(service.netmask?.value.description == mask, "\(service.identity)")

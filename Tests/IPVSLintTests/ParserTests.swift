@@ -25,7 +25,7 @@ import Testing
             """)
         for configuration in [short, long] {
             let service = try #require(configuration.services.first)
-            #expect(service.schedulerName == "wrr" && service.persistence?.value == 60 && service.netmask?.value.description == "255.255.255.0")
+            #expect(service.effectiveScheduler == "wrr" && service.persistence?.value == 60 && service.netmask?.value.description == "255.255.255.0")
             let server = try #require(service.realServers.first)
             #expect(server.forwarding == .masquerading && server.weightValue == 3)
             #expect(server.upperThreshold?.value == 100 && server.lowerThreshold?.value == 50)
@@ -100,7 +100,7 @@ import Testing
 
             """)
         let service = try #require(before.services.first)
-        #expect(service.schedulerName == "wlc" && service.persistence?.value == 120)
+        #expect(service.effectiveScheduler == "wlc" && service.persistence?.value == 120)
         #expect(service.realServers.map { "\($0.address) \($0.weightValue)" } == ["10.0.0.2 5"])
     }
 

@@ -44,7 +44,7 @@ import Testing
 
     static func summary(_ configuration: IPVSConfiguration) -> [String] {
         configuration.services.map { service in
-            "\(service.identity) \(service.schedulerName) \(service.persistence?.value ?? -1) @\(service.location.line): "
+            "\(service.identity) \(service.effectiveScheduler) \(service.persistence?.value ?? -1) @\(service.location.line): "
                 + service.realServers.map { "\($0.address):\($0.effectivePort?.description ?? "-") \($0.forwarding) w\($0.weightValue) @\($0.location.line)" }.joined(separator: ", ")
         } + configuration.duplicateServices.map { "dup \($0.0.identity) @\($0.0.location.line) first \($0.first.line)" }
             + configuration.duplicateRealServers.map { "dup rs \($0.1.address) @\($0.1.location.line) first \($0.first.line)" }

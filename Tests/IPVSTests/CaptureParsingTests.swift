@@ -120,7 +120,7 @@ import Testing
     @Test func schedulersPersistenceAndOnePacketAgree() throws {
         for service in table.services {
             let listed = try #require(listing.service(service.id.description))
-            #expect(service.scheduler == listed.scheduler, "\(service.id)")
+            #expect(service.scheduler.name == listed.scheduler, "\(service.id)")
             #expect(service.persistence?.timeoutSeconds.map(Int.init) == listed.persistentSeconds, "\(service.id)")
             if let onePacket = service.onePacket {
                 #expect(onePacket == listed.onePacket, "\(service.id)")

@@ -36,7 +36,7 @@ import Testing
         for service in table.services {
             let key = service.id.description
             let listed = try #require(list.service(key))
-            #expect(service.scheduler == listed.scheduler, "\(key)")
+            #expect(service.scheduler.name == listed.scheduler, "\(key)")
             #expect(service.persistence?.timeoutSeconds.map(Int.init) == listed.persistentSeconds, "\(key)")
             var flags: [String] = []
             if listed.persistentSeconds != nil { flags.append("persistent") }

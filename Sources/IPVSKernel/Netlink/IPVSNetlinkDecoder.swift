@@ -61,7 +61,7 @@ public enum IPVSNetlinkDecoder {
         let engine = try fields.optionalString(IPVSABI.ServiceAttribute.persistenceEngine, "PE_NAME")
         let (counters, rates) = try stats(fields, stats: IPVSABI.ServiceAttribute.stats, stats64: IPVSABI.ServiceAttribute.stats64, owner: "service")
         return VirtualService(
-            id: id, scheduler: scheduler, flags: flags, onePacket: flags.contains(.onePacket),
+            id: id, scheduler: Scheduler(scheduler), flags: flags, onePacket: flags.contains(.onePacket),
             persistence: flags.contains(.persistent) ? Persistence(timeoutSeconds: timeout, netmask: netmask) : nil,
             persistenceEngine: engine.flatMap { $0.isEmpty ? nil : $0 }, counters: counters, rates: rates)
     }

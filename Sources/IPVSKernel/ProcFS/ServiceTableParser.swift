@@ -173,7 +173,7 @@ public enum ServiceTableParser {
         // /proc prints "ops" for IPv4 and firewall-mark services only (ip_vs_info_seq_show).
         let knowsOnePacket = id.firewallMark != nil || id.family == .ipv4
         let service = VirtualService(
-            id: id, scheduler: scheduler, onePacket: knowsOnePacket ? onePacket : nil, persistence: persistence)
+            id: id, scheduler: Scheduler(scheduler), onePacket: knowsOnePacket ? onePacket : nil, persistence: persistence)
         return (service, rawFirewallMarkMask)
     }
 

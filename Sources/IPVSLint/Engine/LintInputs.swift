@@ -62,5 +62,5 @@ public struct LintInputs: Sendable {
         (ipvs?.services ?? []).lazy.flatMap { service in service.realServers.lazy.map { (service, $0) } }
     }
 
-    public static let mainlineSchedulers: Set<String> = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"]
+    public static let mainlineSchedulers = Set(Scheduler.mainline.map(\.name))
 }

@@ -200,7 +200,7 @@ public struct ServiceDefinition: Sendable, Hashable {
     public var identityLocation: SourceLocation
 
     /// `-s`, wlc when not given (ipvsadm's default).
-    public var schedulerName: String { scheduler?.value ?? "wlc" }
+    public var effectiveScheduler: Scheduler { scheduler.map { Scheduler($0.value) } ?? .default }
     public var isPersistent: Bool { persistence != nil }
 }
 

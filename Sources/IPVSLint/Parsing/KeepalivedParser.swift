@@ -223,7 +223,6 @@ public enum KeepalivedParser {
         "virtualhost", "alpha", "omega", "quorum_up", "quorum_down", "quorum", "hysteresis", "weight", "sorry_server",
         "sorry_server_inhibit", "sorry_server_lvs_method", "connect_timeout", "hashed",
     ]
-    static let schedulerFlagKeywords: Set<String> = ["flag-1", "flag-2", "flag-3", "sh-port", "sh-fallback", "mh-port", "mh-fallback"]
     /// Keywords of a real_server that do not change the IPVS destination.
     static let serverKeywordsIgnored: Set<String> = [
         "inhibit_on_failure", "notify_up", "notify_down", "alpha", "retry", "delay_before_retry", "warmup", "delay_loop",
@@ -378,7 +377,7 @@ public enum KeepalivedParser {
                     service.persistenceEngine = Located(name.text, name.location)
                 case "ops":
                     service.onePacket = entry.location
-                case let keyword where KeepalivedParser.schedulerFlagKeywords.contains(keyword):
+                case let keyword where Scheduler.flagNames.contains(keyword):
                     flags.append(keyword)
                     flagsLocation = flagsLocation ?? entry.location
                 case "real_server", "ip_family":

@@ -1,3 +1,5 @@
+import IPVSModel
+
 /// dh, lblc or lblcr on an address service: they hash the destination address, which is always
 /// the one VIP. Docs: lint-rules/LVS301.md
 struct DestinationHashOnSingleVIP: LintRule {
@@ -7,7 +9,7 @@ struct DestinationHashOnSingleVIP: LintRule {
 
     func check(_ inputs: LintInputs, into report: inout Report) {
         for service in inputs.ipvs?.services ?? [] where !service.identity.isFirewallMark {
-            guard let scheduler = service.scheduler, ["dh", "lblc", "lblcr"].contains(scheduler.value) else { continue }
+            guard let scheduler = service.scheduler, Scheduler(scheduler.value).hashesDestination else { continue }
             report.add(
                 "\(scheduler.value) on \(service.identity) hashes the destination address, which is always this VIP: new connections all go to one real server",
                 at: scheduler.location, object: service.identity.objectKey)

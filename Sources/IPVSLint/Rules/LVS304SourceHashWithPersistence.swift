@@ -1,3 +1,5 @@
+import IPVSModel
+
 /// `-s sh`/`-s mh` with `-p`: templates and the hash both pin clients, with different failure behaviour. Docs: lint-rules/LVS304.md
 struct SourceHashWithPersistence: LintRule {
     static let metadata = RuleMetadata(
@@ -6,8 +8,8 @@ struct SourceHashWithPersistence: LintRule {
 
     func check(_ inputs: LintInputs, into report: inout Report) {
         for service in inputs.ipvs?.services ?? [] where service.isPersistent {
-            let scheduler = service.schedulerName
-            guard scheduler == "sh" || scheduler == "mh" else { continue }
+            let scheduler = service.effectiveScheduler
+            guard scheduler.hasNamedFlags else { continue }
             report.add(
                 "\(service.identity) pins clients twice: -s \(scheduler) hashes the source address and -p keeps a template; the template wins until it expires, even after weights change",
                 at: service.scheduler?.location ?? service.location, object: service.identity.objectKey)

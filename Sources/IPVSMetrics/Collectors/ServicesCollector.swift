@@ -15,7 +15,7 @@ public struct ServicesCollector: Collector {
         let labels = services.map { $0.id.labels }
         let infoValues = services.map { service in
             [
-                service.scheduler, service.flags.map { $0.names(scheduler: service.scheduler).joined(separator: ",") } ?? "",
+                service.scheduler.name, service.flags.map { $0.names(scheduler: service.scheduler).joined(separator: ",") } ?? "",
                 service.persistenceEngine ?? "", service.persistence?.netmask.description ?? "",
             ]
         }
