@@ -7,11 +7,14 @@ public import IPVSModel
 /// the ``ScrapeContext`` and adds samples in model order. A thrown error drops everything the
 /// collector added in this scrape and reports `ipvs_scrape_collector_success{collector} 0`.
 public protocol Collector: Sendable {
-    /// snake_case: the `collector` label and the `--collector.<name>` flag.
-    var name: String { get }
-    /// What the `--help` text says about it.
-    var summary: String { get }
+    /// Which one it is: its name, flag and help come from there.
+    var id: CollectorID { get }
     func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError)
+}
+
+extension Collector {
+    /// snake_case: the `collector` label and the `--collector.<name>` flag.
+    public var name: String { id.name }
 }
 
 /// Everything one scrape shares between collectors, read at most once.

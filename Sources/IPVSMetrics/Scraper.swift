@@ -42,10 +42,7 @@ public struct Scraper: Sendable {
     }
 
     /// Every collector the exporter has, in name order.
-    public static let allCollectors: [any Collector] = [
-        BackendsCollector(), ConnectionsCollector(), InfoCollector(), ServicesCollector(), StatsCollector(),
-        SyncDaemonsCollector(), TimeoutsCollector(),
-    ]
+    public static let allCollectors: [any Collector] = CollectorID.allCases.map(\.collector)
 
     public func scrape() -> ScrapeOutcome {
         guard let namespace else { return scrapeHere() }

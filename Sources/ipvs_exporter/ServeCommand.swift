@@ -133,7 +133,7 @@ struct ServeCommand: AsyncParsableCommand {
             reader = Self.reader(source, procfs: ProcFSStateReader(procfs: procfs, hz: hz), logger: logger)
         }
         let sourceDescription = netlinkReplay.map { "netlink replay of \($0)" } ?? source.rawValue
-        let enabled = Scraper.allCollectors.filter { collectors.isEnabled($0.name) }
+        let enabled = CollectorID.allCases.filter { collectors.isEnabled($0) }.map(\.collector)
         let scraper = Scraper(
             collectors: enabled, procfs: procfs, reader: reader, exporterMetrics: !disableExporterMetrics, namespace: namespace)
         let endpoint = ScrapeEndpoint(scraper: scraper, logger: logger)
@@ -195,47 +195,34 @@ extension ServeCommand {
     }
 }
 
-/// `--collector.<name>` / `--no-collector.<name>`, one pair per collector, all on by default.
+/// `--collector.<name>` / `--no-collector.<name>`, one pair per ``CollectorID``, generated from
+/// it: the last flag naming a collector wins, as with node_exporter.
 struct CollectorFlags: ParsableArguments {
-    @Flag(name: .customLong("collector.backends"), inversion: .prefixedNo, help: "Real servers: weight, connections, thresholds, traffic.")
-    var backends = true
-    @Flag(name: .customLong("collector.connections"), inversion: .prefixedNo, help: "Connection table by real server and state (reads all of /proc/net/ip_vs_conn).")
-    var connections = true
-    @Flag(name: .customLong("collector.info"), inversion: .prefixedNo, help: "Connection hash table size.")
-    var info = true
-    @Flag(name: .customLong("collector.services"), inversion: .prefixedNo, help: "Virtual services: settings, persistence, traffic.")
-    var services = true
-    @Flag(name: .customLong("collector.stats"), inversion: .prefixedNo, help: "Director totals and rates (/proc/net/ip_vs_stats).")
-    var stats = true
-    /// ArgumentParser spells the inversion of a name holding `_` as `--no_…`; the toggle keeps
-    /// node_exporter's `--no-collector.sync_daemons`.
-    @Flag(exclusivity: .chooseLast, help: "Running sync daemons (netlink).")
-    var syncDaemons: SyncDaemonsToggle = .enabled
-    @Flag(name: .customLong("collector.timeouts"), inversion: .prefixedNo, help: "tcp, tcpfin and udp timeouts (netlink).")
-    var timeouts = true
+    @Flag var toggles: [CollectorToggle] = []
 
-    func isEnabled(_ name: String) -> Bool {
-        switch name {
-        case "backends": backends
-        case "connections": connections
-        case "info": info
-        case "services": services
-        case "stats": stats
-        case "sync_daemons": syncDaemons == .enabled
-        case "timeouts": timeouts
-        default: true
-        }
+    func isEnabled(_ id: CollectorID) -> Bool {
+        toggles.last { $0.id == id }?.enabled ?? id.enabledByDefault
     }
 }
 
-enum SyncDaemonsToggle: EnumerableFlag {
-    case enabled, disabled
+/// One of the two flags of a collector.
+struct CollectorToggle: EnumerableFlag, Hashable {
+    var id: CollectorID
+    var enabled: Bool
 
-    static func name(for value: Self) -> NameSpecification {
-        switch value {
-        case .enabled: .customLong("collector.sync_daemons")
-        case .disabled: .customLong("no-collector.sync_daemons")
-        }
+    static var allCases: [CollectorToggle] {
+        CollectorID.allCases.flatMap { [CollectorToggle(id: $0, enabled: true), CollectorToggle(id: $0, enabled: false)] }
+    }
+
+    static func name(for value: CollectorToggle) -> NameSpecification {
+        .customLong((value.enabled ? "collector." : "no-collector.") + value.id.name)
+    }
+
+    static func help(for value: CollectorToggle) -> ArgumentHelp? {
+        let state = value.id.enabledByDefault ? "on" : "off"
+        return value.enabled
+            ? ArgumentHelp("\(value.id.summary) (default: \(state); --no-collector.\(value.id.name) turns it off)")
+            : ArgumentHelp(visibility: .hidden)
     }
 }
 

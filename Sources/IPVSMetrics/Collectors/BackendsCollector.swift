@@ -9,8 +9,7 @@ import IPVSModel
 /// written and no per-server object survives collection.
 public struct BackendsCollector: Collector {
     public init() {}
-    public var name: String { "backends" }
-    public var summary: String { "real servers: weight, connections, thresholds and traffic (netlink)" }
+    public var id: CollectorID { .backends }
 
     public func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError) {
         let table = try context.serviceTable()

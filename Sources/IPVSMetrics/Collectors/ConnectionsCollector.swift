@@ -8,8 +8,7 @@ import IPVSModel
 /// directors may want `--no-collector.connections`.
 public struct ConnectionsCollector: Collector {
     public init() {}
-    public var name: String { "connections" }
-    public var summary: String { "connection table by real server and state (/proc/net/ip_vs_conn; costly on huge tables)" }
+    public var id: CollectorID { .connections }
 
     public func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError) {
         let table = try context.serviceTable()

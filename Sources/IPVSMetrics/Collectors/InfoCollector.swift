@@ -4,8 +4,7 @@ import IPVSModel
 /// The connection hash table size (GET_INFO, or the `size=` in /proc/net/ip_vs's header).
 public struct InfoCollector: Collector {
     public init() {}
-    public var name: String { "info" }
-    public var summary: String { "connection hash table size" }
+    public var id: CollectorID { .info }
 
     public func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError) {
         let table = try context.serviceTable()

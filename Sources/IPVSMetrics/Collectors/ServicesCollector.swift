@@ -5,8 +5,7 @@ import IPVSModel
 /// netlink, per-service traffic counters and rates.
 public struct ServicesCollector: Collector {
     public init() {}
-    public var name: String { "services" }
-    public var summary: String { "virtual services: settings, persistence, traffic (netlink)" }
+    public var id: CollectorID { .services }
 
     static let infoLabels = ["scheduler", "flags", "persistence_engine", "persistence_netmask"]
 

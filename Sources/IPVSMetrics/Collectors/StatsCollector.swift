@@ -6,8 +6,7 @@ import IPVSModel
 /// Read from /proc in both source modes: netlink has no director-wide totals.
 public struct StatsCollector: Collector {
     public init() {}
-    public var name: String { "stats" }
-    public var summary: String { "director totals and rates (/proc/net/ip_vs_stats)" }
+    public var id: CollectorID { .stats }
 
     public func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError) {
         let stats: GlobalStats

@@ -4,8 +4,7 @@ import IPVSModel
 /// Running connection-synchronisation daemons (`ipvsadm -L --daemon`); netlink only.
 public struct SyncDaemonsCollector: Collector {
     public init() {}
-    public var name: String { "sync_daemons" }
-    public var summary: String { "running sync daemons (netlink)" }
+    public var id: CollectorID { .syncDaemons }
 
     public func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError) {
         guard let daemons = try context.reader.syncDaemons() else { return }

@@ -4,8 +4,7 @@ import IPVSModel
 /// The tcp, tcpfin and udp timeouts (`ipvsadm -L --timeout`); netlink only.
 public struct TimeoutsCollector: Collector {
     public init() {}
-    public var name: String { "timeouts" }
-    public var summary: String { "tcp, tcpfin and udp timeouts (netlink)" }
+    public var id: CollectorID { .timeouts }
 
     public func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError) {
         guard let timeouts = try context.reader.timeouts() else { return }

@@ -1,0 +1,50 @@
+/// Every collector the exporter has.
+///
+/// The one list behind the `--collector.<name>`/`--no-collector.<name>` flags, their help text,
+/// what runs by default and the `collector` label: a new case does not compile until it names
+/// its collector and its help, and it gets its flag without another line elsewhere
+/// (node_exporter's `registerCollector` does the same for Go).
+public enum CollectorID: String, CaseIterable, Sendable, Comparable {
+    case backends
+    case connections
+    case info
+    case services
+    case stats
+    /// Spelled with `_` like node_exporter's collectors (`--no-collector.sync_daemons`).
+    case syncDaemons = "sync_daemons"
+    case timeouts
+
+    /// snake_case: the `collector` label and the flag's suffix.
+    public var name: String { rawValue }
+
+    /// What the `--help` text says about it.
+    public var summary: String {
+        switch self {
+        case .backends: "Real servers: weight, connections, thresholds, traffic."
+        case .connections: "Connection table by real server and state (reads all of /proc/net/ip_vs_conn)."
+        case .info: "Connection hash table size."
+        case .services: "Virtual services: settings, persistence, traffic."
+        case .stats: "Director totals and rates (/proc/net/ip_vs_stats)."
+        case .syncDaemons: "Running sync daemons (netlink)."
+        case .timeouts: "tcp, tcpfin and udp timeouts (netlink)."
+        }
+    }
+
+    /// Whether it runs when no flag names it. Every collector does today; a costly one added
+    /// later may not.
+    public var enabledByDefault: Bool { true }
+
+    public var collector: any Collector {
+        switch self {
+        case .backends: BackendsCollector()
+        case .connections: ConnectionsCollector()
+        case .info: InfoCollector()
+        case .services: ServicesCollector()
+        case .stats: StatsCollector()
+        case .syncDaemons: SyncDaemonsCollector()
+        case .timeouts: TimeoutsCollector()
+        }
+    }
+
+    public static func < (lhs: CollectorID, rhs: CollectorID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
