@@ -12,7 +12,7 @@ import Zlib
 public final class ScrapeEndpoint: Sendable {
     private let scraper: Scraper
     private let logger: Logger
-    private let lastFailures = Mutex<[String: String]>([:])
+    private let lastFailures = Mutex<[String: IPVSReadError]>([:])
 
     public init(scraper: Scraper, logger: Logger) {
         self.scraper = scraper
@@ -105,8 +105,8 @@ public final class ScrapeEndpoint: Sendable {
                 return true
             }
         }
-        let current = folded.mapValues { $0.description }
-        let (started, ended) = lastFailures.withLock { previous -> ([(String, String)], [String]) in
+        let current = folded
+        let (started, ended) = lastFailures.withLock { previous -> ([(String, IPVSReadError)], [String]) in
             let started = current.filter { previous[$0.key] != $0.value }.sorted { $0.key < $1.key }
             let ended = previous.keys.filter { current[$0] == nil }.sorted()
             previous = current

@@ -79,7 +79,7 @@ import Testing
 
     @Test func otherNetlinkErrorsAreReported() {
         let reader = AutoStateReader(
-            netlink: StubReader(.netlink, .failure(.netlink("malformed reply"))), procfs: StubReader(.procfs, .success(Self.table(.procfs)))
+            netlink: StubReader(.netlink, .failure(.netlink(.malformed("reply")))), procfs: StubReader(.procfs, .success(Self.table(.procfs)))
         ) { _ in }
         #expect(throws: IPVSReadError.self) { try reader.serviceTable() }
     }

@@ -136,7 +136,7 @@ public struct NetlinkStateReader: IPVSStateReader {
         if error.isPermissionDenied {
             return .permissionDenied("\(error.description); every IPVS netlink command needs CAP_NET_ADMIN")
         }
-        return .netlink(error.description)
+        return .netlink(error)
     }
 }
 

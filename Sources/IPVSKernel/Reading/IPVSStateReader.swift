@@ -1,7 +1,7 @@
 import IPVSModel
 
 /// Why IPVS state could not be read.
-public enum IPVSReadError: Error, Sendable, CustomStringConvertible {
+public enum IPVSReadError: Error, Sendable, Hashable, CustomStringConvertible {
     /// IPVS is not available: the ip_vs module is not loaded in this network namespace (no
     /// /proc/net/ip_vs, no IPVS generic-netlink family).
     case unavailable(String)
@@ -10,7 +10,7 @@ public enum IPVSReadError: Error, Sendable, CustomStringConvertible {
     /// A /proc file could not be read or parsed.
     case procfs(ProcFSError)
     /// A netlink request failed or a reply could not be decoded.
-    case netlink(String)
+    case netlink(NetlinkError)
     /// The data read is inconsistent (for example the same service twice in one dump).
     case inconsistent(String)
 
@@ -19,7 +19,7 @@ public enum IPVSReadError: Error, Sendable, CustomStringConvertible {
         case .unavailable(let why): "IPVS is not available: \(why)"
         case .permissionDenied(let why): "permission denied: \(why)"
         case .procfs(let error): error.description
-        case .netlink(let why): "netlink: \(why)"
+        case .netlink(let error): "netlink: \(error)"
         case .inconsistent(let why): why
         }
     }
