@@ -257,6 +257,12 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
+        endResponse(context: context)
+    }
+
+    /// The connection's one way out of a response: close after the end when this was its last,
+    /// else wait for the next request under the idle deadline.
+    private func endResponse(context: ChannelHandlerContext) {
         if closeAfterResponse {
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
@@ -293,16 +299,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             buffer.writeBytes(body)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
-        let close = closeAfterResponse
         busy = false
-        if close {
-            let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
-        } else {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            waitingForRequest = true
-            armDeadline(context: context, after: server.configuration.idleTimeout, reason: "idle")
-        }
+        endResponse(context: context)
     }
 
     /// What every response carries: the configured headers (`http_server_config.headers`) and

@@ -28,25 +28,22 @@ struct TrafficFamilies {
         totals: [MetricDescriptor], rates rateDescriptors: [MetricDescriptor], labels: [Labels],
         counters: [(Int, TrafficCounters)], rates: [(Int, TrafficRates)], to metrics: inout MetricSet
     ) {
-        if !counters.isEmpty {
-            let sets = counters.map { labels[$0.0] }
-            let columns: [[UInt64]] = [
-                counters.map(\.1.connections), counters.map(\.1.incomingPackets), counters.map(\.1.outgoingPackets),
-                counters.map(\.1.incomingBytes), counters.map(\.1.outgoingBytes),
-            ]
-            for (descriptor, column) in zip(totals, columns) {
-                metrics.append(column: column, labels: sets, descriptor)
-            }
-        }
-        if !rates.isEmpty {
-            let sets = rates.map { labels[$0.0] }
-            let columns: [[UInt64]] = [
-                rates.map(\.1.connections), rates.map(\.1.incomingPackets), rates.map(\.1.outgoingPackets),
-                rates.map(\.1.incomingBytes), rates.map(\.1.outgoingBytes),
-            ]
-            for (descriptor, column) in zip(rateDescriptors, columns) {
-                metrics.append(column: column, labels: sets, descriptor)
-            }
+        appendFigures(totals, labels: labels, rows: counters, to: &metrics)
+        appendFigures(rateDescriptors, labels: labels, rows: rates, to: &metrics)
+    }
+
+    /// Five families, one per figure, over the rows' label sets.
+    private static func appendFigures<Kind>(
+        _ descriptors: [MetricDescriptor], labels: [Labels], rows: [(Int, TrafficFigures<Kind>)], to metrics: inout MetricSet
+    ) {
+        guard !rows.isEmpty else { return }
+        let sets = rows.map { labels[$0.0] }
+        let columns: [[UInt64]] = [
+            rows.map(\.1.connections), rows.map(\.1.incomingPackets), rows.map(\.1.outgoingPackets),
+            rows.map(\.1.incomingBytes), rows.map(\.1.outgoingBytes),
+        ]
+        for (descriptor, column) in zip(descriptors, columns) {
+            metrics.append(column: column, labels: sets, descriptor)
         }
     }
 }
