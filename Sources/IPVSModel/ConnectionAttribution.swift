@@ -1,39 +1,3 @@
-/// A real server of a virtual service, as metric labels name it.
-public struct BackendID: Hashable, Sendable, Comparable {
-    public var service: VirtualServiceID
-    public var address: IPAddress
-    public var port: UInt16
-
-    public init(service: VirtualServiceID, address: IPAddress, port: UInt16) {
-        self.service = service
-        self.address = address
-        self.port = port
-    }
-
-    public static func < (lhs: BackendID, rhs: BackendID) -> Bool {
-        if lhs.service != rhs.service { return lhs.service < rhs.service }
-        return (lhs.address, lhs.port) < (rhs.address, rhs.port)
-    }
-}
-
-/// Connection-table counts attributed to the real servers they belong to.
-public struct BackendConnections: Hashable, Sendable {
-    /// Entries by backend and state, persistence templates excluded.
-    public var byState: [BackendID: [String: UInt64]]
-    /// Persistence templates by backend.
-    public var templates: [BackendID: UInt64]
-    /// Groups that matched no configured real server (its server or service was removed and
-    /// the entries have not expired yet, or the match was ambiguous). They are kept under
-    /// labels built from the entry itself.
-    public var unmatchedGroups: Int
-
-    public init(byState: [BackendID: [String: UInt64]] = [:], templates: [BackendID: UInt64] = [:], unmatchedGroups: Int = 0) {
-        self.byState = byState
-        self.templates = templates
-        self.unmatchedGroups = unmatchedGroups
-    }
-}
-
 /// Works out which configured real server each connection entry belongs to.
 ///
 /// An entry names the packet's virtual address and port and the real server's address and

@@ -1,9 +1,3 @@
-/// The Prometheus type of a metric family.
-public enum MetricType: String, Sendable, Hashable {
-    case counter
-    case gauge
-}
-
 /// Name, help, type and label names of one metric family: the metric contract, in code.
 public struct MetricDescriptor: Sendable, Hashable {
     public let name: String
@@ -19,10 +13,3 @@ public struct MetricDescriptor: Sendable, Hashable {
     }
 }
 
-/// A sample value. Counters stay integers all the way to the text, so byte counters above
-/// 2^53 are printed exactly instead of being rounded through a Double.
-public enum SampleValue: Sendable, Hashable {
-    case unsigned(UInt64)
-    case signed(Int64)
-    case double(Double)
-}

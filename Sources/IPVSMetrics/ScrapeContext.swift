@@ -1,0 +1,40 @@
+public import IPVSKernel
+public import IPVSModel
+
+/// Everything one scrape shares between collectors, read at most once.
+///
+/// A reference type with lazy state: the service table is read on first use and reused by
+/// every collector of the same scrape, so that services, real servers and connection
+/// attribution describe the same moment. It lives for one scrape on one thread.
+public final class ScrapeContext {
+    public let reader: any IPVSStateReader
+    public let procfs: ProcFS
+    private var cachedTable: Result<ServiceTable, IPVSReadError>?
+
+    public init(reader: any IPVSStateReader, procfs: ProcFS) {
+        self.reader = reader
+        self.procfs = procfs
+    }
+
+    /// The service table with services sorted by identity and real servers by address and
+    /// port, so every family lists them in the same, stable order. Readers already sort;
+    /// sorting an ordered array again costs one comparison per element.
+    public func serviceTable() throws(IPVSReadError) -> ServiceTable {
+        if cachedTable == nil {
+            do throws(IPVSReadError) {
+                var table = try reader.serviceTable()
+                try table.sortCheckingUnique()
+                cachedTable = .success(table)
+            } catch {
+                cachedTable = .failure(error)
+            }
+        }
+        return try cachedTable!.get()
+    }
+
+    /// Whether the service table has been read successfully in this scrape.
+    public var serviceTableRead: Bool {
+        if case .success = cachedTable { return true }
+        return false
+    }
+}
