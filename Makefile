@@ -41,7 +41,7 @@ bench-deps: deps
 	@scripts/ensure-packages $(BENCH_PACKAGES)
 
 bench: bench-deps kernel-deps ## Measure against node_exporter, wc -l and ipvsadm; writes BENCHMARKS.md
-	bench/run.sh --out BENCHMARKS.md
+	Benchmarks/run.sh --out BENCHMARKS.md
 
 FUZZ_SECONDS ?= 300
 fuzz: deps ## Fuzz every parser with libFuzzer + ASan, FUZZ_SECONDS each (FUZZ_TARGETS="a b" for some)
@@ -51,12 +51,12 @@ fuzz-smoke: deps ## 3,000 runs per fuzz target: the build and every target still
 	Fuzz/run.sh --smoke
 
 bench-smoke: bench-deps ## A tiny run of the benchmarks, to keep them working (no figures)
-	bench/run.sh --smoke > /dev/null
+	Benchmarks/run.sh --smoke > /dev/null
 
 # Release links use lld with packed relative relocations (DT_RELR, glibc 2.36+): the binary stays
 # position-independent, and the loader no longer reads 2.3 MB of relocation records at every
 # start (idle RSS of the static binary 22.8 -> 18.6 MB; BENCHMARKS.md). scripts/release-link-flags
-# is shared with bench/run.sh so that both build the same .build/release.
+# is shared with Benchmarks/run.sh so that both build the same .build/release.
 RELEASE_FLAGS := $(shell cat scripts/release-link-flags)
 
 build: deps ## Build the release binary (.build/release/ipvs_exporter)

@@ -1,5 +1,6 @@
-/// Every metric the exporter can emit: the public contract of `docs/design.md`, in one place
-/// so that tests, the README table and the dashboard check all read the same list.
+/// Every metric the exporter can emit: the public contract of the README's Metrics table
+/// (ARCHITECTURE.md), in one place so that tests, the README table and the dashboard check all
+/// read the same list.
 public enum MetricCatalog {
     /// Labels of a virtual service, named as node_exporter's IPVS collector names them.
     public static let serviceLabels = ["proto", "local_address", "local_port", "local_mark"]

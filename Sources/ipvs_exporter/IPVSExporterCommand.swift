@@ -18,7 +18,7 @@ struct IPVSExporterCommand: AsyncParsableCommand {
     )
 }
 
-/// Maps argument errors to exit status 3 (the CLI convention of docs/design.md) instead of
+/// Maps argument errors to exit status 3 (the CLI convention of ARCHITECTURE.md) instead of
 /// argument-parser's 64; help and version still exit 0.
 @main
 enum Main {

@@ -26,7 +26,7 @@ import Testing
         #expect(Set(MetricCatalog.all.map(\.name)).count == MetricCatalog.all.count)
     }
 
-    /// docs/design.md's table, name by name: renaming a metric breaks users' dashboards, so it
+    /// The README's Metrics table (the contract, ARCHITECTURE.md), name by name: renaming a metric breaks users' dashboards, so it
     /// must be a deliberate change here too.
     @Test func contractNamesAreAllPresent() {
         let contract: Set<String> = [

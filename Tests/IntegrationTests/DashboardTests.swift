@@ -113,7 +113,7 @@ import Testing
     // MARK: The metric contract
 
     /// Names the dashboards and rules may use: the exporter's catalog (checked against
-    /// docs/design.md by MetricCatalogTests), the recording rules of ipvs-alerts.yaml, and
+    /// the README's Metrics table by MetricCatalogTests), the recording rules of ipvs-alerts.yaml, and
     /// Prometheus' own `up`.
     static func allowedNames() throws -> (metrics: Set<String>, labels: Set<String>) {
         var metrics = Set(MetricCatalog.all.map(\.name))

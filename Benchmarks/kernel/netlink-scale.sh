@@ -2,7 +2,7 @@
 # Runs inside the lab VM (Tests/Kernel/vm.sh): 1,000 services x 10 real servers, then times,
 # alternating in the same run, a netlink-mode scrape of the exporter and
 # `ipvsadm -Ln --stats --exact > /dev/null`. Prints one line per run and the medians.
-# Usage (host): Tests/Kernel/vm.sh --add .build-static/release/ipvs_exporter=/usr/bin/ipvs_exporter bench/kernel/netlink-scale.sh [SERVICES] [SERVERS] [RUNS]
+# Usage (host): Tests/Kernel/vm.sh --add .build-static/release/ipvs_exporter=/usr/bin/ipvs_exporter Benchmarks/kernel/netlink-scale.sh [SERVICES] [SERVERS] [RUNS]
 services=${1:-1000}
 servers=${2:-10}
 runs=${3:-15}

@@ -3,7 +3,7 @@
 # BENCHMARKS.md. Ratios are what to read: this machine is shared and noisy, and both sides of
 # each ratio are measured in the same run, alternating.
 #
-#   bench/run.sh [--smoke] [--no-kernel] [--out FILE]
+#   Benchmarks/run.sh [--smoke] [--no-kernel] [--out FILE]
 #
 # --smoke: tiny sizes and runs, to keep the script working in `make test` (no figures to read).
 set -euo pipefail
@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
         --smoke) smoke=1; kernel=0 ;;
         --no-kernel) kernel=0 ;;
         --out) out=$2; shift ;;
-        *) echo "usage: bench/run.sh [--smoke] [--no-kernel] [--out FILE]" >&2; exit 3 ;;
+        *) echo "usage: Benchmarks/run.sh [--smoke] [--no-kernel] [--out FILE]" >&2; exit 3 ;;
     esac
     shift
 done
@@ -105,7 +105,7 @@ EOF
 for size in $sizes; do
     services=${size%x*}; servers=${size#*x}
     tree=$work/procfs-$size
-    python3 bench/gen_procfs.py "$tree" "$services" "$servers" >/dev/null
+    python3 Benchmarks/gen_procfs.py "$tree" "$services" "$servers" >/dev/null
     ours_port=$(free_port); node_port=$(free_port)
     "$exporter" --web.listen-address "127.0.0.1:$ours_port" --path.procfs "$tree" --ipvs.source procfs --log.level error &
     ours=$!; pids+=("$ours")
@@ -142,7 +142,7 @@ done
 
 # --- 2. The connection table, beside wc -l on the same file --------------------------------
 tree=$work/conn
-python3 bench/gen_procfs.py "$tree" 1000 10 "$conns" >/dev/null
+python3 Benchmarks/gen_procfs.py "$tree" 1000 10 "$conns" >/dev/null
 port=$(free_port)
 "$exporter" --web.listen-address "127.0.0.1:$port" --path.procfs "$tree" --ipvs.source procfs --log.level error \
     --no-collector.services --no-collector.backends --no-collector.stats --no-collector.info &
@@ -172,13 +172,13 @@ echo "bench: lint done" >&2
 # --- 4. netlink in the kernel lab ----------------------------------------------------------
 if [ $kernel = 1 ]; then
     Tests/Kernel/vm.sh --timeout 900 --add .build-static/release/ipvs_exporter=/usr/bin/ipvs_exporter \
-        bench/kernel/netlink-scale.sh 1000 10 15 > "$work/netlink.txt" 2>&1 || true
+        Benchmarks/kernel/netlink-scale.sh 1000 10 15 > "$work/netlink.txt" 2>&1 || true
     echo "bench: kernel lab done" >&2
 fi
 
 netlink=()
 [ $kernel = 1 ] && netlink=(--netlink "$work/netlink.txt")
-python3 bench/report.py --results "$results" --conn "$work/conn.json" --lint "$work/lint.json" "${netlink[@]}" > "$work/BENCHMARKS.md"
+python3 Benchmarks/report.py --results "$results" --conn "$work/conn.json" --lint "$work/lint.json" "${netlink[@]}" > "$work/BENCHMARKS.md"
 if [ $smoke = 1 ]; then
     # The smoke run keeps the script working; its tiny figures are not worth keeping.
     cat "$work/BENCHMARKS.md"

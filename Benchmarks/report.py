@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns bench/run.sh's raw measurements into BENCHMARKS.md: machine, versions, the command,
+"""Turns Benchmarks/run.sh's raw measurements into BENCHMARKS.md: machine, versions, the command,
 and one table per benchmark with the ratio to the reference measured in the same run."""
 import argparse
 import json
@@ -39,7 +39,7 @@ def main():
     wrk = sh("wrk --version 2>&1 | head -1 | cut -d' ' -f1-2")
     w("# Benchmarks")
     w("")
-    w("Written by `make bench` (`bench/run.sh`); reproduce with `make bench`. Every ratio compares two")
+    w("Written by `make bench` (`Benchmarks/run.sh`); reproduce with `make bench`. Every ratio compares two")
     w("programs measured in the same run, alternating, on the same input: this machine is shared and")
     w("noisy, so absolute times move between runs while ratios hold.")
     w("")
@@ -59,7 +59,7 @@ def main():
             sizes.append(r[1])
     w("## Scrapes on generated /proc trees, beside node_exporter")
     w("")
-    w("`bench/gen_procfs.py` writes /proc/net/ip_vs and ip_vs_stats for SERVICES × REAL SERVERS")
+    w("`Benchmarks/gen_procfs.py` writes /proc/net/ip_vs and ip_vs_stats for SERVICES × REAL SERVERS")
     w("(the kernel's exact format). Both exporters read the same tree: ours with")
     w("`--path.procfs TREE --ipvs.source procfs`, Debian's `prometheus-node-exporter` with")
     w("`--path.procfs=TREE --collector.disable-defaults --collector.ipvs`. `wrk -t1 -c1 -d10s --latency`,")
@@ -157,7 +157,7 @@ def main():
         text = open(args.netlink).read()
         w("## netlink scrape in the kernel lab (1,000 services × 10 real servers)")
         w("")
-        w("`bench/kernel/netlink-scale.sh` in the QEMU lab (TCG, one virtual CPU shared by client and")
+        w("`Benchmarks/kernel/netlink-scale.sh` in the QEMU lab (TCG, one virtual CPU shared by client and")
         w("server): a netlink-mode scrape fetched with wget, alternating with")
         w("`ipvsadm -Ln --stats --exact > /dev/null`, 15 runs each; then the same exposition served as a")
         w("static file by busybox httpd (the floor of moving those bytes over HTTP in this VM).")

@@ -2,7 +2,7 @@
 # Lints generated directors of growing size with the release binary, side by side in one
 # hyperfine run: SERVICES×10 real servers plus SERVICES×5 iptables rules (10,000 services gives
 # the 10,000×10 save with a 50,000-rule iptables-save of the lint issue's target, < 1 s).
-#   bench/lint-scale.sh [SERVICES...]      default: 2500 5000 10000
+#   Benchmarks/lint-scale.sh [SERVICES...]      default: 2500 5000 10000
 set -eu
 cd "$(dirname "$0")/.."
 swift build -c release --product ipvs_exporter >/dev/null
