@@ -55,6 +55,29 @@ import Testing
         #expect(samples[#"ipvs_exporter_source_info{source="procfs"}"#] == "1")
     }
 
+    /// An IPVS and an IPv6 service on one mark, both emptied by a health checker: /proc shows
+    /// `FWM 00000001` twice. The director stays monitored (ipvs_up 1), each service once.
+    @Test func dualStackMarkWithoutRealServersKeepsProcfsUp() throws {
+        let root = try Fixtures.copyOfLabProc()
+        try Fixtures.write(
+            """
+            IP Virtual Server version 1.2.1 (size=4096)
+            Prot LocalAddress:Port Scheduler Flags
+              -> RemoteAddress:Port Forward Weight ActiveConn InActConn
+            FWM  00000001 wlc 
+            FWM  00000001 wlc 
+
+            """, to: root + "/net/ip_vs")
+        let outcome = Self.scraper(procRoot: root, collectors: [ServicesCollector()]).scrape()
+        #expect(outcome.failures.isEmpty)
+        let samples = Self.samples(Self.text(outcome))
+        #expect(samples["ipvs_up"] == "1")
+        let info = samples.keys.filter { $0.hasPrefix("ipvs_service_info{") }.sorted()
+        #expect(info.count == 2)
+        #expect(info.contains { $0.contains(#"local_address="0.0.0.0",local_port="0",local_mark="1""#) })
+        #expect(info.contains { $0.contains(#"local_address="::",local_port="0",local_mark="1""#) })
+    }
+
     /// /proc has no per-object traffic counters, thresholds, timeouts or daemons: those
     /// metrics are absent, never zero.
     @Test func procfsLeavesOutWhatItCannotGive() throws {

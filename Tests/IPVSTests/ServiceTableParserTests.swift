@@ -110,6 +110,33 @@ import Testing
         #expect(services[5].persistence?.netmask == .ipv4(0xFFFF_FF00))
     }
 
+    /// One mark for an IPv4 and an IPv6 service prints two `FWM` lines; the kernel keys such
+    /// services by (mark, family), so they are one of each, whatever else the file shows.
+    @Test(arguments: [
+        // Both emptied by a health checker: nothing tells them apart, first served as IPv4.
+        ("FWM  00000001 wlc \nFWM  00000001 wlc \n", [IPAddress.Family.ipv4, .ipv6]),
+        // The IPv4 one keeps a real server; the empty one is the IPv6 service.
+        ("FWM  00000001 wlc \n  -> C0A80135:0050      Route   1      0          0         \nFWM  00000001 wlc \n", [.ipv4, .ipv6]),
+        ("FWM  00000001 wlc \nFWM  00000001 wlc \n  -> C0A80135:0050      Route   1      0          0         \n", [.ipv6, .ipv4]),
+        // The IPv6 one keeps a real server; the empty one is the IPv4 service.
+        ("FWM  00000001 rr \n  -> [2001:0db8:0000:0000:0000:0000:0000:0070]:0050      Route   1      0          0         \nFWM  00000001 wlc \n", [.ipv6, .ipv4]),
+        // A persistence mask shows the IPv6 one; the other stays IPv4.
+        ("FWM  00000001 rr persistent 30000 40000000\nFWM  00000001 wlc \n", [.ipv6, .ipv4]),
+        ("FWM  00000001 wlc \nFWM  00000001 rr persistent 30000 FFFFFF00\n", [.ipv6, .ipv4]),
+    ])
+    func oneMarkInBothFamilies(_ text: String, _ families: [IPAddress.Family]) throws {
+        let services = try parse(text)
+        #expect(services.map(\.id) == families.map { .firewallMark(1, family: $0) })
+    }
+
+    /// Two lines that both show IPv4 cannot be two services: left as read, for the uniqueness
+    /// check to report that the table changed during the read.
+    @Test func oneMarkTwiceInOneFamilyIsLeftAsRead() throws {
+        let services = try parse(
+            "FWM  00000001 wlc \n  -> C0A80135:0050      Route   1      0          0         \nFWM  00000001 wlc \n  -> C0A80136:0050      Route   1      0          0         \n")
+        #expect(services.map(\.id) == [.firewallMark(1, family: .ipv4), .firewallMark(1, family: .ipv4)])
+    }
+
     @Test func persistenceTimeoutStaysInJiffiesWithoutHZ() throws {
         let services = try parse("TCP  0A000002:01BB sh  persistent 150000 FFFFFF00\n", hz: nil)
         #expect(services[0].persistence?.timeoutSeconds == nil)

@@ -42,12 +42,14 @@ public enum ServiceTableParser {
             }
         }
         if let last = services.indices.last { services[last].realServers.shrinkToFit() }
-        for (index, rawMask) in pendingMasks {
-            settleFirewallMarkFamily(&services[index], rawMask: rawMask)
+        var evidenced = Set<Int>()
+        for (index, rawMask) in pendingMasks where settleFirewallMarkFamily(&services[index], rawMask: rawMask) {
+            evidenced.insert(index)
         }
         for index in services.indices where services[index].id.firewallMark != nil && services[index].persistence == nil {
-            settleFirewallMarkFamily(&services[index], rawMask: nil)
+            if settleFirewallMarkFamily(&services[index], rawMask: nil) { evidenced.insert(index) }
         }
+        pairDualStackMarks(&services, evidenced: evidenced)
         return ServiceTable(info: info, services: services)
     }
 
@@ -267,8 +269,11 @@ public enum ServiceTableParser {
     ///    from their service's family);
     /// 3. otherwise the family all real servers share;
     /// 4. otherwise IPv4, ipvsadm's default for `-f` without `-6`.
-    static func settleFirewallMarkFamily(_ service: inout VirtualService, rawMask: UInt32?) {
-        guard case .firewallMark(let mark, _) = service.id else { return }
+    ///
+    /// Returns whether the file showed the family (1–3), rather than the default being taken.
+    @discardableResult
+    static func settleFirewallMarkFamily(_ service: inout VirtualService, rawMask: UInt32?) -> Bool {
+        guard service.id.firewallMark != nil else { return false }
         var family: IPAddress.Family?
         if let rawMask {
             if rawMask == 0x8000_0000 || (ipv6PrefixLength(rawMask) != nil && !isContiguousIPv4Mask(rawMask)) {
@@ -285,13 +290,52 @@ public enum ServiceTableParser {
         {
             family = firstFamily
         }
-        let settled = family ?? .ipv4
-        service.id = .firewallMark(mark, family: settled)
+        setFirewallMarkFamily(&service, family ?? .ipv4, rawMask: rawMask)
+        return family != nil
+    }
+
+    private static func setFirewallMarkFamily(_ service: inout VirtualService, _ family: IPAddress.Family, rawMask: UInt32?) {
+        guard case .firewallMark(let mark, _) = service.id else { return }
+        service.id = .firewallMark(mark, family: family)
         if let rawMask, var persistence = service.persistence {
-            persistence.netmask = settled == .ipv6 ? .ipv6(prefixLength: ipv6PrefixLength(rawMask) ?? 128) : .ipv4(rawMask)
+            persistence.netmask = family == .ipv6 ? .ipv6(prefixLength: ipv6PrefixLength(rawMask) ?? 128) : .ipv4(rawMask)
             service.persistence = persistence
         }
         // "ops" is printed for firewall-mark services of either family, so onePacket stays known.
+    }
+
+    /// One mark used by an IPv4 and an IPv6 service prints two `FWM` lines with the same mark;
+    /// the kernel keys firewall-mark services by (mark, family), so two such lines are one of
+    /// each family. Where the default (IPv4) was taken for both:
+    /// - if the file showed one line's family, the other line has the other family;
+    /// - if it showed neither (no real server, no IPv6-only mask: a health checker removed
+    ///   every real server of both), the first line is served as IPv4 and the second as IPv6.
+    ///   /proc gives no way to tell them apart; when both lines say the same, nothing served
+    ///   depends on the choice, and the README says so for the rest.
+    /// Two lines that both showed one family, or three lines for one mark, are left as read:
+    /// the table changed during the read, and the uniqueness check reports it.
+    private static func otherFamily(_ family: IPAddress.Family) -> IPAddress.Family { family == .ipv4 ? .ipv6 : .ipv4 }
+
+    static func pairDualStackMarks(_ services: inout [VirtualService], evidenced: Set<Int>) {
+        var byMark: [UInt32: [Int]] = [:]
+        for index in services.indices {
+            if let mark = services[index].id.firewallMark { byMark[mark, default: []].append(index) }
+        }
+        for (_, indices) in byMark where indices.count == 2 {
+            let (first, second) = (indices[0], indices[1])
+            guard services[first].id.family == services[second].id.family else { continue }
+            switch (evidenced.contains(first), evidenced.contains(second)) {
+            case (true, true):
+                continue
+            case (true, false):
+                setFirewallMarkFamily(&services[second], otherFamily(services[first].id.family), rawMask: nil)
+            case (false, true):
+                setFirewallMarkFamily(&services[first], otherFamily(services[second].id.family), rawMask: nil)
+            case (false, false):
+                setFirewallMarkFamily(&services[first], .ipv4, rawMask: nil)
+                setFirewallMarkFamily(&services[second], .ipv6, rawMask: nil)
+            }
+        }
     }
 }
 
