@@ -56,6 +56,22 @@ import Testing
         #expect(service.realServers[1].forwarding == .directRouting && service.realServers[1].weightValue == 1)
     }
 
+    /// Nesting is bounded, not left to the stack: 100,000 nested blocks (a crash with SIGSEGV
+    /// once) are an error at the first `{` past the bound.
+    @Test func deepNestingIsAnErrorNotACrash() throws {
+        let depth = 100_000
+        let text = "virtual_server 10.0.0.1 80 {\n" + String(repeating: "a {\n", count: depth) + String(repeating: "}\n", count: depth + 1)
+        let error = #expect(throws: LintInputError.self) { try Self.parse(text) }
+        #expect(error?.location.line == KeepalivedParser.StatementBuilder.maximumDepth + 1)
+        #expect(error?.location.column == 3)
+        #expect(error?.expected == "blocks nested at most \(KeepalivedParser.StatementBuilder.maximumDepth) deep")
+        // At the bound itself the blocks are read; what fails is the unknown keyword "a".
+        let limit = KeepalivedParser.StatementBuilder.maximumDepth - 1
+        let deepest = "virtual_server 10.0.0.1 80 {\n" + String(repeating: "a {\n", count: limit) + String(repeating: "}\n", count: limit + 1)
+        let unknown = #expect(throws: LintInputError.self) { try Self.parse(deepest) }
+        #expect(unknown?.location.line == 2 && unknown?.found == "\"a\"")
+    }
+
     @Test func defaultsAreKeepalivedsNotIPVSAdms() throws {
         // keepalived's default method is NAT (ipvsadm's is DR) and protocol TCP.
         let service = try #require(try Self.parse("virtual_server 10.0.0.1 80 {\n real_server 192.168.1.1 80 {\n }\n}\n").services.first)

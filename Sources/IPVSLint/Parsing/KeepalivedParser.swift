@@ -168,8 +168,17 @@ public enum KeepalivedParser {
         let tokens: [Token]
         var position = 0
 
+        /// Blocks nest at most this deep. keepalived's deepest real nesting is a handful of
+        /// levels (virtual_server → real_server → HTTP_GET → url); the bound keeps a hostile
+        /// file from exhausting the stack, which each level of ``block(opener:depth:)`` uses.
+        static let maximumDepth = 64
+
         /// Statements up to the `}` closing `opener` (or the end of input at the top).
-        mutating func block(opener: Token?) throws(LintInputError) -> [Statement] {
+        mutating func block(opener: Token?, depth: Int = 0) throws(LintInputError) -> [Statement] {
+            if let opener, depth > Self.maximumDepth {
+                throw LintInputError(
+                    opener.location, found: "{ nested \(depth) levels deep", expected: "blocks nested at most \(Self.maximumDepth) deep")
+            }
             var statements: [Statement] = []
             while position < tokens.count {
                 let token = tokens[position]
@@ -186,7 +195,7 @@ public enum KeepalivedParser {
                         throw LintInputError(token.location, found: "{ without a keyword", expected: "a keyword before {")
                     }
                     position += 1
-                    last.block = try block(opener: token)
+                    last.block = try block(opener: token, depth: depth + 1)
                     statements.append(last)
                     continue
                 }
@@ -197,7 +206,7 @@ public enum KeepalivedParser {
                     if !next.quoted && next.text == "}" { break }
                     position += 1
                     if !next.quoted && next.text == "{" {
-                        statement.block = try block(opener: next)
+                        statement.block = try block(opener: next, depth: depth + 1)
                         break
                     }
                     statement.arguments.append(next)
