@@ -94,8 +94,11 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// Basic authentication before anything else, when `basic_auth_users` is set. A check that
-    /// is not remembered from an earlier request runs bcrypt on the thread pool.
+    /// is not remembered from an earlier request runs bcrypt behind the authentication gate,
+    /// apart from scrapes; when the gate is full it is refused with 429 at once.
     private func authenticate(context: ChannelHandlerContext, _ request: HTTPRequestHead) {
+        // Before any answer, 401 and 429 included: a client that asked to close gets its close.
+        if !request.isKeepAlive || server.draining.load(ordering: .relaxed) { closeAfterResponse = true }
         guard let authentication = settings.authentication else {
             route(context: context, request)
             return
@@ -108,9 +111,16 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let eventLoop = context.eventLoop
         let bound = NIOLoopBound(context, eventLoop: eventLoop)
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
-        server.threadPool.runIfActive(eventLoop: eventLoop) {
-            authentication.allows(authorization: header)
-        }.whenComplete { result in
+        guard
+            let checked = server.authentication.run(on: eventLoop, { authentication.allows(authorization: header) })
+        else {
+            server.reportAuthenticationRefusal()
+            var headers = HTTPHeaders()
+            headers.add(name: "Retry-After", value: "1")
+            respond(context: context, status: .tooManyRequests, text: "too many password checks pending; retry\n", extraHeaders: headers)
+            return
+        }
+        checked.whenComplete { result in
             if case .success(true) = result {
                 handler.value.route(context: bound.value, request)
             } else {
@@ -122,7 +132,6 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func route(context: ChannelHandlerContext, _ request: HTTPRequestHead) {
-        if !request.isKeepAlive || server.draining.load(ordering: .relaxed) { closeAfterResponse = true }
         let path = request.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
         let telemetryPath = server.configuration.telemetryPath
         let knownPath = path == telemetryPath || path == "/"

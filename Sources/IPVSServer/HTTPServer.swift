@@ -17,6 +17,8 @@ public final class HTTPServer: Sendable {
     let build: BuildInfo
     let group: MultiThreadedEventLoopGroup
     let threadPool: NIOThreadPool
+    /// bcrypt checks, apart from the scrapes' pool.
+    let authentication = AuthenticationGate()
     let inFlight = Atomic<Int>(0)
     let draining = Atomic<Bool>(false)
     private let listeners = Mutex<[any Channel]>([])
@@ -122,6 +124,7 @@ public final class HTTPServer: Sendable {
             try? await channel.close()
         }
         try? await threadPool.shutdownGracefully()
+        await authentication.shutdown()
         try? await group.shutdownGracefully()
     }
 
@@ -147,22 +150,23 @@ public final class HTTPServer: Sendable {
         grantWaiting()
     }
 
-    private let refusals = Mutex<(count: Int, lastLog: NIODeadline?)>((0, nil))
+    private let scrapeRefusals = RefusalCounter()
+    private let authenticationRefusals = RefusalCounter()
 
-    /// Logs scrapes refused for the limit: the first at once, then at most one line a minute
-    /// with the count, so that a flood does not also flood the journal.
+    /// Logs scrapes refused for the limit, the first at once and then the count once a minute.
     func reportRefusal() {
-        let now = NIODeadline.now()
-        let line: Int? = refusals.withLock { state in
-            state.count += 1
-            if let last = state.lastLog, now - last < .seconds(60) { return nil }
-            defer { state = (0, now) }
-            return state.count
-        }
-        guard let line else { return }
+        guard let count = scrapeRefusals.record() else { return }
         logger.warning(
             "scrapes refused: every slot was busy for the whole wait (--web.max-requests)",
-            metadata: ["limit": "\(configuration.maxRequests)", "refused": "\(line)", "waited": "\(configuration.queueTimeout.nanoseconds / 1_000_000) ms"])
+            metadata: ["limit": "\(configuration.maxRequests)", "refused": "\(count)", "waited": "\(configuration.queueTimeout.nanoseconds / 1_000_000) ms"])
+    }
+
+    /// Logs credentials refused unchecked because the authentication gate was full.
+    func reportAuthenticationRefusal() {
+        guard let count = authenticationRefusals.record() else { return }
+        logger.warning(
+            "unverified credentials refused with 429: password checks already pending (a client guessing passwords?)",
+            metadata: ["pending_limit": "\(AuthenticationGate.maximumPending)", "refused": "\(count)"])
     }
 
     /// Scrapes waiting for a slot, oldest first.
