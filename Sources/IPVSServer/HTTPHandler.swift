@@ -192,7 +192,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// With a scrape slot reserved: collect, render and stream the response.
+    /// With a scrape slot reserved: collect (or join the collection running), render the first
+    /// chunks on the pool, then stream. The slot guards the kernel reads and the CPU, so it is
+    /// free again once the first chunks exist: a client that then reads slowly, or not at all,
+    /// holds no slot and no thread, only its response's memory, under the write deadlines.
     private func startScrape(context: ChannelHandlerContext, _ request: HTTPRequestHead, format: ExpositionFormat) {
         let gzip = ContentNegotiation.acceptsGzip(request.headers.first(name: "accept-encoding"))
         let endpoint = server.endpoint
@@ -200,69 +203,100 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let eventLoop = context.eventLoop
         let bound = NIOLoopBound(context, eventLoop: eventLoop)
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
-        let started = server.threadPool.runIfActive(eventLoop: eventLoop) {
-            // Runs on the pool: collect, then render and send chunk by chunk. The next chunk is
-            // rendered only once the one before it was written, so at most two are in memory.
-            let body = endpoint.render(format: format, gzip: gzip)
-            let first = body.next() ?? []
-            let second = body.next()
-            var headers = HTTPHeaders()
-            if body.gzipped { headers.add(name: "Content-Encoding", value: "gzip") }
-            headers.add(name: "Vary", value: "Accept-Encoding")
-            headers.add(name: "Content-Type", value: body.contentType)
-            if second == nil {
-                headers.add(name: "Content-Length", value: String(first.count))
-            } else {
-                headers.add(name: "Transfer-Encoding", value: "chunked")
+        let collected = server.collections.outcome(on: eventLoop, pool: server.threadPool) { endpoint.collect() }
+        let prepared = collected.flatMap { outcome in
+            server.threadPool.runIfActive(eventLoop: eventLoop) { () -> PreparedResponse in
+                let body = endpoint.body(for: outcome, format: format, gzip: gzip)
+                let first = body.next() ?? []
+                let second = body.next()
+                return PreparedResponse(body: ResponseBody(body), first: first, second: second)
             }
-            let responseHeaders = headers
-            let headWritten = eventLoop.flatSubmit {
-                handler.value.writeStreamHead(context: bound.value, headers: responseHeaders)
-            }
-            var pending = eventLoop.flatSubmit {
-                handler.value.writeStreamChunk(context: bound.value, first, after: headWritten)
-            }
-            var next = second
-            while let chunk = next {
-                let previous = pending
-                pending = eventLoop.flatSubmit { handler.value.writeStreamChunk(context: bound.value, chunk, after: previous) }
-                // Wait for the previous chunk before rendering another (backpressure).
-                do { try previous.wait() } catch { break }
-                next = body.next()
-            }
-            try? pending.wait()
         }
-        started.whenComplete { result in
+        prepared.whenComplete { result in
             server.releaseScrapeSlot()
-            if case .failure(let error) = result {
+            switch result {
+            case .success(let response):
+                handler.value.beginStream(context: bound.value, response)
+            case .failure(let error):
                 server.logger.error("scrape could not run", metadata: ["error": "\(error)"])
+                handler.value.finishStream(context: bound.value, failed: true)
             }
-            handler.value.finishStream(context: bound.value, failed: result.isFailure)
         }
     }
 
-    private var streamFailed = false
-
-    private func writeStreamHead(context: ChannelHandlerContext, headers: HTTPHeaders) -> EventLoopFuture<Void> {
-        var headers = headers
+    /// The head, then the chunks. A one-chunk body is sent with its length, a longer one chunked.
+    private func beginStream(context: ChannelHandlerContext, _ response: PreparedResponse) {
+        guard context.channel.isActive else {
+            finishStream(context: context, failed: true)
+            return
+        }
+        var headers = HTTPHeaders()
+        if response.body.gzipped { headers.add(name: "Content-Encoding", value: "gzip") }
+        headers.add(name: "Vary", value: "Accept-Encoding")
+        headers.add(name: "Content-Type", value: response.body.contentType)
+        if response.second == nil {
+            headers.add(name: "Content-Length", value: String(response.first.count))
+        } else {
+            headers.add(name: "Transfer-Encoding", value: "chunked")
+        }
         addCommonHeaders(&headers)
-        return context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))))
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        armDeadline(context: context, after: server.configuration.responseTimeout, reason: "response not taken whole in time")
+        send(context: context, response.body, chunk: response.first, following: response.second)
     }
 
-    private func writeStreamChunk(context: ChannelHandlerContext, _ bytes: [UInt8], after previous: EventLoopFuture<Void>) -> EventLoopFuture<Void> {
-        guard !streamFailed, context.channel.isActive else {
-            streamFailed = true
-            return context.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
+    /// Writes `chunk` and, meanwhile, renders the chunk after `following` on the pool; once both
+    /// are done, sends `following`. At most three chunks exist at a time, and no thread waits
+    /// for the client: the next step is scheduled by the write's completion.
+    private func send(context: ChannelHandlerContext, _ body: ResponseBody, chunk: [UInt8], following: [UInt8]?) {
+        guard context.channel.isActive else {
+            finishStream(context: context, failed: true)
+            return
         }
-        guard !bytes.isEmpty else { return previous }
-        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
-        buffer.writeBytes(bytes)
-        return context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))))
+        let written: EventLoopFuture<Void>
+        if chunk.isEmpty {
+            context.flush()
+            written = context.eventLoop.makeSucceededVoidFuture()
+        } else {
+            var buffer = context.channel.allocator.buffer(capacity: chunk.count)
+            buffer.writeBytes(chunk)
+            written = context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))))
+        }
+        armProgressDeadline(context: context, until: written)
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        guard let following else {
+            written.whenComplete { result in handler.value.finishStream(context: bound.value, failed: result.isFailure) }
+            return
+        }
+        let rendered = server.threadPool.runIfActive(eventLoop: context.eventLoop) { body.next() }
+        written.and(rendered).whenComplete { result in
+            switch result {
+            case .success(let (_, after)): handler.value.send(context: bound.value, body, chunk: following, following: after)
+            case .failure: handler.value.finishStream(context: bound.value, failed: true)
+            }
+        }
+    }
+
+    /// Closes the connection when `written` has not completed within `--web.write-timeout`:
+    /// the client stopped taking the response (or takes it a byte at a time).
+    private func armProgressDeadline(context: ChannelHandlerContext, until written: EventLoopFuture<Void>) {
+        let channel = context.channel
+        let logger = server.logger
+        let timeout = server.configuration.writeTimeout
+        let scheduled = context.eventLoop.scheduleTask(in: timeout) {
+            logger.debug(
+                "closing connection",
+                metadata: ["reason": "response not read for \(timeout.nanoseconds / 1_000_000) ms", "peer": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
+            channel.close(promise: nil)
+        }
+        written.whenComplete { _ in scheduled.cancel() }
     }
 
     private func finishStream(context: ChannelHandlerContext, failed: Bool) {
         busy = false
-        if failed || streamFailed || !context.channel.isActive {
+        if failed || !context.channel.isActive {
+            deadline?.cancel()
             context.close(promise: nil)
             return
         }
@@ -356,5 +390,31 @@ extension Result {
     var isFailure: Bool {
         if case .failure = self { return true }
         return false
+    }
+}
+
+/// A response whose first chunks are rendered, handed from the pool to the event loop.
+struct PreparedResponse: Sendable {
+    var body: ResponseBody
+    var first: [UInt8]
+    /// nil when the whole body fit in `first`.
+    var second: [UInt8]?
+}
+
+/// A response body that the pool renders a chunk at a time while the event loop writes: one
+/// renderer at a time, whichever pool thread it runs on.
+final class ResponseBody: Sendable {
+    let contentType: String
+    let gzipped: Bool
+    private let body: Mutex<ScrapeEndpoint.Body>
+
+    init(_ body: sending ScrapeEndpoint.Body) {
+        contentType = body.contentType
+        gzipped = body.gzipped
+        self.body = Mutex(body)
+    }
+
+    func next() -> [UInt8]? {
+        body.withLock { $0.next() }
     }
 }

@@ -17,6 +17,8 @@ public final class HTTPServer: Sendable {
     let build: BuildInfo
     let group: MultiThreadedEventLoopGroup
     let threadPool: NIOThreadPool
+    /// Scrapes asking while a collection runs join it.
+    let collections = SharedCollection()
     /// bcrypt checks, apart from the scrapes' pool.
     let authentication = AuthenticationGate()
     let inFlight = Atomic<Int>(0)

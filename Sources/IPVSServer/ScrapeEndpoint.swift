@@ -67,8 +67,19 @@ public final class ScrapeEndpoint: Sendable {
     /// Runs the collectors and returns the body to stream. Blocking (it reads /proc and
     /// netlink): call it off the event loop.
     public func render(format: ExpositionFormat, gzip: Bool) -> Body {
+        body(for: collect(), format: format, gzip: gzip)
+    }
+
+    /// Runs the collectors once and logs what changed. Blocking (it reads /proc and netlink).
+    public func collect() -> ScrapeOutcome {
         let outcome = scraper.scrape()
         report(outcome.failures)
+        return outcome
+    }
+
+    /// The body of one response over a collected scrape; several responses may share one
+    /// outcome (its families are values, rendered by each response on its own).
+    public func body(for outcome: ScrapeOutcome, format: ExpositionFormat, gzip: Bool) -> Body {
         let stream = ExpositionStream(outcome.metrics, format: format)
         var deflater: GzipStream?
         if gzip {

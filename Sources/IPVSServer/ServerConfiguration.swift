@@ -23,6 +23,12 @@ public struct ServerConfiguration: Sendable {
     public var requestReadTimeout: TimeAmount
     /// A keep-alive connection with no request for this long is closed.
     public var idleTimeout: TimeAmount
+    /// A response chunk the client has not taken within this time closes the connection: it
+    /// stopped reading, or reads a byte at a time (`--web.write-timeout`).
+    public var writeTimeout: TimeAmount
+    /// A response not taken whole within this time closes the connection, however steadily it
+    /// trickles (`--web.response-timeout`).
+    public var responseTimeout: TimeAmount
     /// How long SIGTERM waits for scrapes in progress before closing their connections.
     public var shutdownGracePeriod: TimeAmount
     /// What the landing page says about the source.
@@ -34,6 +40,7 @@ public struct ServerConfiguration: Sendable {
         listenAddresses: [ListenAddress], telemetryPath: String = "/metrics", maxRequests: Int = 40,
         queueTimeout: TimeAmount = .seconds(5),
         requestReadTimeout: TimeAmount = .seconds(10), idleTimeout: TimeAmount = .seconds(120),
+        writeTimeout: TimeAmount = .seconds(30), responseTimeout: TimeAmount = .seconds(120),
         shutdownGracePeriod: TimeAmount = .seconds(10), sourceDescription: String = "auto"
     ) {
         self.listenAddresses = listenAddresses
@@ -42,6 +49,8 @@ public struct ServerConfiguration: Sendable {
         self.queueTimeout = queueTimeout
         self.requestReadTimeout = requestReadTimeout
         self.idleTimeout = idleTimeout
+        self.writeTimeout = writeTimeout
+        self.responseTimeout = responseTimeout
         self.shutdownGracePeriod = shutdownGracePeriod
         self.sourceDescription = sourceDescription
     }

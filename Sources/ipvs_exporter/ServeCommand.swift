@@ -37,6 +37,20 @@ struct ServeCommand: AsyncParsableCommand {
     var maxRequests = 40
 
     @Option(
+        name: .customLong("web.write-timeout"),
+        help: ArgumentHelp(
+            "Close a connection whose client has not taken the next piece (256 KiB) of a response within this time: it stopped reading. Such a response holds no scrape slot while it waits. A number and a unit: ms, s, m or h.",
+            valueName: "duration"))
+    var writeTimeout = DurationArgument(argument: "30s")!
+
+    @Option(
+        name: .customLong("web.response-timeout"),
+        help: ArgumentHelp(
+            "Close a connection whose client has not taken the whole response within this time, however steadily it reads. A number and a unit: ms, s, m or h.",
+            valueName: "duration"))
+    var responseTimeout = DurationArgument(argument: "2m")!
+
+    @Option(
         name: .customLong("web.config.file"),
         help: ArgumentHelp(
             "TLS, basic authentication and response headers, in Prometheus exporter-toolkit's format (tls_server_config, basic_auth_users, http_server_config.headers). A file that cannot be used stops the start; later changes to it or to its certificates apply within a second (a version that cannot be used is logged and the previous one stays; turning TLS on or off needs a restart).",
@@ -149,7 +163,8 @@ struct ServeCommand: AsyncParsableCommand {
 
         var configuration = ServerConfiguration(
             listenAddresses: try listenAddresses.map { try ListenAddress(parsing: $0) }, telemetryPath: telemetryPath,
-            maxRequests: maxRequests, sourceDescription: sourceDescription)
+            maxRequests: maxRequests, writeTimeout: writeTimeout.amount, responseTimeout: responseTimeout.amount,
+            sourceDescription: sourceDescription)
         if let webConfigFile {
             do throws(WebConfigurationError) {
                 configuration.web = try WebConfigurationSource(path: webConfigFile, logger: logger)

@@ -50,14 +50,15 @@ import Zlib
         // Long by default: when other suites block both cooperative threads (they run processes
         // synchronously), a client may only get to write its request seconds after connecting,
         // and the server would close on it ("I/O on closed channel"). Deadline tests pass theirs.
-        readTimeout: TimeAmount = .seconds(120), web: WebConfigurationSource? = nil, _ body: (Int, HTTPServer) async throws -> T
+        readTimeout: TimeAmount = .seconds(120), writeTimeout: TimeAmount = .seconds(30), web: WebConfigurationSource? = nil,
+        _ body: (Int, HTTPServer) async throws -> T
     ) async throws -> T {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let endpoint = ScrapeEndpoint(scraper: scraper(reader, root: root), logger: logger)
         var configuration = ServerConfiguration(
             listenAddresses: [ListenAddress(host: "127.0.0.1", port: 0)], maxRequests: maxRequests, queueTimeout: queueTimeout,
-            requestReadTimeout: readTimeout, shutdownGracePeriod: .seconds(5))
+            requestReadTimeout: readTimeout, writeTimeout: writeTimeout, shutdownGracePeriod: .seconds(5))
         configuration.web = web
         let server = HTTPServer(configuration: configuration, endpoint: endpoint, logger: logger)
         let addresses = try await server.start()
