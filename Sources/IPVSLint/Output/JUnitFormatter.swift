@@ -1,9 +1,11 @@
+import SystemSupport
+
 /// `--format junit`: JUnit XML, one failed test case per finding, so CI test reports show them;
 /// a clean run is one passing case.
 enum JUnitFormatter: ReportFormatter {
     static func render(_ report: LintReport) -> String {
         let findings = report.result.findings
-        let xml = LintReport.xml
+        let xml = TextEscaping.xml
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"ipvs-lint\" tests=\"\(max(1, findings.count))\" failures=\"\(findings.count)\">\n"
         out += "  <testsuite name=\"ipvs-lint\" tests=\"\(max(1, findings.count))\" failures=\"\(findings.count)\" errors=\"0\">\n"

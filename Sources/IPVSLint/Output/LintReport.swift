@@ -52,22 +52,4 @@ public struct LintReport: Sendable {
         }
         return out
     }
-
-    /// Attribute and text escaping for checkstyle and junit.
-    static func xml(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case _ where scalar.value < 0x20 && scalar != "\t": out += "?"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
 }
