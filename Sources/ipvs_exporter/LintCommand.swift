@@ -66,8 +66,8 @@ struct LintCommand: ParsableCommand {
 
     @Option(
         name: .customLong("failure-threshold"),
-        help: ArgumentHelp("Exit 1 when a finding is at least this severe; none never fails.", valueName: "error|warning|info|none"))
-    var failureThreshold: Threshold?
+        help: ArgumentHelp("Exit 1 when a finding is at least this severe; none never fails.", valueName: FailureThreshold.allCases.map(\.rawValue).joined(separator: "|")))
+    var failureThreshold: FailureThreshold?
 
     @Option(
         name: .customLong("config"),
@@ -196,16 +196,9 @@ struct LintCommand: ParsableCommand {
                 result: result, files: set.files, rules: RuleRegistry.all.map { $0.metadata }, version: BuildInfo.current.version,
                 documentationBase: documentationBase, verbose: verbose, color: color)
             print(report.render(format), terminator: "")
-            // The command line, else the configuration, else warning; "none" in either never fails.
-            let threshold: Severity?
-            if let failureThreshold {
-                threshold = failureThreshold.severity
-            } else if let configured = configuration?.failureThreshold {
-                threshold = configured.value
-            } else {
-                threshold = .warning
-            }
-            if let minimum = threshold, result.findings.contains(where: { $0.severity >= minimum }) {
+            // The command line, else the configuration, else warning.
+            let threshold = failureThreshold ?? configuration?.failureThreshold?.value ?? .warning
+            if threshold.isReached(by: result.findings) {
                 throw LintFailure.findings
             }
         } catch {
@@ -339,18 +332,7 @@ struct LintCommand: ParsableCommand {
 
 extension OutputFormat: ExpressibleByArgument {}
 
-enum Threshold: String, ExpressibleByArgument, CaseIterable {
-    case error, warning, info, none
-
-    var severity: Severity? {
-        switch self {
-        case .error: .error
-        case .warning: .warning
-        case .info: .info
-        case .none: nil
-        }
-    }
-}
+extension FailureThreshold: ExpressibleByArgument {}
 
 extension String {
     func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(1, width - count)) }
