@@ -1,9 +1,10 @@
 import IPVSMetrics
+import SystemSupport
 
 /// The small HTML page at `/`, linking to the metrics (exporter convention).
 public enum LandingPage {
     public static func html(telemetryPath: String, build: BuildInfo, source: String) -> String {
-        let path = escape(telemetryPath)
+        let path = TextEscaping.html(telemetryPath)
         return """
             <!DOCTYPE html>
             <html lang="en">
@@ -16,25 +17,10 @@ public enum LandingPage {
             <ul>
             <li><a href="\(path)">Metrics</a> (<code>\(path)</code>)</li>
             </ul>
-            <p>Version \(escape(build.version)), revision <code>\(escape(build.revision))</code>, reading IPVS through \(escape(source)).</p>
+            <p>Version \(TextEscaping.html(build.version)), revision <code>\(TextEscaping.html(build.revision))</code>, reading IPVS through \(TextEscaping.html(source)).</p>
             </body>
             </html>
 
             """
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -47,43 +47,11 @@ public struct LogFormatHandler: LogHandler {
     }
 
     public static func logfmt(_ fields: [(String, String)]) -> String {
-        fields.map { key, value in
-            let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline || $0 == "\\" }
-            guard needsQuotes else { return "\(key)=\(value)" }
-            var escaped = ""
-            for character in value {
-                switch character {
-                case "\"": escaped += "\\\""
-                case "\\": escaped += "\\\\"
-                case "\n": escaped += "\\n"
-                case "\r": escaped += "\\r"
-                default: escaped.append(character)
-                }
-            }
-            return "\(key)=\"\(escaped)\""
-        }.joined(separator: " ")
+        fields.map { key, value in "\(key)=\(TextEscaping.logfmtValue(value))" }.joined(separator: " ")
     }
 
     public static func json(_ fields: [(String, String)]) -> String {
-        "{" + fields.map { "\(jsonString($0.0)):\(jsonString($0.1))" }.joined(separator: ",") + "}"
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        "{" + fields.map { "\(TextEscaping.jsonString($0.0)):\(TextEscaping.jsonString($0.1))" }.joined(separator: ",") + "}"
     }
 
     /// RFC 3339 UTC with milliseconds.

@@ -26,7 +26,7 @@ import Yams
 /// reason is an error at its line and column, like any other unreadable input.
 public struct LintConfiguration: Sendable {
     public var file: SourceFile
-    public var failureThreshold: Located<Severity?>?
+    public var failureThreshold: Located<FailureThreshold>?
     public var severities: [String: Severity] = [:]
     public var disabled: [String: SourceLocation] = [:]
     public var ignores: [Suppression] = []
@@ -62,15 +62,9 @@ public struct LintConfiguration: Sendable {
         for (key, value) in top {
             switch key.string {
             case "failure-threshold":
-                let text = try scalar(value, file: file, what: "error, warning, info or none")
-                // "none": findings never fail the run (nil), as with --failure-threshold none.
-                let threshold: Severity?
-                if text == "none" {
-                    threshold = nil
-                } else if let severity = Severity(rawValue: text) {
-                    threshold = severity
-                } else {
-                    throw LintInputError(location(value, file), found: LintInputError.quote(text), expected: "error, warning, info or none")
+                let text = try scalar(value, file: file, what: FailureThreshold.choices)
+                guard let threshold = FailureThreshold(rawValue: text) else {
+                    throw LintInputError(location(value, file), found: LintInputError.quote(text), expected: FailureThreshold.choices)
                 }
                 configuration.failureThreshold = Located(threshold, location(value, file))
             case "rules":

@@ -1,3 +1,5 @@
+import SystemSupport
+
 /// A JSON document, written with stable key order (as given), for the json and sarif formats.
 public indirect enum JSONValue: Sendable, Hashable {
     case string(String)
@@ -21,7 +23,7 @@ public indirect enum JSONValue: Sendable, Hashable {
         let pad = String(repeating: "  ", count: indent + 1)
         let close = String(repeating: "  ", count: indent)
         switch self {
-        case .string(let text): out += Self.quote(text)
+        case .string(let text): out += TextEscaping.jsonString(text)
         case .number(let value): out += String(value)
         case .bool(let value): out += value ? "true" : "false"
         case .null: out += "null"
@@ -44,29 +46,11 @@ public indirect enum JSONValue: Sendable, Hashable {
             }
             out += "{\n"
             for (index, (key, value)) in fields.enumerated() {
-                out += pad + Self.quote(key) + ": "
+                out += pad + TextEscaping.jsonString(key) + ": "
                 value.write(to: &out, indent: indent + 1)
                 out += index == fields.count - 1 ? "\n" : ",\n"
             }
             out += close + "}"
         }
-    }
-
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,3 +1,5 @@
+import IPVSModel
+
 /// What the 7xx rules share: each real-server sysctl file with the DR/TUN services that need it.
 enum RealServerSysctls {
     /// Interfaces that never carry ARP.
@@ -27,10 +29,10 @@ enum RealServerSysctls {
     }
 
     /// Real-server sysctl files with the real servers forwarded with `methods` that use them.
-    static func hosts(_ inputs: LintInputs, methods: Set<String>, report: inout Report) -> [Host] {
+    static func hosts(_ inputs: LintInputs, methods: [ForwardingMethod], report: inout Report) -> [Host] {
         var byFile: [String: Host] = [:]
         var order: [String] = []
-        for (service, server) in inputs.realServers where methods.contains(server.forwarding.flag) {
+        for (service, server) in inputs.realServers where methods.contains(server.forwarding) {
             guard let set = inputs.sysctls(for: server) else {
                 report.skip("real server \(server.addressText): no --sysctl \(server.address)=FILE")
                 continue
@@ -44,6 +46,36 @@ enum RealServerSysctls {
             if !byFile[name]!.services.contains(where: { $0.identity == service.identity }) { byFile[name]!.services.append(service) }
         }
         return order.map { byFile[$0]! }
+    }
+
+    /// The loop of the 7xx rules: for each host of `methods`, `problem` gives the finding's
+    /// message and line, or nil when the host is fine; the object and the related locations
+    /// (the services, and the file when it lacks the key) are the same for every rule.
+    static func report(
+        _ setting: String, methods: [ForwardingMethod], _ inputs: LintInputs, into report: inout Report,
+        problem: (Host) -> (message: String, location: SourceLocation)?
+    ) {
+        for host in hosts(inputs, methods: methods, report: &report) {
+            guard let (message, location) = problem(host) else { continue }
+            report.add(
+                message, at: location, object: "sysctl=\(host.sysctls.host ?? "?")/\(setting)",
+                related: host.related("net.ipv4.conf.all.\(setting)"))
+        }
+    }
+
+    /// ``report(_:methods:_:into:problem:)`` for a setting every ARP interface needs at
+    /// `minimum` or more: `message` gets the failing interfaces with their values, and the
+    /// finding points at the `all` key (or the real server when the file lacks it).
+    static func report(
+        _ setting: String, below minimum: Int64, methods: [ForwardingMethod], _ inputs: LintInputs, into report: inout Report,
+        message: (Host, _ detail: String) -> String
+    ) {
+        Self.report(setting, methods: methods, inputs, into: &report) { host in
+            let failing = failing(host.sysctls, setting, minimum: minimum)
+            guard !failing.isEmpty else { return nil }
+            let detail = failing.map { "\($0.0): \($0.1)" }.joined(separator: ", ")
+            return (message(host, detail), host.location(of: "net.ipv4.conf.all.\(setting)"))
+        }
     }
 
     /// Interfaces whose effective `setting` is below `minimum`: the physical ones listed, else the

@@ -1,0 +1,74 @@
+import Glibc
+import IPVSKernel
+import IPVSModel
+import SystemSupport
+
+/// `lint --live`'s reading of the running director. The one file of IPVSLint that imports
+/// IPVSKernel: the rules lint text, and only this turns the kernel's state into that text.
+extension LiveDirector {
+    /// The running director's inputs for each role not in `given`, and the kernel's release
+    /// (known first-hand here, where `facts.kernel` is for files). IPVS comes from netlink, or
+    /// /proc when netlink is refused; the firewall from iptables-save and ip6tables-save; the
+    /// sysctls from /proc/sys. `notice` hears what is read some other way or not at all.
+    static func collect(
+        given: Set<InputRole>, netns: String?, notice: @escaping @Sendable (String) -> Void
+    ) throws(LintSession.Failure) -> (inputs: [(SourceFile, InputRole)], kernel: KernelRelease?) {
+        var out: [(SourceFile, InputRole)] = []
+        if !given.contains(.ipvsadm) && !given.contains(.keepalived) {
+            let procfs = ProcFS(root: "/proc", netDirectory: netns == nil ? "net" : "thread-self/net")
+            let reader = AutoStateReader(
+                netlink: NetlinkStateReader(), procfs: ProcFSStateReader(procfs: procfs, hz: KernelHZ.detect(procfs: procfs, bootDirectory: "/boot"))
+            ) { reason in
+                notice("lint: netlink refused (\(reason)); reading /proc/net/ip_vs, without timeouts")
+            }
+            let read = { () throws(IPVSReadError) -> (ServiceTable, Timeouts?) in (try reader.serviceTable(), try reader.timeouts()) }
+            let table: ServiceTable
+            let kernelTimeouts: Timeouts?
+            do {
+                if let netns {
+                    let namespace = try NetworkNamespace(path: netns)
+                    (table, kernelTimeouts) = try namespace.run { () throws(IPVSReadError) -> (ServiceTable, Timeouts?) in try read() }.get()
+                } else {
+                    (table, kernelTimeouts) = try read()
+                }
+            } catch {
+                throw LintSession.Failure("lint --live: cannot read IPVS: \(error)")
+            }
+            out.append((SourceFile(name: ipvsadmName, text: ipvsadmSave(table)), .ipvsadm))
+            if !given.contains(.timeouts), let kernelTimeouts {
+                out.append((SourceFile(name: timeoutsName, text: timeouts(kernelTimeouts)), .timeouts))
+            }
+        }
+        for (role, tool) in [(InputRole.iptables, "iptables-save"), (.ip6tables, "ip6tables-save")] where !given.contains(role) {
+            guard let path = ["/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/"].map({ $0 + tool }).first(where: { access($0, X_OK) == 0 }) else {
+                notice("lint: \(tool) not found; firewall rules are not checked")
+                continue
+            }
+            out.append((SourceFile(name: "live:" + tool, text: try output(of: path)), role))
+        }
+        if !given.contains(.sysctl(host: nil)) {
+            out.append((SourceFile(name: sysctlName, text: sysctls(procfs: "/proc")), .sysctl(host: nil)))
+        }
+        var kernel: KernelRelease?
+        if let text = try? Files.read("/proc/sys/kernel/osrelease"),
+            let line = String(decoding: text, as: UTF8.self).split(separator: "\n").first {
+            kernel = KernelRelease(String(line))
+        }
+        return (out, kernel)
+    }
+
+    /// What a command prints, for iptables-save; its failure is an input error.
+    static func output(of path: String) throws(LintSession.Failure) -> String {
+        guard let pipe = popen("'\(path)' 2>/dev/null", "r") else { throw LintSession.Failure("lint --live: cannot run \(path)") }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, pipe)
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        let status = pclose(pipe)
+        guard status == 0 else { throw LintSession.Failure("lint --live: \(path) failed (status \(status))") }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
