@@ -44,13 +44,6 @@ public struct SysctlSet: Sendable, Hashable {
     }
 }
 
-/// The tcp, tcpfin and udp timeouts, from `ipvsadm -L --timeout` or `--timeouts TCP,TCPFIN,UDP`.
-public struct TimeoutSettings: Sendable, Hashable {
-    public var tcp: Located<Int64>
-    public var tcpFin: Located<Int64>
-    public var udp: Located<Int64>
-}
-
 extension String {
     func trimmingCharacters(in set: String) -> String {
         var slice = self[...]

@@ -1,0 +1,24 @@
+public import IPVSModel
+
+/// One `-A` virtual service, as the restore would leave it.
+public struct ServiceDefinition: Sendable, Hashable {
+    public var identity: ServiceIdentity
+    public var scheduler: Located<String>?
+    /// `-p`: seconds; 360 when `-p` had no value.
+    public var persistence: Located<Int64>?
+    public var netmask: Located<NetmaskSpec>?
+    public var schedulerFlags: Located<[String]>?
+    public var onePacket: SourceLocation?
+    public var persistenceEngine: Located<String>?
+    /// A bare `ops` word, as ipvsadm before 1.26 saved one-packet scheduling.
+    public var legacyOps: SourceLocation?
+    public var realServers: [RealServerDefinition] = []
+    /// The `-A` line.
+    public var location: SourceLocation
+    /// Where the service address or mark was written.
+    public var identityLocation: SourceLocation
+
+    /// `-s`, wlc when not given (ipvsadm's default).
+    public var effectiveScheduler: Scheduler { scheduler.map { Scheduler($0.value) } ?? .default }
+    public var isPersistent: Bool { persistence != nil }
+}
