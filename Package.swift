@@ -58,7 +58,9 @@ let package = Package(
             ]),
         // The linter reads the kernel only for --live (LiveDirector); everything else is the model.
         .target(
-            name: "IPVSLint", dependencies: ["IPVSModel", "IPVSKernel", "SystemSupport", .product(name: "Yams", package: "Yams")], plugins: ["RulePages"]),
+            name: "IPVSLint",
+            dependencies: ["IPVSModel", "IPVSKernel", "SystemSupport", .product(name: "Yams", package: "Yams")],
+            plugins: ["RulePages"]),
         .executableTarget(
             name: "ipvs_exporter",
             dependencies: [
@@ -68,14 +70,16 @@ let package = Package(
         ),
 
         // MARK: - Benchmarks (make bench)
-        .executableTarget(name: "ipvs-bench", dependencies: ["IPVSModel", "IPVSKernel", "SystemSupport", "IPVSMetrics", "IPVSLint"],
+        .executableTarget(
+            name: "ipvs-bench", dependencies: ["IPVSModel", "IPVSKernel", "SystemSupport", "IPVSMetrics", "IPVSLint"],
             path: "Benchmarks/ScrapeBench"),
 
         // MARK: - The kernel lab's writer (states ipvsadm refuses to create; never installed)
         .executableTarget(name: "ipvs-lab-netlink", dependencies: ["IPVSModel", "IPVSKernel"], path: "Tests/Kernel/LabTool"),
 
         // MARK: - Fuzzing (make fuzz): every parser as a libFuzzer target
-        .target(name: "IPVSFuzzTargets", dependencies: ["IPVSModel", "IPVSKernel", "IPVSLint", "WebConfig"], path: "Fuzz/Targets"),
+        .target(
+            name: "IPVSFuzzTargets", dependencies: ["IPVSModel", "IPVSKernel", "IPVSLint", "WebConfig"], path: "Fuzz/Targets"),
         .executableTarget(name: "ipvs-fuzz", dependencies: ["IPVSFuzzTargets", "SystemSupport"], path: "Fuzz/Driver"),
 
         // MARK: - Build tools
@@ -84,14 +88,20 @@ let package = Package(
         .executableTarget(name: "rule-pages-generator", path: "Plugins/RulePagesGenerator"),
 
         // MARK: - Tests
-        .target(name: "IPVSTestSupport", dependencies: ["IPVSModel", "IPVSKernel", "SystemSupport"], path: "Tests/IPVSTestSupport"),
-        .testTarget(name: "IPVSTests", dependencies: ["IPVSModel", "IPVSKernel", "SystemSupport", "IPVSTestSupport", "CNetlink"]),
+        .target(
+            name: "IPVSTestSupport", dependencies: ["IPVSModel", "IPVSKernel", "SystemSupport"], path: "Tests/IPVSTestSupport"),
+        .testTarget(
+            name: "IPVSTests", dependencies: ["IPVSModel", "IPVSKernel", "SystemSupport", "IPVSTestSupport", "CNetlink"]),
         .testTarget(name: "IPVSMetricsTests", dependencies: ["IPVSMetrics", "IPVSModel", "IPVSKernel", "IPVSTestSupport"]),
         .testTarget(
             name: "IPVSServerTests",
-            dependencies: ["IPVSServer", "WebConfig", "IPVSMetrics", "IPVSModel", "IPVSKernel", "SystemSupport", "IPVSTestSupport", "Zlib", nioCore, nioPosix, logging]
+            dependencies: [
+                "IPVSServer", "WebConfig", "IPVSMetrics", "IPVSModel", "IPVSKernel", "SystemSupport", "IPVSTestSupport", "Zlib",
+                nioCore, nioPosix, logging,
+            ]
         ),
-        .testTarget(name: "IPVSLintTests", dependencies: ["IPVSLint", "IPVSModel", "IPVSKernel", "SystemSupport", "IPVSTestSupport"]),
+        .testTarget(
+            name: "IPVSLintTests", dependencies: ["IPVSLint", "IPVSModel", "IPVSKernel", "SystemSupport", "IPVSTestSupport"]),
         // The fuzz targets over their seed corpora and every input that once crashed one.
         .testTarget(name: "FuzzRegressionTests", dependencies: ["IPVSFuzzTargets", "IPVSTestSupport"]),
         // Runs the built binary against real tools (promtool, Prometheus); needs ipvs_exporter built.

@@ -1,9 +1,9 @@
-import SystemSupport
 import Glibc
 import IPVSKernel
-import IPVSModel
 import IPVSLint
 import IPVSMetrics
+import IPVSModel
+import SystemSupport
 
 /// In-process timings of the exporter's hot paths, for `make bench` and profiling:
 ///
@@ -25,18 +25,23 @@ struct StubReader: IPVSStateReader {
 }
 
 func netlinkShapedTable(services: Int, servers: Int) -> ServiceTable {
-    let counters = TrafficCounters(connections: 123_456, incomingPackets: 9_876_543, outgoingPackets: 8_765_432, incomingBytes: 12_345_678_901, outgoingBytes: 9_876_543_210)
-    let rates = TrafficRates(connections: 12, incomingPackets: 345, outgoingPackets: 234, incomingBytes: 45_678, outgoingBytes: 34_567)
+    let counters = TrafficCounters(
+        connections: 123_456, incomingPackets: 9_876_543, outgoingPackets: 8_765_432, incomingBytes: 12_345_678_901,
+        outgoingBytes: 9_876_543_210)
+    let rates = TrafficRates(
+        connections: 12, incomingPackets: 345, outgoingPackets: 234, incomingBytes: 45_678, outgoingBytes: 34_567)
     var list: [VirtualService] = []
     for s in 0..<services {
         var service = VirtualService(
-            id: .address(.tcp, IPAddress(ipv4: 0x0A00_0000 + UInt32(s) + 1), port: 80), scheduler: "wlc", flags: [], onePacket: false,
+            id: .address(.tcp, IPAddress(ipv4: 0x0A00_0000 + UInt32(s) + 1), port: 80), scheduler: "wlc", flags: [],
+            onePacket: false,
             counters: counters, rates: rates)
         for r in 0..<servers {
-            service.realServers.append(RealServer(
-                address: IPAddress(ipv4: 0xAC10_0000 + UInt32(s * servers + r) + 1), port: 8080, forwarding: .masquerading,
-                weight: 1, activeConnections: 3, inactiveConnections: 40, persistentConnections: 0, upperThreshold: 0,
-                lowerThreshold: 0, counters: counters, rates: rates))
+            service.realServers.append(
+                RealServer(
+                    address: IPAddress(ipv4: 0xAC10_0000 + UInt32(s * servers + r) + 1), port: 8080, forwarding: .masquerading,
+                    weight: 1, activeConnections: 3, inactiveConnections: 40, persistentConnections: 0, upperThreshold: 0,
+                    lowerThreshold: 0, counters: counters, rates: rates))
         }
         list.append(service)
     }
@@ -58,7 +63,9 @@ func report(_ name: String, _ samples: [Double], _ extra: String) {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    print("usage: ipvs-bench render SERVICES SERVERS [RUNS] | procfs DIR [RUNS] | conntrack FILE [RUNS] | lint SERVICES SERVERS RULES [RUNS] | lint-inputs DIR SERVICES SERVERS RULES")
+    print(
+        "usage: ipvs-bench render SERVICES SERVERS [RUNS] | procfs DIR [RUNS] | conntrack FILE [RUNS] | lint SERVICES SERVERS RULES [RUNS] | lint-inputs DIR SERVICES SERVERS RULES"
+    )
     exit(2)
 }
 switch arguments[1] {
@@ -68,7 +75,8 @@ case "render":
     let runs = arguments.count > 4 ? Int(arguments[4]) ?? 20 : 20
     let reader = StubReader(table: netlinkShapedTable(services: services, servers: servers))
     let scraper = Scraper(
-        collectors: Scraper.allCollectors.filter { $0.name != "connections" && $0.name != "stats" }, procfs: ProcFS(root: "/nonexistent"),
+        collectors: Scraper.allCollectors.filter { $0.name != "connections" && $0.name != "stats" },
+        procfs: ProcFS(root: "/nonexistent"),
         reader: reader, exporterMetrics: false)
     var times: [Double] = []
     var bytes = 0
@@ -83,7 +91,9 @@ case "render":
 case "procfs":
     let runs = arguments.count > 3 ? Int(arguments[3]) ?? 20 : 20
     let procfs = ProcFS(root: arguments[2])
-    let scraper = Scraper(collectors: Scraper.allCollectors, procfs: procfs, reader: ProcFSStateReader(procfs: procfs, hz: nil), exporterMetrics: false)
+    let scraper = Scraper(
+        collectors: Scraper.allCollectors, procfs: procfs, reader: ProcFSStateReader(procfs: procfs, hz: nil),
+        exporterMetrics: false)
     var times: [Double] = []
     var bytes = 0
     for _ in 0..<runs {
@@ -186,13 +196,16 @@ case "lint":
     report("lint rules \(services)x\(servers) + \(rules) rules", check, "\(findings) findings")
     report("lint total \(services)x\(servers) + \(rules) rules", zip(parse, check).map { $0 + $1 }, "")
 case "lint-inputs":
-    guard arguments.count >= 6, let services = Int(arguments[3]), let servers = Int(arguments[4]), let rules = Int(arguments[5]) else {
+    guard arguments.count >= 6, let services = Int(arguments[3]), let servers = Int(arguments[4]), let rules = Int(arguments[5])
+    else {
         print("usage: ipvs-bench lint-inputs DIR SERVICES SERVERS RULES")
         exit(2)
     }
     do {
-        try Files.write(Array(LintBenchInputs.ipvsadm(services: services, servers: servers).utf8), to: arguments[2] + "/ipvsadm.save")
-        try Files.write(Array(LintBenchInputs.iptables(rules: rules, services: services).utf8), to: arguments[2] + "/iptables.save")
+        try Files.write(
+            Array(LintBenchInputs.ipvsadm(services: services, servers: servers).utf8), to: arguments[2] + "/ipvsadm.save")
+        try Files.write(
+            Array(LintBenchInputs.iptables(rules: rules, services: services).utf8), to: arguments[2] + "/iptables.save")
     } catch {
         print("error: \(error)")
         exit(1)

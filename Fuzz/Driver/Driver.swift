@@ -1,9 +1,9 @@
+import Glibc
+import IPVSFuzzTargets
+import IPVSKernel
 // ipvs-fuzz: the libFuzzer entry points (libFuzzer brings main). Which parser to fuzz comes
 // from IPVS_FUZZ_TARGET (see `make fuzz`); the targets themselves are in IPVSFuzzTargets.
 import SystemSupport
-import Glibc
-import IPVSKernel
-import IPVSFuzzTargets
 
 nonisolated(unsafe) var selected: FuzzTarget?
 
@@ -14,7 +14,9 @@ func fail(_ message: String) -> Never {
 }
 
 @_cdecl("LLVMFuzzerInitialize")
-public func initialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
+public func initialize(
+    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
+) -> Int32 {
     let name = getenv("IPVS_FUZZ_TARGET").map { String(cString: $0) } ?? ""
     guard let target = FuzzTarget(rawValue: name) else {
         fail("set IPVS_FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: " "))")
@@ -31,22 +33,22 @@ public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 }
 
 #if !FUZZING
-/// Built without libFuzzer (`swift build`), the driver replays files instead: the same target
-/// over each path given, for reproducing a crash under a debugger.
-///
-///   IPVS_FUZZ_TARGET=keepalived .build/debug/ipvs-fuzz crash-1234
-@main
-struct Replay {
-    static func main() {
-        var argc: Int32 = 0
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil
-        _ = initialize(&argc, &argv)
-        for path in CommandLine.arguments.dropFirst() {
-            let bytes: [UInt8]
-            do throws(FileError) { bytes = try Files.read(path) } catch { fail("\(error)") }
-            _ = testOneInput(bytes, bytes.count)
-            print("\(path): no crash")
+    /// Built without libFuzzer (`swift build`), the driver replays files instead: the same target
+    /// over each path given, for reproducing a crash under a debugger.
+    ///
+    ///   IPVS_FUZZ_TARGET=keepalived .build/debug/ipvs-fuzz crash-1234
+    @main
+    struct Replay {
+        static func main() {
+            var argc: Int32 = 0
+            var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil
+            _ = initialize(&argc, &argv)
+            for path in CommandLine.arguments.dropFirst() {
+                let bytes: [UInt8]
+                do throws(FileError) { bytes = try Files.read(path) } catch { fail("\(error)") }
+                _ = testOneInput(bytes, bytes.count)
+                print("\(path): no crash")
+            }
         }
     }
-}
 #endif

@@ -20,7 +20,8 @@ enum RulePagesGenerator {
             entries.append((id, text))
         }
         entries.sort { $0.0 < $1.0 }
-        var source = "// Generated from lint-rules/*.md by the RulePages plugin. Do not edit.\n\nenum RulePages {\n    static let pages: [String: String] = [\n"
+        var source =
+            "// Generated from lint-rules/*.md by the RulePages plugin. Do not edit.\n\nenum RulePages {\n    static let pages: [String: String] = [\n"
         for (id, text) in entries {
             // A raw string whose delimiter cannot occur in the page.
             var hashes = "#"
@@ -36,23 +37,23 @@ enum RulePagesGenerator {
 }
 
 #if FUZZING
-// Linked with libFuzzer, whose main calls this before anything else: generate, and stop there.
-@_cdecl("LLVMFuzzerInitialize")
-func fuzzerInitialize(
-    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
-) -> Int32 {
-    do { try RulePagesGenerator.generate() } catch {
-        FileHandle.standardError.write(Data("rule-pages-generator: \(error)\n".utf8))
-        exit(1)
+    // Linked with libFuzzer, whose main calls this before anything else: generate, and stop there.
+    @_cdecl("LLVMFuzzerInitialize")
+    func fuzzerInitialize(
+        _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
+    ) -> Int32 {
+        do { try RulePagesGenerator.generate() } catch {
+            FileHandle.standardError.write(Data("rule-pages-generator: \(error)\n".utf8))
+            exit(1)
+        }
+        exit(0)
     }
-    exit(0)
-}
 
-@_cdecl("LLVMFuzzerTestOneInput")
-func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 { 0 }
+    @_cdecl("LLVMFuzzerTestOneInput")
+    func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 { 0 }
 #else
-@main
-enum Main {
-    static func main() throws { try RulePagesGenerator.generate() }
-}
+    @main
+    enum Main {
+        static func main() throws { try RulePagesGenerator.generate() }
+    }
 #endif

@@ -37,7 +37,8 @@ public enum MetricCatalog {
     public static let outgoingBytesTotal = MetricDescriptor(
         "ipvs_outgoing_bytes_total", .counter, "Bytes from real servers forwarded back by the director (NAT only).")
     public static let connectionsPerSecond = MetricDescriptor(
-        "ipvs_connections_per_second", .gauge, "Kernel estimate of new connections per second (about 8 s average, updated every 2 s).")
+        "ipvs_connections_per_second", .gauge,
+        "Kernel estimate of new connections per second (about 8 s average, updated every 2 s).")
     public static let incomingPacketsPerSecond = MetricDescriptor(
         "ipvs_incoming_packets_per_second", .gauge, "Kernel estimate of incoming packets per second.")
     public static let outgoingPacketsPerSecond = MetricDescriptor(
@@ -101,10 +102,12 @@ public enum MetricCatalog {
         "ipvs_backend_connections_persistent", .gauge, "Persistence templates pointing at a real server.",
         labels: backendLabels)
     public static let backendUpperThreshold = MetricDescriptor(
-        "ipvs_backend_upper_threshold", .gauge, "Connection count above which a real server gets no new connections; 0 means none.",
+        "ipvs_backend_upper_threshold", .gauge,
+        "Connection count above which a real server gets no new connections; 0 means none.",
         labels: backendLabels)
     public static let backendLowerThreshold = MetricDescriptor(
-        "ipvs_backend_lower_threshold", .gauge, "Connection count below which an overloaded real server is used again; 0 means none.",
+        "ipvs_backend_lower_threshold", .gauge,
+        "Connection count below which an overloaded real server is used again; 0 means none.",
         labels: backendLabels)
     public static let backendConnectionsTotal = MetricDescriptor(
         "ipvs_backend_connections_total", .counter, "Connections scheduled to a real server.", labels: backendLabels)

@@ -49,7 +49,8 @@ public struct Scheduler: Hashable, Sendable, Comparable, CustomStringConvertible
     /// Chooses by the packet's destination address (`dh`, `lblc`, `lblcr`): on a service with a
     /// single VIP every connection hashes alike.
     public var hashesDestination: Bool {
-        self == .destinationHashing || self == .localityBasedLeastConnection || self == .localityBasedLeastConnectionWithReplication
+        self == .destinationHashing || self == .localityBasedLeastConnection
+            || self == .localityBasedLeastConnectionWithReplication
     }
 
     /// Its own name for scheduler flags 1 and 2 (`sh-fallback`, `mh-port`…): `sh` and `mh`.

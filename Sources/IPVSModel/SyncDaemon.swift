@@ -15,7 +15,10 @@ public struct SyncDaemon: Hashable, Sendable {
     public var port: UInt16?
     public var ttl: UInt8?
 
-    public init(state: State, interface: String, syncID: UInt32, maxLength: UInt16? = nil, group: IPAddress? = nil, port: UInt16? = nil, ttl: UInt8? = nil) {
+    public init(
+        state: State, interface: String, syncID: UInt32, maxLength: UInt16? = nil, group: IPAddress? = nil, port: UInt16? = nil,
+        ttl: UInt8? = nil
+    ) {
         self.state = state
         self.interface = interface
         self.syncID = syncID

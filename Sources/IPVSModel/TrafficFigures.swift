@@ -13,7 +13,9 @@ public struct TrafficFigures<Kind: TrafficFigureKind>: Hashable, Sendable {
     /// Bytes of outgoing packets.
     public var outgoingBytes: UInt64
 
-    public init(connections: UInt64, incomingPackets: UInt64, outgoingPackets: UInt64, incomingBytes: UInt64, outgoingBytes: UInt64) {
+    public init(
+        connections: UInt64, incomingPackets: UInt64, outgoingPackets: UInt64, incomingBytes: UInt64, outgoingBytes: UInt64
+    ) {
         self.connections = connections
         self.incomingPackets = incomingPackets
         self.outgoingPackets = outgoingPackets
@@ -38,4 +40,3 @@ public enum PerSecond: TrafficFigureKind {}
 public typealias TrafficCounters = TrafficFigures<Cumulative>
 /// Per-second IPVS rates.
 public typealias TrafficRates = TrafficFigures<PerSecond>
-

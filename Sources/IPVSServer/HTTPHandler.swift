@@ -59,7 +59,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             // the request deadline, not the (longer) idle one, even while its headers trickle in.
             if waitingForRequest && !busy {
                 waitingForRequest = false
-                armDeadline(context: context, after: server.configuration.requestReadTimeout, reason: "request not received in time")
+                armDeadline(
+                    context: context, after: server.configuration.requestReadTimeout, reason: "request not received in time")
             }
             return
         }
@@ -76,7 +77,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             head = requestHead
             bodyBytes = 0
             busy = true
-            // The read deadline runs from the first byte; no need to re-arm it per part.
+        // The read deadline runs from the first byte; no need to re-arm it per part.
         case .body(let buffer):
             bodyBytes += buffer.readableBytes
             if bodyBytes > Self.maximumBodyBytes {
@@ -117,7 +118,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             server.reportAuthenticationRefusal()
             var headers = HTTPHeaders()
             headers.add(name: "Retry-After", value: "1")
-            respond(context: context, status: .tooManyRequests, text: "too many password checks pending; retry\n", extraHeaders: headers)
+            respond(
+                context: context, status: .tooManyRequests, text: "too many password checks pending; retry\n",
+                extraHeaders: headers)
             return
         }
         checked.whenComplete { result in
@@ -163,7 +166,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             // HEAD says what a GET would send without running the collectors.
             var headers = HTTPHeaders()
             headers.add(name: "Vary", value: "Accept-Encoding")
-            respond(context: context, status: .ok, body: [], contentType: format.contentType, extraHeaders: headers, headOnly: true)
+            respond(
+                context: context, status: .ok, body: [], contentType: format.contentType, extraHeaders: headers, headOnly: true)
             return
         }
         let eventLoop = context.eventLoop
@@ -187,7 +191,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 server.reportRefusal()
                 handler.value.respond(
                     context: bound.value, status: .serviceUnavailable,
-                    text: "too many concurrent scrapes (limit \(server.configuration.maxRequests), --web.max-requests); waited \(server.configuration.queueTimeout.nanoseconds / 1_000_000_000) s for a slot\n")
+                    text:
+                        "too many concurrent scrapes (limit \(server.configuration.maxRequests), --web.max-requests); waited \(server.configuration.queueTimeout.nanoseconds / 1_000_000_000) s for a slot\n"
+                )
             }
         }
     }
@@ -287,7 +293,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let scheduled = context.eventLoop.scheduleTask(in: timeout) {
             logger.debug(
                 "closing connection",
-                metadata: ["reason": "response not read for \(timeout.nanoseconds / 1_000_000) ms", "peer": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
+                metadata: [
+                    "reason": "response not read for \(timeout.nanoseconds / 1_000_000) ms",
+                    "peer": "\(channel.remoteAddress.map { "\($0)" } ?? "?")",
+                ])
             channel.close(promise: nil)
         }
         written.whenComplete { _ in scheduled.cancel() }
@@ -358,7 +367,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let channel = context.channel
         let logger = server.logger
         deadline = context.eventLoop.scheduleTask(in: timeout) {
-            logger.debug("closing connection", metadata: ["reason": "\(reason)", "peer": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
+            logger.debug(
+                "closing connection",
+                metadata: ["reason": "\(reason)", "peer": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
             channel.close(promise: nil)
         }
     }

@@ -160,7 +160,10 @@ public final class HTTPServer: Sendable {
         guard let count = scrapeRefusals.record() else { return }
         logger.warning(
             "scrapes refused: every slot was busy for the whole wait (--web.max-requests)",
-            metadata: ["limit": "\(configuration.maxRequests)", "refused": "\(count)", "waited": "\(configuration.queueTimeout.nanoseconds / 1_000_000) ms"])
+            metadata: [
+                "limit": "\(configuration.maxRequests)", "refused": "\(count)",
+                "waited": "\(configuration.queueTimeout.nanoseconds / 1_000_000) ms",
+            ])
     }
 
     /// Logs credentials refused unchecked because the authentication gate was full.

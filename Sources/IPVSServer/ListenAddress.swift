@@ -15,7 +15,9 @@ public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
     public struct ParseError: Error, CustomStringConvertible, Sendable {
         public var text: String
         public var reason: String
-        public var description: String { "invalid listen address \"\(text)\": \(reason) (examples: :9911, 127.0.0.1:9911, [::1]:9911)" }
+        public var description: String {
+            "invalid listen address \"\(text)\": \(reason) (examples: :9911, 127.0.0.1:9911, [::1]:9911)"
+        }
     }
 
     public init(parsing text: String) throws(ParseError) {

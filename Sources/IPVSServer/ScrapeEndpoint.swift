@@ -100,7 +100,9 @@ public final class ScrapeEndpoint: Sendable {
             let servers = table.services.reduce(0) { $0 + $1.realServers.count }
             logger.info(
                 "IPVS state readable",
-                metadata: ["services": "\(table.services.count)", "real_servers": "\(servers)", "source": "\(table.source.rawValue)"])
+                metadata: [
+                    "services": "\(table.services.count)", "real_servers": "\(servers)", "source": "\(table.source.rawValue)",
+                ])
         case .failure(let error):
             report(["ipvs_up": error])
         }
@@ -131,7 +133,9 @@ public final class ScrapeEndpoint: Sendable {
             }
         }
         for collector in ended {
-            logger.info(collector == "ipvs_up" ? "IPVS state readable again" : "collector recovered", metadata: ["collector": "\(collector)"])
+            logger.info(
+                collector == "ipvs_up" ? "IPVS state readable again" : "collector recovered",
+                metadata: ["collector": "\(collector)"])
         }
     }
 }

@@ -17,7 +17,8 @@ final class SharedCollection: Sendable {
     func outcome(
         on eventLoop: any EventLoop, pool: NIOThreadPool, _ collect: @escaping @Sendable () -> ScrapeOutcome
     ) -> EventLoopFuture<ScrapeOutcome> {
-        let (future, promise) = running.withLock { current -> (EventLoopFuture<ScrapeOutcome>, EventLoopPromise<ScrapeOutcome>?) in
+        let (future, promise) = running.withLock {
+            current -> (EventLoopFuture<ScrapeOutcome>, EventLoopPromise<ScrapeOutcome>?) in
             if let current { return (current, nil) }
             let promise = eventLoop.makePromise(of: ScrapeOutcome.self)
             current = promise.futureResult

@@ -16,7 +16,8 @@ enum TLSContextFactory {
 
     static func make(_ tls: WebConfiguration.TLS, configurationPath: String) throws(WebConfigurationError) -> NIOSSLContext {
         func failure(_ what: String, _ file: String, _ reason: String) -> WebConfigurationError {
-            WebConfigurationError(path: configurationPath, line: nil, column: nil, message: "\(what) \(file) cannot be used: \(reason)")
+            WebConfigurationError(
+                path: configurationPath, line: nil, column: nil, message: "\(what) \(file) cannot be used: \(reason)")
         }
         let chain: [NIOSSLCertificate]
         do { chain = try NIOSSLCertificate.fromPEMFile(tls.certificateFile) } catch {
@@ -32,7 +33,9 @@ enum TLSContextFactory {
         configuration.minimumTLSVersion = version(tls.minimumVersion)
         configuration.maximumTLSVersion = tls.maximumVersion.map(version)
         if !tls.cipherSuites.isEmpty {
-            configuration.cipherSuiteValues = tls.cipherSuites.compactMap { WebConfiguration.cipherSuites[$0].map(NIOTLSCipher.init(rawValue:)) }
+            configuration.cipherSuiteValues = tls.cipherSuites.compactMap {
+                WebConfiguration.cipherSuites[$0].map(NIOTLSCipher.init(rawValue:))
+            }
         }
         if let caFile = tls.clientCAFile {
             let roots: [NIOSSLCertificate]
@@ -47,7 +50,9 @@ enum TLSContextFactory {
         case .requireAndVerify: configuration.certificateVerification = .noHostnameVerification
         }
         do { return try NIOSSLContext(configuration: configuration) } catch {
-            throw WebConfigurationError(path: configurationPath, line: nil, column: nil, message: "the TLS settings cannot be used (does key_file match cert_file?): \(error)")
+            throw WebConfigurationError(
+                path: configurationPath, line: nil, column: nil,
+                message: "the TLS settings cannot be used (does key_file match cert_file?): \(error)")
         }
     }
 }

@@ -1,9 +1,9 @@
-import SystemSupport
 public import Logging
 import NIOCore
 public import NIOSSL
-public import WebConfig
 import Synchronization
+import SystemSupport
+public import WebConfig
 
 /// What `--web.config.file` sets, taken whole: a TLS handshake uses the snapshot of when the
 /// connection opened, a request the one of when it arrived.
@@ -93,7 +93,8 @@ public final class WebConfigurationSource: Sendable {
     /// The file's settings, and what to watch from now on: the file and the certificates it
     /// names, stamped before reading so that a write during the read is seen at the next check.
     /// When the file itself cannot be read, `otherwise` are watched besides it.
-    private static func read(_ path: String, otherwise: [String] = []) -> (Result<WebSettings, WebConfigurationError>, [Watched]) {
+    private static func read(_ path: String, otherwise: [String] = []) -> (Result<WebSettings, WebConfigurationError>, [Watched])
+    {
         var watched = stamps([path])
         let web: WebConfiguration
         do throws(WebConfigurationError) { web = try WebSettings.parse(path) } catch {
@@ -132,7 +133,8 @@ public final class WebConfigurationSource: Sendable {
                 "--web.config.file changed, not applied: turning TLS on or off needs a restart; the previous settings stay",
                 metadata: ["file": "\(path)"])
         case .unusable(let error):
-            logger.error("--web.config.file changed but cannot be used; the previous settings stay", metadata: ["error": "\(error)"])
+            logger.error(
+                "--web.config.file changed but cannot be used; the previous settings stay", metadata: ["error": "\(error)"])
         }
         return settings
     }

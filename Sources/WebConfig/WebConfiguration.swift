@@ -79,12 +79,15 @@ public struct WebConfiguration: Sendable {
         else { return false }
         return bytes[7...].allSatisfy { byte in
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "/")
         }
     }
 
     /// The response headers exporter-toolkit allows; others are refused, as there.
-    static let allowedHeaders = ["Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "X-XSS-Protection", "Strict-Transport-Security"]
+    static let allowedHeaders = [
+        "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "X-XSS-Protection", "Strict-Transport-Security",
+    ]
 
     public init() {}
 
@@ -97,7 +100,8 @@ public struct WebConfiguration: Sendable {
         } catch let error as YamlError {
             switch error {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-                throw WebConfigurationError(path: path, line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
+                throw WebConfigurationError(
+                    path: path, line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
             default:
                 throw WebConfigurationError(path: path, line: nil, column: nil, message: "not valid YAML: \(error)")
             }
@@ -117,7 +121,8 @@ public struct WebConfiguration: Sendable {
                         for (name, headerValue) in try reader.mapping(settingValue, "header: value pairs") {
                             let header = try reader.scalar(name, "a header name")
                             guard let canonical = allowedHeaders.first(where: { $0.lowercased() == header.lowercased() }) else {
-                                throw reader.error(name, "header \(header) cannot be set; allowed: \(allowedHeaders.joined(separator: ", "))")
+                                throw reader.error(
+                                    name, "header \(header) cannot be set; allowed: \(allowedHeaders.joined(separator: ", "))")
                             }
                             let text = try reader.scalar(headerValue, "the header's value")
                             // By scalar: "\r\n" is one Character, equal to neither "\r" nor "\n".
@@ -140,7 +145,10 @@ public struct WebConfiguration: Sendable {
                     let name = try reader.scalar(user, "a user name")
                     let text = try reader.scalar(hash, "a bcrypt hash")
                     guard Self.isBcryptHash(text) else {
-                        throw reader.error(hash, "a bcrypt hash ($2a$, $2b$ or $2y$, cost 04 to 31, 53 characters) for \(name); make one with `htpasswd -nBC 10 \(name)`")
+                        throw reader.error(
+                            hash,
+                            "a bcrypt hash ($2a$, $2b$ or $2y$, cost 04 to 31, 53 characters) for \(name); make one with `htpasswd -nBC 10 \(name)`"
+                        )
                     }
                     configuration.basicAuthUsers[name] = text
                 }
@@ -156,7 +164,8 @@ public struct WebConfiguration: Sendable {
         let path: String
 
         func error(_ node: Node, _ expected: String) -> WebConfigurationError {
-            WebConfigurationError(path: path, line: node.mark.map { $0.line }, column: node.mark.map { $0.column }, message: "expected \(expected)")
+            WebConfigurationError(
+                path: path, line: node.mark.map { $0.line }, column: node.mark.map { $0.column }, message: "expected \(expected)")
         }
 
         func mapping(_ node: Node, _ what: String) throws(WebConfigurationError) -> [(Node, Node)] {
@@ -187,7 +196,10 @@ public struct WebConfiguration: Sendable {
             var certificate: String?
             var key: String?
             var tls = TLS(certificateFile: "", keyFile: "")
-            for (setting, value) in try mapping(node, "a mapping of cert_file, key_file, client_auth_type, client_ca_file, min_version, max_version, cipher_suites") {
+            for (setting, value) in try mapping(
+                node,
+                "a mapping of cert_file, key_file, client_auth_type, client_ca_file, min_version, max_version, cipher_suites")
+            {
                 switch setting.string {
                 case "cert_file": certificate = try file(value, "the server certificate's file")
                 case "key_file": key = try file(value, "the server key's file")
@@ -195,26 +207,36 @@ public struct WebConfiguration: Sendable {
                 case "client_auth_type":
                     let text = try scalar(value, "a client_auth_type")
                     guard let auth = ClientAuth(rawValue: text) else {
-                        throw error(value, "client_auth_type \(ClientAuth.allCases.map(\.rawValue).joined(separator: ", ")) (RequestClientCert and RequireAnyClientCert, which accept unverified certificates, are not offered)")
+                        throw error(
+                            value,
+                            "client_auth_type \(ClientAuth.allCases.map(\.rawValue).joined(separator: ", ")) (RequestClientCert and RequireAnyClientCert, which accept unverified certificates, are not offered)"
+                        )
                     }
                     tls.clientAuth = auth
                 case "min_version", "max_version":
                     let text = try scalar(value, "TLS10, TLS11, TLS12 or TLS13")
-                    guard let version = Version(rawValue: text) else { throw error(value, "TLS10, TLS11, TLS12 or TLS13, not \(text)") }
+                    guard let version = Version(rawValue: text) else {
+                        throw error(value, "TLS10, TLS11, TLS12 or TLS13, not \(text)")
+                    }
                     if setting.string == "min_version" { tls.minimumVersion = version } else { tls.maximumVersion = version }
                 case "cipher_suites":
                     guard case .sequence(let names) = value else { throw error(value, "a list of cipher suite names") }
                     for name in names {
                         let text = try scalar(name, "a cipher suite name")
                         guard WebConfiguration.cipherSuites[text] != nil else {
-                            throw error(name, "a TLS 1.2 cipher suite: \(WebConfiguration.cipherSuites.keys.sorted().joined(separator: ", "))")
+                            throw error(
+                                name,
+                                "a TLS 1.2 cipher suite: \(WebConfiguration.cipherSuites.keys.sorted().joined(separator: ", "))")
                         }
                         tls.cipherSuites.append(text)
                     }
                 case "prefer_server_cipher_suites":
                     _ = try scalar(value, "true or false")
                 case "cert", "key", "client_allowed_sans", "curve_preferences":
-                    throw error(setting, "cert_file, key_file, client_auth_type, client_ca_file, min_version, max_version or cipher_suites (\(setting.string ?? "?") is not supported)")
+                    throw error(
+                        setting,
+                        "cert_file, key_file, client_auth_type, client_ca_file, min_version, max_version or cipher_suites (\(setting.string ?? "?") is not supported)"
+                    )
                 default:
                     throw error(setting, "a tls_server_config key, not \(setting.string ?? "?")")
                 }
@@ -223,7 +245,8 @@ public struct WebConfiguration: Sendable {
             tls.certificateFile = certificate
             tls.keyFile = key
             if tls.clientAuth != .none && tls.clientCAFile == nil {
-                throw error(node, "client_ca_file: client_auth_type \(tls.clientAuth.rawValue) verifies client certificates against it")
+                throw error(
+                    node, "client_ca_file: client_auth_type \(tls.clientAuth.rawValue) verifies client certificates against it")
             }
             if let maximum = tls.maximumVersion, maximum < tls.minimumVersion {
                 throw error(node, "max_version at or above min_version")
@@ -232,4 +255,3 @@ public struct WebConfiguration: Sendable {
         }
     }
 }
-

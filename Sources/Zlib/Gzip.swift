@@ -86,4 +86,3 @@ public enum Gzip {
         return String(cString: text)
     }
 }
-

@@ -2,8 +2,8 @@ import ArgumentParser
 import Glibc
 import IPVSMetrics
 import IPVSServer
-import WebConfig
 import Logging
+import WebConfig
 
 /// `--collector.<name>` / `--no-collector.<name>`, one pair per ``CollectorID``, generated from
 /// it: the last flag naming a collector wins, as with node_exporter.
@@ -14,4 +14,3 @@ struct CollectorFlags: ParsableArguments {
         toggles.last { $0.id == id }?.enabled ?? id.enabledByDefault
     }
 }
-

@@ -12,7 +12,8 @@ struct IPVSExporterCommand: AsyncParsableCommand {
             Without a subcommand, serves metrics (see `ipvs_exporter serve --help`).
             Exit status: 0 success, 1 failure at run time, 3 invalid command line.
             """,
-        version: "ipvs_exporter \(BuildInfo.current.version) (revision \(BuildInfo.current.revision), Swift \(BuildInfo.current.swiftVersion))",
+        version:
+            "ipvs_exporter \(BuildInfo.current.version) (revision \(BuildInfo.current.revision), Swift \(BuildInfo.current.swiftVersion))",
         subcommands: [ServeCommand.self, LintCommand.self, NetlinkDumpCommand.self],
         defaultSubcommand: ServeCommand.self
     )

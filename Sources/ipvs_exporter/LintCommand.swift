@@ -24,20 +24,27 @@ struct LintCommand: ParsableCommand {
             could not be read or parsed (file:line:col says where), 3 invalid command line.
             """)
 
-    @Option(name: .customLong("ipvsadm"), help: ArgumentHelp("ipvsadm-save -n output or an ipvsadm -R rules file.", valueName: "file"))
+    @Option(
+        name: .customLong("ipvsadm"), help: ArgumentHelp("ipvsadm-save -n output or an ipvsadm -R rules file.", valueName: "file")
+    )
     var ipvsadm: String?
 
     @Option(
         name: .customLong("keepalived"),
-        help: ArgumentHelp("keepalived.conf (its include directives are followed): virtual_server blocks are linted like an ipvsadm file.", valueName: "file"))
+        help: ArgumentHelp(
+            "keepalived.conf (its include directives are followed): virtual_server blocks are linted like an ipvsadm file.",
+            valueName: "file"))
     var keepalived: String?
 
     @Flag(
         name: .customLong("live"),
-        help: "Lint this director as it runs: IPVS from netlink (/proc when unprivileged), iptables-save and ip6tables-save, /proc/sys, the kernel's timeouts. Files given with the other flags replace their live part.")
+        help:
+            "Lint this director as it runs: IPVS from netlink (/proc when unprivileged), iptables-save and ip6tables-save, /proc/sys, the kernel's timeouts. Files given with the other flags replace their live part."
+    )
     var live = false
 
-    @Option(name: .customLong("netns"), help: ArgumentHelp("With --live: read IPVS in this network namespace.", valueName: "path"))
+    @Option(
+        name: .customLong("netns"), help: ArgumentHelp("With --live: read IPVS in this network namespace.", valueName: "path"))
     var netns: String?
 
     @Option(name: .customLong("iptables"), help: ArgumentHelp("iptables-save output (nft or legacy).", valueName: "file"))
@@ -58,17 +65,22 @@ struct LintCommand: ParsableCommand {
         help: ArgumentHelp("ipvsadm -L --timeout output, or TCP,TCPFIN,UDP seconds.", valueName: "file|tcp,tcpfin,udp"))
     var timeouts: String?
 
-    @Option(name: .customLong("format"), help: ArgumentHelp("Output format.", valueName: OutputFormat.allCases.map(\.rawValue).joined(separator: "|")))
+    @Option(
+        name: .customLong("format"),
+        help: ArgumentHelp("Output format.", valueName: OutputFormat.allCases.map(\.rawValue).joined(separator: "|")))
     var format: OutputFormat = .tty
 
     @Option(
         name: .customLong("failure-threshold"),
-        help: ArgumentHelp("Exit 1 when a finding is at least this severe; none never fails.", valueName: FailureThreshold.allCases.map(\.rawValue).joined(separator: "|")))
+        help: ArgumentHelp(
+            "Exit 1 when a finding is at least this severe; none never fails.",
+            valueName: FailureThreshold.allCases.map(\.rawValue).joined(separator: "|")))
     var failureThreshold: FailureThreshold?
 
     @Option(
         name: .customLong("config"),
-        help: ArgumentHelp("Configuration file; by default .ipvs-lint.yaml in this directory or the nearest parent.", valueName: "file"))
+        help: ArgumentHelp(
+            "Configuration file; by default .ipvs-lint.yaml in this directory or the nearest parent.", valueName: "file"))
     var config: String?
 
     @Flag(name: .customLong("no-config"), help: "Do not read .ipvs-lint.yaml.")
@@ -87,21 +99,29 @@ struct LintCommand: ParsableCommand {
     @Flag(name: .customLong("verbose"), help: "Also list rules skipped for lack of an input, and suppressed findings.")
     var verbose = false
 
-    @Option(name: .customLong("explain"), help: ArgumentHelp("Print a rule's page (LVS201 or dr-tun-port-mismatch) and exit.", valueName: "rule"))
+    @Option(
+        name: .customLong("explain"),
+        help: ArgumentHelp("Print a rule's page (LVS201 or dr-tun-port-mismatch) and exit.", valueName: "rule"))
     var explain: String?
 
     @Flag(name: .customLong("list-rules"), help: "List every rule and exit.")
     var listRules = false
 
-    @Option(name: .customLong("rule-docs-url"), help: ArgumentHelp("Where the rule pages are published (SARIF helpUri, links).", valueName: "url"))
+    @Option(
+        name: .customLong("rule-docs-url"),
+        help: ArgumentHelp("Where the rule pages are published (SARIF helpUri, links).", valueName: "url"))
     var documentationBase = LintReport.defaultDocumentationBase
 
     func validate() throws {
         if let explain, RuleRegistry.lookup(explain) == nil {
             throw ValidationError("no rule \(explain); ipvs_exporter lint --list-rules lists them")
         }
-        if explain == nil && !listRules && !live && ipvsadm == nil && keepalived == nil && iptables == nil && ip6tables == nil && sysctls.isEmpty && timeouts == nil {
-            throw ValidationError("nothing to lint: give --live or at least one of --ipvsadm, --keepalived, --iptables, --ip6tables, --sysctl, --timeouts")
+        if explain == nil && !listRules && !live && ipvsadm == nil && keepalived == nil && iptables == nil && ip6tables == nil
+            && sysctls.isEmpty && timeouts == nil
+        {
+            throw ValidationError(
+                "nothing to lint: give --live or at least one of --ipvsadm, --keepalived, --iptables, --ip6tables, --sysctl, --timeouts"
+            )
         }
         if netns != nil && !live { throw ValidationError("--netns reads a live namespace: give --live too") }
         if updateBaseline && baseline == nil { throw ValidationError("--update-baseline needs --baseline FILE") }
@@ -109,14 +129,17 @@ struct LintCommand: ParsableCommand {
         if ipvsadm != nil && keepalived != nil {
             throw ValidationError("--ipvsadm and --keepalived both describe the virtual services; give one")
         }
-        let stdinUses = ([ipvsadm, keepalived, iptables, ip6tables, timeouts] + sysctls.map { LintSession.SysctlFile(argument: $0).path })
+        let stdinUses =
+            ([ipvsadm, keepalived, iptables, ip6tables, timeouts] + sysctls.map { LintSession.SysctlFile(argument: $0).path })
             .filter { $0 == "-" }.count
         if stdinUses > 1 { throw ValidationError("only one input can be - (standard input)") }
     }
 
     func run() throws {
         if let explain, let rule = RuleRegistry.lookup(explain) {
-            print(RuleDocumentation.page(rule.metadata.id) ?? "\(rule.metadata.id): \(rule.metadata.name)\n\n\(rule.metadata.summary)", terminator: "")
+            print(
+                RuleDocumentation.page(rule.metadata.id)
+                    ?? "\(rule.metadata.id): \(rule.metadata.name)\n\n\(rule.metadata.summary)", terminator: "")
             return
         }
         if listRules {
@@ -138,7 +161,9 @@ struct LintCommand: ParsableCommand {
         }
         switch outcome {
         case .wroteBaseline(let path, let accepted):
-            print("lint: wrote \(accepted) accepted finding\(accepted == 1 ? "" : "s") to \(path); later runs report only new ones", to: &output)
+            print(
+                "lint: wrote \(accepted) accepted finding\(accepted == 1 ? "" : "s") to \(path); later runs report only new ones",
+                to: &output)
         case .linted(let result, let files, let failed):
             let color = format == .tty && isatty(1) == 1 && getenv("NO_COLOR") == nil
             let report = LintReport(
@@ -154,7 +179,8 @@ struct LintCommand: ParsableCommand {
         LintSession.Options(
             ipvsadm: ipvsadm, keepalived: keepalived, live: live, netns: netns, iptables: iptables, ip6tables: ip6tables,
             sysctls: sysctls.map(LintSession.SysctlFile.init(argument:)), timeouts: timeouts, failureThreshold: failureThreshold,
-            configuration: noConfig ? .ignored : config.map { .file($0) } ?? .nearest, baseline: baseline, updateBaseline: updateBaseline)
+            configuration: noConfig ? .ignored : config.map { .file($0) } ?? .nearest, baseline: baseline,
+            updateBaseline: updateBaseline)
     }
 }
 

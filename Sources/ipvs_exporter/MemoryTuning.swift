@@ -18,4 +18,3 @@ enum MemoryTuning {
         _ = mallopt(M_TRIM_THRESHOLD, 1 << 20)
     }
 }
-

@@ -1,8 +1,8 @@
-import SystemSupport
 import ArgumentParser
 import IPVSKernel
 import IPVSModel
 import Synchronization
+import SystemSupport
 
 /// `ipvs_exporter netlink-dump`: one full netlink read, with every raw reply written to disk.
 ///
@@ -40,7 +40,9 @@ struct NetlinkDumpCommand: ParsableCommand {
         do {
             if let netns {
                 let namespace = try NetworkNamespace(path: netns)
-                (table, timeouts, daemons) = try namespace.run { () throws -> (ServiceTable, Timeouts?, [SyncDaemon]?) in try read() }.get()
+                (table, timeouts, daemons) = try namespace.run { () throws -> (ServiceTable, Timeouts?, [SyncDaemon]?) in
+                    try read()
+                }.get()
             } else {
                 (table, timeouts, daemons) = try read()
             }

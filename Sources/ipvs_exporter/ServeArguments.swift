@@ -1,11 +1,11 @@
-import SystemSupport
 import ArgumentParser
 import Glibc
 import IPVSKernel
 import IPVSMetrics
 import IPVSServer
-import WebConfig
 import Logging
+import SystemSupport
+import WebConfig
 
 enum SourceArgument: String, ExpressibleByArgument, CaseIterable {
     case auto, netlink, procfs

@@ -1,11 +1,11 @@
-import SystemSupport
 import ArgumentParser
 import Glibc
 import IPVSKernel
 import IPVSMetrics
 import IPVSServer
-import WebConfig
 import Logging
+import SystemSupport
+import WebConfig
 
 /// `ipvs_exporter serve`: flags in, a running HTTP server out. No logic beyond wiring.
 struct ServeCommand: AsyncParsableCommand {
@@ -132,7 +132,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger.debug("kernel tick rate known", metadata: ["hz": "\(hz.hz)", "from": "\(hz.source)"])
         } else if source != .netlink && netlinkReplay == nil {
             logger.info(
-                "CONFIG_HZ unknown (no \(procfs.path("config.gz")), no kernel config under \(bootPath)); persistence timeouts from /proc are left out")
+                "CONFIG_HZ unknown (no \(procfs.path("config.gz")), no kernel config under \(bootPath)); persistence timeouts from /proc are left out"
+            )
         }
         let reader: any IPVSStateReader
         if let netlinkReplay {
@@ -175,7 +176,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let server = HTTPServer(configuration: configuration, endpoint: endpoint, logger: logger)
         let waiter = SignalWaiter { second in
-            Logger(label: "ipvs_exporter").warning("second signal; exiting now", metadata: ["signal": "\(SignalWaiter.name(second))"])
+            Logger(label: "ipvs_exporter").warning(
+                "second signal; exiting now", metadata: ["signal": "\(SignalWaiter.name(second))"])
             Glibc.exit(1)
         }
         do {
@@ -209,4 +211,3 @@ extension ServeCommand {
         }
     }
 }
-

@@ -6,4 +6,3 @@ struct StandardError: TextOutputStream {
         writeAll(2, string)
     }
 }
-

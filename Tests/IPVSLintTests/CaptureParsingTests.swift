@@ -1,7 +1,7 @@
 import Foundation
 import IPVSKernel
-import IPVSModel
 import IPVSLint
+import IPVSModel
 import IPVSTestSupport
 import Testing
 
@@ -33,8 +33,10 @@ import Testing
             #expect(service.persistenceEngine?.value == listed.persistenceEngine, "\(service.identity)")
             #expect((service.onePacket != nil) == listed.onePacket, "\(service.identity)")
             let servers = service.realServers.map { server -> String in
-                let address = server.address.address.map { $0.family == .ipv6 ? "[\($0)]" : "\($0)" } ?? server.address.description
-                return "\(address):\(server.effectivePort?.number ?? 0) \(Self.listingWord(server.forwarding)) \(server.weightValue)"
+                let address =
+                    server.address.address.map { $0.family == .ipv6 ? "[\($0)]" : "\($0)" } ?? server.address.description
+                return
+                    "\(address):\(server.effectivePort?.number ?? 0) \(Self.listingWord(server.forwarding)) \(server.weightValue)"
             }
             let listedServers = listed.realServers.map { "\($0.key) \($0.columns[0]) \($0.columns[1])" }
             #expect(servers.sorted() == listedServers.sorted(), "\(service.identity)")
@@ -59,7 +61,9 @@ import Testing
         #expect(!named.names.isEmpty, "the names should be recorded for LVS901")
         for (a, b) in zip(named.services, numeric.services) {
             #expect(a.identity.objectKey == b.identity.objectKey)
-            #expect(a.realServers.map { "\($0.address):\($0.effectivePort?.number ?? 0)" } == b.realServers.map { "\($0.address):\($0.effectivePort?.number ?? 0)" })
+            #expect(
+                a.realServers.map { "\($0.address):\($0.effectivePort?.number ?? 0)" }
+                    == b.realServers.map { "\($0.address):\($0.effectivePort?.number ?? 0)" })
         }
     }
 
@@ -129,7 +133,8 @@ import Testing
         try set.add(try Self.file("iptables-save.txt"), as: .iptables)
         try set.add(try Self.file("ip6tables-save.txt"), as: .ip6tables)
         try set.add(try Self.file("ipvsadm-L-timeout.txt"), as: .timeouts)
-        let report = LintReport(result: set.lint(), files: set.files, rules: RuleRegistry.all.map { $0.metadata }, version: "test")
+        let report = LintReport(
+            result: set.lint(), files: set.files, rules: RuleRegistry.all.map { $0.metadata }, version: "test")
         try Golden.check(report.render(.concise), "lint/kernel-6.1-lab.concise")
     }
 }

@@ -20,8 +20,10 @@ import Testing
 
     static let tokens = [
         ":", "[", "]", "-", "/", "\"", "'", "\\", "!", "#", " ", "\t", "\n", "=", ",", "0", "65536", "-1", "99999999999999999999",
-        "0xffffffff", "/0x0", "-A", "-a", "-E", "-d", "-C", "-6", "-f 0", "-p", "-M", "--set", "*nat", "*filter", "COMMIT", ":X - [0:0]",
-        "-j MARK", "--set-xmark", "--set-mark", "--and-mark", "-m multiport --dports", "-j DNAT", "[1:2]", "fe80::1", "255.255.255.255",
+        "0xffffffff", "/0x0", "-A", "-a", "-E", "-d", "-C", "-6", "-f 0", "-p", "-M", "--set", "*nat", "*filter", "COMMIT",
+        ":X - [0:0]",
+        "-j MARK", "--set-xmark", "--set-mark", "--and-mark", "-m multiport --dports", "-j DNAT", "[1:2]", "fe80::1",
+        "255.255.255.255",
         "# ipvs-lint: disable=LVS201 -- x", "é", "\u{0}", "\r",
     ]
 
@@ -38,7 +40,10 @@ import Testing
                 characters.removeSubrange(position..<min(characters.count, position + Int.random(in: 1...40, using: &generator)))
             case 3:
                 var lines = String(characters).split(separator: "\n", omittingEmptySubsequences: false)
-                if lines.count > 1 { lines.swapAt(Int.random(in: 0..<lines.count, using: &generator), Int.random(in: 0..<lines.count, using: &generator)) }
+                if lines.count > 1 {
+                    lines.swapAt(
+                        Int.random(in: 0..<lines.count, using: &generator), Int.random(in: 0..<lines.count, using: &generator))
+                }
                 characters = Array(lines.joined(separator: "\n"))
             default:
                 characters = Array(characters.prefix(position))
@@ -77,7 +82,8 @@ import Testing
     @Test(arguments: seeds) func mutantsNeverCrash(_ seed: Seed) {
         // Seeded by the name (FNV-1a), so every run tries the same mutants.
         var generator = SplitMix(state: seed.name.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 })
-        let companion = try? IPVSAdmRulesParser.parse(SourceFile(name: "companion", text: (try? Fixtures.capture("ipvsadm-S-n.txt")) ?? ""))
+        let companion = try? IPVSAdmRulesParser.parse(
+            SourceFile(name: "companion", text: (try? Fixtures.capture("ipvsadm-S-n.txt")) ?? ""))
         var parsed = 0
         for round in 0..<120 {
             let text = Self.mutate(seed.text, &generator)
@@ -95,13 +101,16 @@ import Testing
             var inputs = set
             if seed.role != .ipvsadm, companion != nil {
                 // Give rules that need a service list something to chew on.
-                try? inputs.add(SourceFile(name: "companion", text: (try? Fixtures.capture("ipvsadm-S-n.txt")) ?? ""), as: .ipvsadm)
+                try? inputs.add(
+                    SourceFile(name: "companion", text: (try? Fixtures.capture("ipvsadm-S-n.txt")) ?? ""), as: .ipvsadm)
             }
             let result = inputs.lint()
             for format in OutputFormat.allCases where round % 8 == 0 || format == .concise {
                 _ = LintReport(result: result, files: inputs.files, version: "test").render(format)
             }
         }
-        #expect(parsed > 0 || seed.text.isEmpty, "no mutant of \(seed.name) parsed: the mutations are too destructive to test the rules")
+        #expect(
+            parsed > 0 || seed.text.isEmpty,
+            "no mutant of \(seed.name) parsed: the mutations are too destructive to test the rules")
     }
 }

@@ -1,6 +1,7 @@
-@testable import IPVSLint
 import IPVSModel
 import Testing
+
+@testable import IPVSLint
 
 /// `IPTablesSaveParser.split` walks bytes; its columns must still count Characters, as every
 /// other location does, on lines with multi-byte and multi-scalar characters.
@@ -24,8 +25,9 @@ import Testing
     }
 
     @Test func nonASCIIColumnsCountCharacters() throws {
-        #expect(try Self.words(#"-A INPUT -m comment --comment "café ☃" -j ACCEPT"#)
-            == ["1:-A", "4:INPUT", "10:-m", "13:comment", "21:--comment", "31:café ☃", "40:-j", "43:ACCEPT"])
+        #expect(
+            try Self.words(#"-A INPUT -m comment --comment "café ☃" -j ACCEPT"#)
+                == ["1:-A", "4:INPUT", "10:-m", "13:comment", "21:--comment", "31:café ☃", "40:-j", "43:ACCEPT"])
         // Combining accents and a ZWJ family are one column each, like any other character.
         #expect(try Self.words("--comment e\u{301}e\u{301} X") == ["1:--comment", "11:e\u{301}e\u{301}", "14:X"])
         #expect(try Self.words("\"👨‍👩‍👧\" Y") == ["1:👨‍👩‍👧", "5:Y"])

@@ -1,7 +1,8 @@
 import IPVSModel
 import IPVSTestSupport
-@testable import IPVSLint
 import Testing
+
+@testable import IPVSLint
 
 /// keepalived.conf read into the ipvsadm model: what each keyword becomes.
 @Suite struct KeepalivedParserTests {
@@ -12,7 +13,8 @@ import Testing
             load: { path throws(LintInputError) in
                 path == file.name ? file : includes[path].map { SourceFile(name: path, text: $0) }
             },
-            expand: { pattern in pattern.hasSuffix("*.conf") ? includes.keys.filter { $0.hasSuffix(".conf") }.sorted() : [pattern] }
+            expand: { pattern in pattern.hasSuffix("*.conf") ? includes.keys.filter { $0.hasSuffix(".conf") }.sorted() : [pattern]
+            }
         ).0
     }
 
@@ -60,21 +62,26 @@ import Testing
     /// once) are an error at the first `{` past the bound.
     @Test func deepNestingIsAnErrorNotACrash() throws {
         let depth = 100_000
-        let text = "virtual_server 10.0.0.1 80 {\n" + String(repeating: "a {\n", count: depth) + String(repeating: "}\n", count: depth + 1)
+        let text =
+            "virtual_server 10.0.0.1 80 {\n" + String(repeating: "a {\n", count: depth)
+            + String(repeating: "}\n", count: depth + 1)
         let error = #expect(throws: LintInputError.self) { try Self.parse(text) }
         #expect(error?.location.line == KeepalivedParser.StatementBuilder.maximumDepth + 1)
         #expect(error?.location.column == 3)
         #expect(error?.expected == "blocks nested at most \(KeepalivedParser.StatementBuilder.maximumDepth) deep")
         // At the bound itself the blocks are read; what fails is the unknown keyword "a".
         let limit = KeepalivedParser.StatementBuilder.maximumDepth - 1
-        let deepest = "virtual_server 10.0.0.1 80 {\n" + String(repeating: "a {\n", count: limit) + String(repeating: "}\n", count: limit + 1)
+        let deepest =
+            "virtual_server 10.0.0.1 80 {\n" + String(repeating: "a {\n", count: limit)
+            + String(repeating: "}\n", count: limit + 1)
         let unknown = #expect(throws: LintInputError.self) { try Self.parse(deepest) }
         #expect(unknown?.location.line == 2 && unknown?.found == "\"a\"")
     }
 
     @Test func defaultsAreKeepalivedsNotIPVSAdms() throws {
         // keepalived's default method is NAT (ipvsadm's is DR) and protocol TCP.
-        let service = try #require(try Self.parse("virtual_server 10.0.0.1 80 {\n real_server 192.168.1.1 80 {\n }\n}\n").services.first)
+        let service = try #require(
+            try Self.parse("virtual_server 10.0.0.1 80 {\n real_server 192.168.1.1 80 {\n }\n}\n").services.first)
         #expect(service.realServers.first?.forwarding == .masquerading)
         #expect(service.identity.proto == .tcp)
     }
@@ -97,7 +104,10 @@ import Testing
                 }
             }
             """)
-        #expect(configuration.services.map(\.identity.description) == ["TCP 10.0.0.1:80", "TCP 10.0.0.2:80", "TCP 10.0.0.3:80", "FWM 7", "FWM 9 IPv6"])
+        #expect(
+            configuration.services.map(\.identity.description) == [
+                "TCP 10.0.0.1:80", "TCP 10.0.0.2:80", "TCP 10.0.0.3:80", "FWM 7", "FWM 9 IPv6",
+            ])
         #expect(configuration.services[0].identityLocation.line == 2)
         #expect(configuration.services[4].realServers.first?.writtenPort == nil)
     }

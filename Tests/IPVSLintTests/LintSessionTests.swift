@@ -6,10 +6,12 @@ import Testing
 /// file, which threshold wins, and when the baseline is written instead of a report. The
 /// IntegrationTests run the same through the binary; these need no process.
 @Suite struct LintSessionTests {
-    @Test(arguments: [
-        ("director.conf", nil, "director.conf"), ("10.0.0.11=rs1.conf", "10.0.0.11", "rs1.conf"),
-        ("web1=sysctl/a.conf", "web1", "sysctl/a.conf"), ("./a=b", nil, "./a=b"), ("/x/a=b", nil, "/x/a=b"), ("x/a=b", nil, "x/a=b"),
-    ] as [(String, String?, String)])
+    @Test(
+        arguments: [
+            ("director.conf", nil, "director.conf"), ("10.0.0.11=rs1.conf", "10.0.0.11", "rs1.conf"),
+            ("web1=sysctl/a.conf", "web1", "sysctl/a.conf"), ("./a=b", nil, "./a=b"), ("/x/a=b", nil, "/x/a=b"),
+            ("x/a=b", nil, "x/a=b"),
+        ] as [(String, String?, String)])
     func sysctlArgumentSplitsHostFromPath(_ argument: String, _ host: String?, _ path: String) {
         let file = LintSession.SysctlFile(argument: argument)
         #expect(file.host == host)
@@ -52,7 +54,9 @@ import Testing
     }
 
     @Test func aMissingBaselineIsWrittenInsteadOfAReport() throws {
-        guard case .wroteBaseline(let path, let accepted) = try Self.outcome(threshold: nil, configured: nil, baseline: "base.txt") else {
+        guard
+            case .wroteBaseline(let path, let accepted) = try Self.outcome(threshold: nil, configured: nil, baseline: "base.txt")
+        else {
             Issue.record("expected the baseline to be written")
             return
         }

@@ -1,8 +1,8 @@
-import SystemSupport
 import IPVSKernel
-import IPVSModel
 import IPVSLint
+import IPVSModel
 import IPVSTestSupport
+import SystemSupport
 import Testing
 
 /// `lint --live` writes the running kernel's state as ipvsadm-save would: on a real kernel's

@@ -21,13 +21,15 @@ import Testing
         }
         try set.add(SourceFile(name: "rules.ipvs", text: rules), as: .ipvsadm)
         try set.add(SourceFile(name: hostileName, text: try Fixtures.text("lint/formats/iptables.save")), as: .iptables)
-        try set.add(SourceFile(name: "director.conf", text: try Fixtures.text("lint/formats/director.conf")), as: .sysctl(host: nil))
+        try set.add(
+            SourceFile(name: "director.conf", text: try Fixtures.text("lint/formats/director.conf")), as: .sysctl(host: nil))
         return LintReport(result: set.lint(), files: set.files, version: "1.2.3", verbose: verbose, color: color)
     }
 
     /// Debian's python3, where make test-deps installs python3-jsonschema (a python3 earlier on
     /// PATH, such as pyenv's, may not have it).
-    static let python: String? = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : Processes.which("python3")
+    static let python: String? =
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : Processes.which("python3")
 
     static let goldens: [(OutputFormat, String)] = [
         (.concise, "concise.txt"), (.tty, "tty.txt"), (.json, "report.json"), (.sarif, "report.sarif"), (.github, "github.txt"),
@@ -103,7 +105,12 @@ import Testing
         let directory = try Fixtures.temporaryDirectory("xml")
         try Fixtures.write(try Self.report().render(format), to: directory + "/out.xml")
         let run = try Processes.run(
-            python, ["-c", "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); print(len(list(r.iter('error' if r.tag == 'checkstyle' else 'failure'))))", directory + "/out.xml"])
+            python,
+            [
+                "-c",
+                "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); print(len(list(r.iter('error' if r.tag == 'checkstyle' else 'failure'))))",
+                directory + "/out.xml",
+            ])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(Int(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) == (try Self.report().result.findings.count))
     }

@@ -1,6 +1,6 @@
 import IPVSKernel
-import IPVSModel
 import IPVSLint
+import IPVSModel
 import Testing
 
 /// What the parsers read from each construct of their grammars. Captures of real tools are
@@ -17,15 +17,19 @@ import Testing
     // MARK: ipvsadm
 
     @Test func longOptionsAndAttachedValuesMeanTheSame() throws {
-        let short = try Self.ipvsadm("-A -t 10.0.0.1:80 -s wrr -p 60 -M 255.255.255.0\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 3 -x 100 -y 50\n")
-        let long = try Self.ipvsadm("""
+        let short = try Self.ipvsadm(
+            "-A -t 10.0.0.1:80 -s wrr -p 60 -M 255.255.255.0\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 3 -x 100 -y 50\n")
+        let long = try Self.ipvsadm(
+            """
             ipvsadm --add-service --tcp-service=10.0.0.1:80 --scheduler wrr --persistent=60 --netmask 255.255.255.0
             ipvsadm --add-server --tcp-service 10.0.0.1:80 --real-server=10.0.0.2:80 --masquerading --weight=3 --u-threshold 100 --l-threshold 50
 
             """)
         for configuration in [short, long] {
             let service = try #require(configuration.services.first)
-            #expect(service.effectiveScheduler == "wrr" && service.persistence?.value == 60 && service.netmask?.value.description == "255.255.255.0")
+            #expect(
+                service.effectiveScheduler == "wrr" && service.persistence?.value == 60
+                    && service.netmask?.value.description == "255.255.255.0")
             let server = try #require(service.realServers.first)
             #expect(server.forwarding == .masquerading && server.weightValue == 3)
             #expect(server.upperThreshold?.value == 100 && server.lowerThreshold?.value == 50)
@@ -34,7 +38,8 @@ import Testing
 
     @Test func serviceNamesIPv6FirewallMarksAndDefaults() throws {
         let names = ServiceNames(etcServices: "http 80/tcp www\ndomain 53/udp\n")
-        let configuration = try Self.ipvsadm("""
+        let configuration = try Self.ipvsadm(
+            """
             # comments and blank lines are fine
 
             -A -t 10.0.0.1:http -s rr   # trailing comment
@@ -56,7 +61,9 @@ import Testing
         #expect(dns.identity.family == .ipv6 && dns.identity.port?.number == 53)
         #expect(dns.schedulerFlags?.value == ["sh-fallback", "sh-port"] && dns.onePacket != nil)
         let tunnel = try #require(dns.realServers.first)
-        #expect(tunnel.tunnelType?.value == "gue" && tunnel.tunnelPort?.value == 6080 && tunnel.tunnelChecksum?.value == "--tun-nocsum")
+        #expect(
+            tunnel.tunnelType?.value == "gue" && tunnel.tunnelPort?.value == 6080
+                && tunnel.tunnelChecksum?.value == "--tun-nocsum")
         let mark = configuration.services[2]
         #expect(mark.identity == .firewallMark(7, ipv6: true))
         #expect(mark.persistence?.value == 360, "-p without a value is ipvsadm's 360 s")
@@ -66,7 +73,8 @@ import Testing
     }
 
     @Test func restoreSemanticsEditDeleteClear() throws {
-        let configuration = try Self.ipvsadm("""
+        let configuration = try Self.ipvsadm(
+            """
             -A -t 10.0.0.1:80 -s rr
             -a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 1
             -a -t 10.0.0.1:80 -r 10.0.0.3:80 -m -w 1
@@ -86,11 +94,14 @@ import Testing
             --set 900 120 300
 
             """)
-        #expect(configuration.services.map(\.identity.description) == ["TCP 10.0.0.6:80", "TCP 10.0.0.1:80"], "-C clears what came before")
+        #expect(
+            configuration.services.map(\.identity.description) == ["TCP 10.0.0.6:80", "TCP 10.0.0.1:80"],
+            "-C clears what came before")
         #expect(configuration.duplicateRealServers.count == 1)
         #expect(configuration.orphanRealServers.map(\.1.location.line) == [16])
         #expect(configuration.timeoutSettings.first?.value == [900, 120, 300])
-        let before = try Self.ipvsadm("""
+        let before = try Self.ipvsadm(
+            """
             -A -t 10.0.0.1:80 -s rr
             -a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 1
             -a -t 10.0.0.1:80 -r 10.0.0.3:80 -m -w 1
@@ -107,7 +118,8 @@ import Testing
     /// DR and TUN real servers get the service's port whatever is written (ipvsadm rewrites it);
     /// NAT keeps its own; fwmark services keep what was written.
     @Test func effectivePorts() throws {
-        let configuration = try Self.ipvsadm("""
+        let configuration = try Self.ipvsadm(
+            """
             -A -t 10.0.0.1:80 -s rr
             -a -t 10.0.0.1:80 -r 10.0.0.2:8080 -g
             -a -t 10.0.0.1:80 -r 10.0.0.3:8080 -i
@@ -122,7 +134,8 @@ import Testing
 
     // MARK: iptables-save
 
-    static let head = "*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
+    static let head =
+        "*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
 
     @Test(arguments: [
         ("--set-xmark 0x6/0xffffffff", 6, 0xffff_ffff, true),
@@ -140,7 +153,8 @@ import Testing
     }
 
     @Test func matchesQuotingCountersAndChains() throws {
-        let ruleset = try Self.iptables("""
+        let ruleset = try Self.iptables(
+            """
             # Warning: iptables-legacy tables present, use iptables-legacy-save to see them
             # Generated by iptables-save v1.8.9 (nf_tables) on Sat Nov 21 19:25:36 2026
             *filter
@@ -185,17 +199,20 @@ import Testing
     // MARK: sysctl and timeouts
 
     @Test func sysctlSyntaxes() throws {
-        let set = try SysctlParser.parse(SourceFile(name: "s", text: """
-            # sysctl.d
-            ; also a comment
-            net.ipv4.ip_forward = 1
-            net.ipv4.conf.all.arp_ignore=1
-            -net.ipv4.conf.eth0.arp_announce = 2
-            net/ipv4/conf/eth0.100/rp_filter = 2
-            net.ipv4.vs.sync_threshold = 3	50
-            net.ipv4.ip_forward = 0
+        let set = try SysctlParser.parse(
+            SourceFile(
+                name: "s",
+                text: """
+                    # sysctl.d
+                    ; also a comment
+                    net.ipv4.ip_forward = 1
+                    net.ipv4.conf.all.arp_ignore=1
+                    -net.ipv4.conf.eth0.arp_announce = 2
+                    net/ipv4/conf/eth0.100/rp_filter = 2
+                    net.ipv4.vs.sync_threshold = 3	50
+                    net.ipv4.ip_forward = 0
 
-            """), host: "10.0.0.11")
+                    """), host: "10.0.0.11")
         #expect(set.host == "10.0.0.11")
         #expect(set.integer("net.ipv4.ip_forward") == 0, "a later line wins, as with sysctl -p")
         #expect(set.value("net.ipv4.ip_forward")?.location.line == 8)

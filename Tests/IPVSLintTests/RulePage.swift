@@ -115,7 +115,10 @@ struct RulePage: CustomStringConvertible {
         case "timeouts": .input(.timeouts)
         case "yaml" where info.count > 1 && info[1] == LintConfiguration.fileName: .configuration
         case "text", "console", "yaml", "sh": .other
-        default: throw PageError("\(page).md:\(line): code block language \(info.first.map(String.init) ?? "(none)") is not an input role or text/console/yaml/sh")
+        default:
+            throw PageError(
+                "\(page).md:\(line): code block language \(info.first.map(String.init) ?? "(none)") is not an input role or text/console/yaml/sh"
+            )
         }
     }
 
@@ -146,9 +149,12 @@ struct RulePage: CustomStringConvertible {
         // The configuration applies to the inputs, so it comes after them.
         for block in blocks where block.isConfiguration {
             do throws(LintInputError) {
-                let configuration = try LintConfiguration.parse(SourceFile(name: block.fileName, text: block.text), knownRules: RuleRegistry.id)
+                let configuration = try LintConfiguration.parse(
+                    SourceFile(name: block.fileName, text: block.text), knownRules: RuleRegistry.id)
                 try set.apply(configuration) { (path: String) throws(LintInputError) -> SourceFile in
-                    throw LintInputError(SourceLocation(file: block.fileName, line: 1), found: "a file reference", expected: "no real-servers: in a page's configuration")
+                    throw LintInputError(
+                        SourceLocation(file: block.fileName, line: 1), found: "a file reference",
+                        expected: "no real-servers: in a page's configuration")
                 }
             } catch {
                 throw PageError("configuration block at line \(block.line) does not parse: \(error)")

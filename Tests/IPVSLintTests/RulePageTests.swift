@@ -46,7 +46,9 @@ import Testing
         try #require(!blocks.isEmpty, "\(page.id): Example has no input block")
         for alternative in RulePage.alternatives(blocks) {
             let result = try RulePage.lint(alternative)
-            #expect(Set(result.findings.map(\.ruleID)) == [page.id], "\(page.id) Example: \(result.findings.map { "\($0.ruleID) \($0.message)" })")
+            #expect(
+                Set(result.findings.map(\.ruleID)) == [page.id],
+                "\(page.id) Example: \(result.findings.map { "\($0.ruleID) \($0.message)" })")
             #expect(result.skipped.allSatisfy { $0.0.id != page.id }, "\(page.id) was skipped: its Example lacks an input")
         }
     }
@@ -56,8 +58,13 @@ import Testing
         try #require(!blocks.isEmpty, "\(page.id): Use instead has no input block")
         for alternative in RulePage.alternatives(blocks) {
             let result = try RulePage.lint(alternative)
-            #expect(result.findings.isEmpty, "\(page.id) Use instead (blocks at lines \(alternative.map(\.line))): \(result.findings.map { "\($0.ruleID) \($0.message)" })")
-            #expect(result.skipped.allSatisfy { $0.0.id != page.id }, "\(page.id) was skipped: Use instead lacks an input, so it proves nothing")
+            #expect(
+                result.findings.isEmpty,
+                "\(page.id) Use instead (blocks at lines \(alternative.map(\.line))): \(result.findings.map { "\($0.ruleID) \($0.message)" })"
+            )
+            #expect(
+                result.skipped.allSatisfy { $0.0.id != page.id },
+                "\(page.id) was skipped: Use instead lacks an input, so it proves nothing")
         }
     }
 
@@ -75,16 +82,18 @@ import Testing
         #expect(result.findings.isEmpty, "\(page.id) Suppressing: \(result.findings.map { "\($0.ruleID) \($0.message)" })")
         #expect(result.suppressed.contains { $0.0.ruleID == page.id }, "\(page.id) Suppressing suppresses nothing")
         let name = RuleRegistry.lookup(page.id)?.metadata.name ?? "?"
-        #expect(page.section("Suppressing").contains { line in
-            ["disable=", "disable-file="].contains { line.1.contains($0 + page.id) || line.1.contains($0 + name) }
-        })
+        #expect(
+            page.section("Suppressing").contains { line in
+                ["disable=", "disable-file="].contains { line.1.contains($0 + page.id) || line.1.contains($0 + name) }
+            })
     }
 
     /// A rule that needs a fact is skipped without it: its Example, stripped of the
     /// configuration, fires nothing and says which fact is missing.
-    @Test(arguments: pages.filter { page in
-        RuleRegistry.lookup(page.id)?.metadata.inputs.contains { $0.rawValue.hasPrefix("facts.") } == true
-    })
+    @Test(
+        arguments: pages.filter { page in
+            RuleRegistry.lookup(page.id)?.metadata.inputs.contains { $0.rawValue.hasPrefix("facts.") } == true
+        })
     func factRulesStaySilentWithoutTheirFacts(_ page: RulePage) throws {
         let blocks = try page.blocks("Example")
         let statesTheFact = blocks.contains { $0.isConfiguration }

@@ -1,8 +1,9 @@
 import Foundation
 import IPVSModel
-@testable import IPVSLint
 import IPVSTestSupport
 import Testing
+
+@testable import IPVSLint
 
 /// The structures that make big inputs fast must give exactly the answers of the slow, obvious
 /// way: the fast reader of saved lines, the destination index, the address set.
@@ -23,9 +24,12 @@ import Testing
         var services: [String] = []
         for number in 0..<count {
             let roll = Int.random(in: 0..<100, using: &random)
-            let service = services.isEmpty || roll < 8
-                ? "-t 10.\(number / 65536 % 256).\(number / 256 % 256).\(number % 256):\(80 + roll % 3)" : services.randomElement(using: &random)!
-            let server = "-r 172.16.\(Int.random(in: 0..<4, using: &random)).\(Int.random(in: 1..<6, using: &random)):\(8080 + roll % 2)"
+            let service =
+                services.isEmpty || roll < 8
+                ? "-t 10.\(number / 65536 % 256).\(number / 256 % 256).\(number % 256):\(80 + roll % 3)"
+                : services.randomElement(using: &random)!
+            let server =
+                "-r 172.16.\(Int.random(in: 0..<4, using: &random)).\(Int.random(in: 1..<6, using: &random)):\(8080 + roll % 2)"
             switch roll {
             case 0..<8:
                 out += "-A \(service) -s wlc\n"
@@ -45,7 +49,9 @@ import Testing
     static func summary(_ configuration: IPVSConfiguration) -> [String] {
         configuration.services.map { service in
             "\(service.identity) \(service.effectiveScheduler) \(service.persistence?.value ?? -1) @\(service.location.line): "
-                + service.realServers.map { "\($0.address):\($0.effectivePort?.description ?? "-") \($0.forwarding) w\($0.weightValue) @\($0.location.line)" }.joined(separator: ", ")
+                + service.realServers.map {
+                    "\($0.address):\($0.effectivePort?.description ?? "-") \($0.forwarding) w\($0.weightValue) @\($0.location.line)"
+                }.joined(separator: ", ")
         } + configuration.duplicateServices.map { "dup \($0.0.identity) @\($0.0.location.line) first \($0.first.line)" }
             + configuration.duplicateRealServers.map { "dup rs \($0.1.address) @\($0.1.location.line) first \($0.first.line)" }
             + configuration.orphanRealServers.map { "orphan \($0.0) \($0.1.addressText) @\($0.1.location.line)" }
@@ -75,7 +81,11 @@ import Testing
         var inputs = [
             SourceFile(name: "s-n", text: try Fixtures.capture("ipvsadm-S-n.txt")),
             SourceFile(name: "big", text: Self.bigRulesFile(lines: 3_000, seed: 5)),
-            SourceFile(name: "odd", text: "-A -t 10.0.0.1:80 -s rr\n-a  -t\t10.0.0.1:80   -r 10.0.0.2:8080 -m -w 3 \n-a -t 10.0.0.1:80 -r 10.0.0.3 -g -w 1\n-a -t 10.0.0.1:80 -r [2001:db8::1]:80 -i -w 1\n"),
+            SourceFile(
+                name: "odd",
+                text:
+                    "-A -t 10.0.0.1:80 -s rr\n-a  -t\t10.0.0.1:80   -r 10.0.0.2:8080 -m -w 3 \n-a -t 10.0.0.1:80 -r 10.0.0.3 -g -w 1\n-a -t 10.0.0.1:80 -r [2001:db8::1]:80 -i -w 1\n"
+            ),
         ]
         for setup in ["correct", "broken-arp-sysctls", "broken-fwmark-no-mark-rule", "broken-dr-port-kernel"] {
             inputs.append(SourceFile(name: setup, text: try Fixtures.text("lab/lint-inputs/\(setup)/ipvsadm-save-n.txt")))
@@ -99,7 +109,9 @@ import Testing
 
     static func randomAddress(_ random: inout Generator, ipv6: Bool) -> IPAddress {
         ipv6
-            ? IPAddress(ipv6High: 0x2001_0db8_0000_0000 | UInt64.random(in: 0..<4, using: &random) << 16, low: UInt64.random(in: 0..<64, using: &random))
+            ? IPAddress(
+                ipv6High: 0x2001_0db8_0000_0000 | UInt64.random(in: 0..<4, using: &random) << 16,
+                low: UInt64.random(in: 0..<64, using: &random))
             : IPAddress(ipv4: 0x0A00_0000 | UInt32.random(in: 0..<512, using: &random))
     }
 
@@ -112,7 +124,8 @@ import Testing
             let width = ipv6 ? 128 : 32
             let networks = (0..<Int.random(in: 1...2, using: &random)).map { _ in
                 AddressMatch.Network(
-                    address: randomAddress(&random, ipv6: ipv6), prefixLength: [width, width, width - 1, width - 4, width - 8, 0].randomElement(using: &random)!)
+                    address: randomAddress(&random, ipv6: ipv6),
+                    prefixLength: [width, width, width - 1, width - 4, width - 8, 0].randomElement(using: &random)!)
             }
             return AddressMatch(negated: Int.random(in: 0..<5, using: &random) == 0, networks: networks, text: "")
         }

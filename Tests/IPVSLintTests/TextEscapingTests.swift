@@ -30,7 +30,9 @@ import Testing
     }
 
     @Test func htmlEscapesTheFiveCharacters() {
-        #expect(TextEscaping.html(#"<b class="x">Tom & Jerry's</b>"#) == "&lt;b class=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;")
+        #expect(
+            TextEscaping.html(#"<b class="x">Tom & Jerry's</b>"#)
+                == "&lt;b class=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;")
         #expect(TextEscaping.html("/metrics") == "/metrics")
         #expect(TextEscaping.html("a\nb\u{1}\\ café ☃") == "a\nb\u{1}\\ café ☃")
     }

@@ -1,5 +1,5 @@
-import IPVSMetrics
 import Foundation
+import IPVSMetrics
 import Testing
 
 @Suite struct ExpositionEncoderTests {
@@ -14,15 +14,16 @@ import Testing
         var set = MetricSet()
         set.add(Self.gauge, .none, .unsigned(1))
         set.add(Self.counter, Labels(["path"], ["/a"]), .unsigned(5))
-        #expect(text(set) == """
-            # HELP demo_bytes_total Bytes seen.
-            # TYPE demo_bytes_total counter
-            demo_bytes_total{path="/a"} 5
-            # HELP demo_up Help with a \\\\ backslash,\\na newline and "quotes".
-            # TYPE demo_up gauge
-            demo_up 1
+        #expect(
+            text(set) == """
+                # HELP demo_bytes_total Bytes seen.
+                # TYPE demo_bytes_total counter
+                demo_bytes_total{path="/a"} 5
+                # HELP demo_up Help with a \\\\ backslash,\\na newline and "quotes".
+                # TYPE demo_up gauge
+                demo_up 1
 
-            """)
+                """)
     }
 
     @Test func labelValuesAreEscaped() {
@@ -35,16 +36,17 @@ import Testing
         var set = MetricSet()
         set.add(Self.counter, Labels(["path"], ["/"]), .unsigned(7))
         set.add(Self.gauge, .none, .unsigned(0))
-        #expect(text(set, .openMetrics) == """
-            # TYPE demo_bytes counter
-            # HELP demo_bytes Bytes seen.
-            demo_bytes_total{path="/"} 7
-            # TYPE demo_up gauge
-            # HELP demo_up Help with a \\\\ backslash,\\na newline and \\"quotes\\".
-            demo_up 0
-            # EOF
+        #expect(
+            text(set, .openMetrics) == """
+                # TYPE demo_bytes counter
+                # HELP demo_bytes Bytes seen.
+                demo_bytes_total{path="/"} 7
+                # TYPE demo_up gauge
+                # HELP demo_up Help with a \\\\ backslash,\\na newline and \\"quotes\\".
+                demo_up 0
+                # EOF
 
-            """)
+                """)
     }
 
     @Test(arguments: [
@@ -88,9 +90,10 @@ import Testing
     @Test(arguments: [1, 10, 100, 65536])
     func chunksConcatenateToTheWhole(_ size: Int) {
         var set = MetricSet()
-        set.append(MetricFamily(Self.counter, count: 500) { range, w in
-            for i in range { w.sample(Labels(["path"], ["/\(i)"]), .unsigned(UInt64(i))) }
-        })
+        set.append(
+            MetricFamily(Self.counter, count: 500) { range, w in
+                for i in range { w.sample(Labels(["path"], ["/\(i)"]), .unsigned(UInt64(i))) }
+            })
         set.add(Self.gauge, .none, .unsigned(1))
         let whole = ExpositionEncoder.encode(set, format: .openMetrics)
         var stream = ExpositionStream(set, format: .openMetrics)
@@ -118,7 +121,10 @@ import Testing
     @Test func clashingCounterBecomesUnknownInOpenMetricsOnly() {
         var set = MetricSet()
         set.add(MetricCatalog.connectionsTotal, .none, .unsigned(187))
-        set.add(MetricCatalog.connections, Labels(MetricCatalog.connections.labelNames, ["TCP", "10.0.0.1", "80", "", "10.0.0.2", "80", "ESTABLISHED"]), .unsigned(3))
+        set.add(
+            MetricCatalog.connections,
+            Labels(MetricCatalog.connections.labelNames, ["TCP", "10.0.0.1", "80", "", "10.0.0.2", "80", "ESTABLISHED"]),
+            .unsigned(3))
         set.add(MetricCatalog.incomingBytesTotal, .none, .unsigned(5))
         let om = String(decoding: ExpositionEncoder.encode(set, format: .openMetrics), as: UTF8.self)
         #expect(om.contains("# TYPE ipvs_connections gauge\n"))

@@ -55,7 +55,8 @@ import Testing
     @Test func labelsFollowNodeExporter() {
         #expect(MetricCatalog.serviceLabels == ["proto", "local_address", "local_port", "local_mark"])
         #expect(MetricCatalog.backendLabels == MetricCatalog.serviceLabels + ["remote_address", "remote_port"])
-        #expect(MetricCatalog.serviceInfo.labelNames.suffix(4) == ["scheduler", "flags", "persistence_engine", "persistence_netmask"])
+        #expect(
+            MetricCatalog.serviceInfo.labelNames.suffix(4) == ["scheduler", "flags", "persistence_engine", "persistence_netmask"])
         #expect(MetricCatalog.backendInfo.labelNames.suffix(2) == ["forwarding_method", "tunnel_type"])
         #expect(MetricCatalog.connections.labelNames.last == "state")
         #expect(MetricCatalog.timeout.labelNames == ["protocol"])

@@ -13,7 +13,9 @@ import Testing
         let procfs = ProcFS(root: procRoot)
         let reader = ProcFSStateReader(procfs: procfs, hz: hz.map { KernelHZ(hz: $0, source: "test") })
         // A clock that always answers 0 keeps durations, and so the golden file, stable.
-        return Scraper(collectors: collectors, procfs: procfs, reader: reader, exporterMetrics: false, buildInfo: build, monotonicNanoseconds: { 0 })
+        return Scraper(
+            collectors: collectors, procfs: procfs, reader: reader, exporterMetrics: false, buildInfo: build,
+            monotonicNanoseconds: { 0 })
     }
 
     static func text(_ outcome: ScrapeOutcome, _ format: ExpositionFormat = .prometheusText) -> String {
@@ -30,7 +32,9 @@ import Testing
         return out
     }
 
-    @Test(arguments: [(ExpositionFormat.prometheusText, "kernel-6.1-lab.procfs.prom"), (.openMetrics, "kernel-6.1-lab.procfs.openmetrics")])
+    @Test(arguments: [
+        (ExpositionFormat.prometheusText, "kernel-6.1-lab.procfs.prom"), (.openMetrics, "kernel-6.1-lab.procfs.openmetrics"),
+    ])
     func goldenExposition(_ format: ExpositionFormat, _ golden: String) throws {
         let outcome = Self.scraper(procRoot: Fixtures.labProc).scrape()
         #expect(outcome.failures.isEmpty)
@@ -43,11 +47,18 @@ import Testing
 
     @Test func carriesTheFixturesValues() throws {
         let samples = Self.samples(Self.text(Self.scraper(procRoot: Fixtures.labProc).scrape()))
-        let backend = #"{proto="TCP",local_address="10.0.0.100",local_port="80",local_mark="",remote_address="172.16.2.11",remote_port="8080"}"#
+        let backend =
+            #"{proto="TCP",local_address="10.0.0.100",local_port="80",local_mark="",remote_address="172.16.2.11",remote_port="8080"}"#
         #expect(samples["ipvs_backend_weight" + backend] == "2")
         #expect(samples["ipvs_backend_connections_inactive" + backend] == "57")
-        #expect(samples[#"ipvs_service_persistence_timeout_seconds{proto="TCP",local_address="10.0.0.101",local_port="80",local_mark=""}"#] == "300")
-        #expect(samples[#"ipvs_backend_info{proto="FWM",local_address="::",local_port="0",local_mark="2",remote_address="fd00:16:1::11",remote_port="8080",forwarding_method="masq",tunnel_type=""}"#] == "1")
+        #expect(
+            samples[
+                #"ipvs_service_persistence_timeout_seconds{proto="TCP",local_address="10.0.0.101",local_port="80",local_mark=""}"#
+            ] == "300")
+        #expect(
+            samples[
+                #"ipvs_backend_info{proto="FWM",local_address="::",local_port="0",local_mark="2",remote_address="fd00:16:1::11",remote_port="8080",forwarding_method="masq",tunnel_type=""}"#
+            ] == "1")
         #expect(samples["ipvs_connections_total"] == "187")
         #expect(samples["ipvs_incoming_bytes_total"] == "89630")
         #expect(samples["ipvs_connection_table_size"] == "4096")
@@ -116,7 +127,8 @@ import Testing
 
     @Test func brokenServiceTableFailsEveryoneWhoNeedsIt() throws {
         let root = try Fixtures.copyOfLabProc()
-        var lines = try String(contentsOfFile: root + "/net/ip_vs", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = try String(contentsOfFile: root + "/net/ip_vs", encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
         lines[7] = "TCP  0A00ZZZZ:0050 rr  "
         try Fixtures.write(lines.joined(separator: "\n"), to: root + "/net/ip_vs")
         let outcome = Self.scraper(procRoot: root).scrape()
@@ -126,7 +138,9 @@ import Testing
         }
         #expect(samples[#"ipvs_scrape_collector_success{collector="stats"}"#] == "1")
         #expect(samples["ipvs_up"] == "0")
-        #expect(outcome.failures["ipvs_up"]?.description.contains(":8:") == true, "\(String(describing: outcome.failures["ipvs_up"]))")
+        #expect(
+            outcome.failures["ipvs_up"]?.description.contains(":8:") == true, "\(String(describing: outcome.failures["ipvs_up"]))"
+        )
         #expect(!samples.keys.contains { $0.hasPrefix("ipvs_backend_") })
     }
 

@@ -1,11 +1,12 @@
 import Dispatch
-@testable import IPVSServer
 import IPVSTestSupport
 import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
+
+@testable import IPVSServer
 
 /// Password checks run apart from scrapes, a bounded number at a time.
 @Suite struct AuthenticationTests {
@@ -36,7 +37,8 @@ import Testing
     /// scrapes' pool, 200 wrong passwords once delayed such a scrape by 13.7 s.)
     @Test func wrongPasswordsDoNotDelayAVerifiedClient() async throws {
         let directory = try Fixtures.temporaryDirectory("web-auth")
-        try Fixtures.write("basic_auth_users:\n  prometheus: \(WebConfigurationParsingTests.secretHash)\n", to: directory + "/web.yml")
+        try Fixtures.write(
+            "basic_auth_users:\n  prometheus: \(WebConfigurationParsingTests.secretHash)\n", to: directory + "/web.yml")
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let web = try WebConfigurationSource(path: directory + "/web.yml", logger: logger)

@@ -4,35 +4,41 @@ import Logging
 import Testing
 
 @Suite struct ContentNegotiationTests {
-    @Test(arguments: [
-        (nil, ExpositionFormat.prometheusText),
-        ("", .prometheusText),
-        ("text/plain", .prometheusText),
-        ("*/*", .prometheusText),
-        ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1", .openMetrics),
-        ("text/plain;version=0.0.4;q=0.9,application/openmetrics-text;q=0.5", .prometheusText),
-        ("application/openmetrics-text; version=1.0.0", .openMetrics),
-        ("application/openmetrics-text;q=0", .prometheusText),
-        ("application/json", .prometheusText),
-    ] as [(String?, ExpositionFormat)])
+    @Test(
+        arguments: [
+            (nil, ExpositionFormat.prometheusText),
+            ("", .prometheusText),
+            ("text/plain", .prometheusText),
+            ("*/*", .prometheusText),
+            (
+                "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+                .openMetrics
+            ),
+            ("text/plain;version=0.0.4;q=0.9,application/openmetrics-text;q=0.5", .prometheusText),
+            ("application/openmetrics-text; version=1.0.0", .openMetrics),
+            ("application/openmetrics-text;q=0", .prometheusText),
+            ("application/json", .prometheusText),
+        ] as [(String?, ExpositionFormat)])
     func format(_ accept: String?, _ expected: ExpositionFormat) {
         #expect(ContentNegotiation.format(accept: accept) == expected)
     }
 
-    @Test(arguments: [
-        (nil, false), ("gzip", true), ("deflate, gzip", true), ("gzip;q=0", false), ("GZIP", true), ("x-gzip", true),
-        ("*", true), ("identity", false), ("br;q=1.0, gzip;q=0.8", true),
-    ] as [(String?, Bool)])
+    @Test(
+        arguments: [
+            (nil, false), ("gzip", true), ("deflate, gzip", true), ("gzip;q=0", false), ("GZIP", true), ("x-gzip", true),
+            ("*", true), ("identity", false), ("br;q=1.0, gzip;q=0.8", true),
+        ] as [(String?, Bool)])
     func gzip(_ header: String?, _ expected: Bool) {
         #expect(ContentNegotiation.acceptsGzip(header) == expected)
     }
 }
 
 @Suite struct ListenAddressTests {
-    @Test(arguments: [
-        (":9911", nil, 9911), ("0.0.0.0:9911", "0.0.0.0", 9911), ("127.0.0.1:0", "127.0.0.1", 0), ("[::1]:9911", "::1", 9911),
-        ("[::]:80", "::", 80), ("localhost:9911", "localhost", 9911),
-    ] as [(String, String?, Int)])
+    @Test(
+        arguments: [
+            (":9911", nil, 9911), ("0.0.0.0:9911", "0.0.0.0", 9911), ("127.0.0.1:0", "127.0.0.1", 0), ("[::1]:9911", "::1", 9911),
+            ("[::]:80", "::", 80), ("localhost:9911", "localhost", 9911),
+        ] as [(String, String?, Int)])
     func parses(_ text: String, _ host: String?, _ port: Int) throws {
         let address = try ListenAddress(parsing: text)
         #expect(address.host == host)
@@ -48,7 +54,9 @@ import Testing
 
 @Suite struct LogFormatTests {
     @Test func logfmtQuotesWhatNeedsIt() {
-        let line = LogFormatHandler.logfmt([("ts", "T"), ("level", "info"), ("msg", "hello world"), ("path", "/a=b"), ("n", "3"), ("e", "")])
+        let line = LogFormatHandler.logfmt([
+            ("ts", "T"), ("level", "info"), ("msg", "hello world"), ("path", "/a=b"), ("n", "3"), ("e", ""),
+        ])
         #expect(line == #"ts=T level=info msg="hello world" path="/a=b" n=3 e="""#)
         #expect(LogFormatHandler.logfmt([("msg", "a \"q\"\nb")]) == #"msg="a \"q\"\nb""#)
     }

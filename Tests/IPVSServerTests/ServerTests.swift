@@ -1,7 +1,7 @@
 import Dispatch
 import IPVSKernel
-import IPVSModel
 import IPVSMetrics
+import IPVSModel
 import IPVSServer
 import IPVSTestSupport
 import Logging
@@ -107,7 +107,8 @@ import Zlib
 
     @Test func openMetricsWhenPrometheusAsksForIt() async throws {
         try await Self.withServer { port, _ in
-            let accept = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+            let accept =
+                "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
             let response = try await RawHTTP.get(port: port, "/metrics", headers: ["Accept": accept])
             #expect(response.header("Content-Type") == "application/openmetrics-text; version=1.0.0; charset=utf-8")
             #expect(response.text.hasSuffix("# EOF\n"))
@@ -199,7 +200,8 @@ import Zlib
             // machine it may already have closed it before the client's write, which proves
             // the same thing.)
             do {
-                let bytes = try await RawHTTP.exchange(port: port, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ", timeout: .seconds(8))
+                let bytes = try await RawHTTP.exchange(
+                    port: port, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ", timeout: .seconds(8))
                 #expect(bytes.isEmpty)
             } catch ChannelError.ioOnClosedChannel {
             }

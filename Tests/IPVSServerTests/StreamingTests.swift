@@ -32,7 +32,9 @@ import Testing
             address.sin_port = in_port_t(UInt16(port).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             guard connected == 0 else { throw Failure.connect(errno) }
             let request = Array("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
@@ -80,7 +82,8 @@ import Testing
     /// third from its scrape: a stalled response holds no slot and no pool thread.
     @Test func stalledResponsesHoldNoSlot() async throws {
         let root = try Self.largeTree.get()
-        try await ServerTests.withServer(reader: Self.reader(root), root: root, maxRequests: 1, queueTimeout: .seconds(30)) { port, _ in
+        try await ServerTests.withServer(reader: Self.reader(root), root: root, maxRequests: 1, queueTimeout: .seconds(30)) {
+            port, _ in
             let stalled = try (0..<2).map { _ in try SilentClient(port: port) }
             defer { stalled.forEach { $0.close() } }
             try await Task.sleep(for: .milliseconds(500))

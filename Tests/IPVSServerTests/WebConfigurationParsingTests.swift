@@ -1,6 +1,7 @@
-@testable import IPVSServer
-import WebConfig
 import Testing
+import WebConfig
+
+@testable import IPVSServer
 
 /// The web configuration's reader and the basic-auth checks, without a server.
 @Suite struct WebConfigurationParsingTests {
@@ -36,10 +37,19 @@ import Testing
 
     @Test(arguments: [
         ("tls_server_config:\n  cert_file: a\n  key_file: b\n  max_version: TLS10\n", "max_version at or above min_version"),
-        ("tls_server_config:\n  cert_file: a\n  key_file: b\n  client_auth_type: RequireAnyClientCert\n", "4:21: expected client_auth_type"),
-        ("tls_server_config:\n  cert_file: a\n  key_file: b\n  cipher_suites: [TLS_NULL]\n", "4:19: expected a TLS 1.2 cipher suite"),
+        (
+            "tls_server_config:\n  cert_file: a\n  key_file: b\n  client_auth_type: RequireAnyClientCert\n",
+            "4:21: expected client_auth_type"
+        ),
+        (
+            "tls_server_config:\n  cert_file: a\n  key_file: b\n  cipher_suites: [TLS_NULL]\n",
+            "4:19: expected a TLS 1.2 cipher suite"
+        ),
         ("http_server_config:\n  http2: true\n", "2:10: expected http2: false"),
-        ("http_server_config:\n  headers:\n    X-Frame-Options: \"a\\r\\nSet-Cookie: x\"\n", "expected a header value on one line"),
+        (
+            "http_server_config:\n  headers:\n    X-Frame-Options: \"a\\r\\nSet-Cookie: x\"\n",
+            "expected a header value on one line"
+        ),
         ("basic_auth_users:\n  a: $2y$03$aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", "2:6: expected a bcrypt hash"),
         ("basic_auth_users: [a]\n", "1:19: expected user: bcrypt hash pairs"),
         ("tls_server_config: {cert_file: a, cert_file: b, key_file: c}\n", "duplicated key"),

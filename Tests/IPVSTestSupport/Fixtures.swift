@@ -11,7 +11,8 @@ public enum Fixtures {
     }()
 
     /// The package root.
-    public static let packageRoot: String = URL(fileURLWithPath: root).deletingLastPathComponent().deletingLastPathComponent().path
+    public static let packageRoot: String = URL(fileURLWithPath: root).deletingLastPathComponent().deletingLastPathComponent()
+        .path
 
     public static func path(_ relative: String) -> String { root + "/" + relative }
 
@@ -95,7 +96,10 @@ extension Golden {
         case .recorded(let path):
             throw GoldenMismatch(description: "recorded \(path); run again without RECORD_GOLDEN")
         case .differs(let line, let expected, let actual):
-            throw GoldenMismatch(description: "expected/\(relative) differs at line \(line):\n expected: \(expected)\n actual:   \(actual)\n(RECORD_GOLDEN=1 rewrites it)")
+            throw GoldenMismatch(
+                description:
+                    "expected/\(relative) differs at line \(line):\n expected: \(expected)\n actual:   \(actual)\n(RECORD_GOLDEN=1 rewrites it)"
+            )
         }
     }
 }
@@ -108,6 +112,8 @@ public struct GoldenMismatch: Error, CustomStringConvertible {
 public enum ConciseLint {
     /// The rule ID of each finding line, in order; other lines (`--verbose` notes) are skipped.
     public static func ruleIDs(_ output: String) -> [String] {
-        output.split(separator: "\n").filter { $0.contains(" [") }.compactMap { $0.split(separator: " ").dropFirst().first.map(String.init) }
+        output.split(separator: "\n").filter { $0.contains(" [") }.compactMap {
+            $0.split(separator: " ").dropFirst().first.map(String.init)
+        }
     }
 }

@@ -67,7 +67,9 @@ public struct IPVSAdmListing: Sendable {
             let line = String(rawLine)
             let words = line.split(separator: " ").map(String.init)
             guard let first = words.first else { continue }
-            if line.hasPrefix("IP Virtual Server") || first == "Prot" || (first == "->" && words.count > 1 && words[1].hasPrefix("RemoteAddress")) {
+            if line.hasPrefix("IP Virtual Server") || first == "Prot"
+                || (first == "->" && words.count > 1 && words[1].hasPrefix("RemoteAddress"))
+            {
                 continue
             }
             if first == "->" {

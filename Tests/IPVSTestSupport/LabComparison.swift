@@ -97,7 +97,10 @@ public struct IPVSAdmConnection: Hashable {
             else { throw IPVSAdmListing.ParseError(line: 0, text: String(line)) }
             var address = String(destination[..<destination.lastIndex(of: ":")!])
             if address.hasPrefix("[") { address = String(address.dropFirst().dropLast()) }
-            rows.append(IPVSAdmConnection(proto: String(words[0]), state: String(words[2]), sourcePort: sourcePort, destination: destination, destinationAddress: address))
+            rows.append(
+                IPVSAdmConnection(
+                    proto: String(words[0]), state: String(words[2]), sourcePort: sourcePort, destination: destination,
+                    destinationAddress: address))
         }
         return rows
     }
@@ -134,7 +137,9 @@ public enum LabComparison {
             mismatches += checker.mismatches
         }
         if capture.scrapes.isEmpty {
-            mismatches.append(LabMismatch(capture: capture.name, mode: "-", metric: "(scrape)", labels: "", expected: "a scrape", actual: "none"))
+            mismatches.append(
+                LabMismatch(
+                    capture: capture.name, mode: "-", metric: "(scrape)", labels: "", expected: "a scrape", actual: "none"))
         }
         return mismatches
     }
@@ -154,13 +159,16 @@ public enum LabComparison {
         var netlink: Bool { mode == "netlink" }
 
         mutating func mismatch(_ metric: String, _ labels: String, expected: String, actual: String) {
-            mismatches.append(LabMismatch(capture: capture.name, mode: mode, metric: metric, labels: labels, expected: expected, actual: actual))
+            mismatches.append(
+                LabMismatch(capture: capture.name, mode: mode, metric: metric, labels: labels, expected: expected, actual: actual)
+            )
         }
 
         func family(_ name: String) -> [ExpositionSample] { samples.filter { $0.name == name } }
 
         static func serviceKey(_ labels: [String: String]) -> String? {
-            guard let proto = labels["proto"], let addressText = labels["local_address"], let address = IPAddress(addressText) else { return nil }
+            guard let proto = labels["proto"], let addressText = labels["local_address"], let address = IPAddress(addressText)
+            else { return nil }
             if proto == "FWM" {
                 return "FWM \(labels["local_mark"] ?? "?")" + (address.family == .ipv6 ? " IPv6" : "")
             }
@@ -169,7 +177,9 @@ public enum LabComparison {
         }
 
         static func backendKey(_ labels: [String: String]) -> String? {
-            guard let address = IPAddress(labels["remote_address"] ?? ""), let port = UInt16(labels["remote_port"] ?? "") else { return nil }
+            guard let address = IPAddress(labels["remote_address"] ?? ""), let port = UInt16(labels["remote_port"] ?? "") else {
+                return nil
+            }
             return SocketAddressText.format(address, port)
         }
 
@@ -188,7 +198,9 @@ public enum LabComparison {
             return out
         }
 
-        mutating func expectBetween(_ metric: String, _ labels: String, _ actual: UInt64?, _ a: UInt64?, _ b: UInt64?, truncated32: Bool = false) {
+        mutating func expectBetween(
+            _ metric: String, _ labels: String, _ actual: UInt64?, _ a: UInt64?, _ b: UInt64?, truncated32: Bool = false
+        ) {
             guard let a, let b else {
                 mismatch(metric, labels, expected: "a value ipvsadm shows", actual: actual.map(String.init) ?? "absent")
                 return
@@ -222,7 +234,8 @@ public enum LabComparison {
         mutating func expectValue(_ name: String, _ labels: [String: String], _ expected: String) {
             let found = family(name).filter { sample in labels.allSatisfy { sample.labels[$0.key] == $0.value } }
             if found.count != 1 || found[0].value != expected {
-                mismatch(name, labels.isEmpty ? "" : ExpositionSample(name: name, labels: labels, value: "").labelText,
+                mismatch(
+                    name, labels.isEmpty ? "" : ExpositionSample(name: name, labels: labels, value: "").labelText,
                     expected: expected, actual: found.isEmpty ? "absent" : found.map(\.value).joined(separator: ","))
             }
         }
@@ -234,24 +247,31 @@ public enum LabComparison {
                 mismatch("ipvs_service_info", "{service=\"\(key)\"}", expected: "present (ipvsadm lists it)", actual: "absent")
             }
             for key in Set(info.keys).subtracting(listed.keys).sorted() {
-                mismatch("ipvs_service_info", "{service=\"\(key)\"}", expected: "absent (ipvsadm does not list it)", actual: "present")
+                mismatch(
+                    "ipvs_service_info", "{service=\"\(key)\"}", expected: "absent (ipvsadm does not list it)", actual: "present")
             }
             let timeouts = byKey("ipvs_service_persistence_timeout_seconds", backend: false)
             for (key, service) in listed.sorted(by: { $0.key < $1.key }) {
                 guard let sample = info[key] else { continue }
                 let labels = sample.labelText
                 if sample.labels["scheduler"] != service.scheduler {
-                    mismatch("ipvs_service_info", labels, expected: "scheduler=\(service.scheduler ?? "?")", actual: "scheduler=\(sample.labels["scheduler"] ?? "")")
+                    mismatch(
+                        "ipvs_service_info", labels, expected: "scheduler=\(service.scheduler ?? "?")",
+                        actual: "scheduler=\(sample.labels["scheduler"] ?? "")")
                 }
                 let isIPv6 = key.contains("[") || key.hasSuffix("IPv6")
                 let expectedMask = service.persistentSeconds == nil ? "" : service.mask ?? (isIPv6 ? "128" : "255.255.255.255")
                 if sample.labels["persistence_netmask"] != expectedMask {
-                    mismatch("ipvs_service_info", labels, expected: "persistence_netmask=\(expectedMask)", actual: "persistence_netmask=\(sample.labels["persistence_netmask"] ?? "")")
+                    mismatch(
+                        "ipvs_service_info", labels, expected: "persistence_netmask=\(expectedMask)",
+                        actual: "persistence_netmask=\(sample.labels["persistence_netmask"] ?? "")")
                 }
                 let actualTimeout = timeouts[key]?.value
                 let expectedTimeout = service.persistentSeconds.map(String.init)
                 if actualTimeout != expectedTimeout {
-                    mismatch("ipvs_service_persistence_timeout_seconds", labels, expected: expectedTimeout ?? "absent", actual: actualTimeout ?? "absent")
+                    mismatch(
+                        "ipvs_service_persistence_timeout_seconds", labels, expected: expectedTimeout ?? "absent",
+                        actual: actualTimeout ?? "absent")
                 }
                 if netlink {
                     var flags: [String] = []
@@ -260,11 +280,15 @@ public enum LabComparison {
                     flags += service.schedulerFlags
                     let expectedFlags = flags.joined(separator: ",")
                     if sample.labels["flags"] != expectedFlags {
-                        mismatch("ipvs_service_info", labels, expected: "flags=\(expectedFlags)", actual: "flags=\(sample.labels["flags"] ?? "")")
+                        mismatch(
+                            "ipvs_service_info", labels, expected: "flags=\(expectedFlags)",
+                            actual: "flags=\(sample.labels["flags"] ?? "")")
                     }
                     // ipvsadm -L shows the engine only for persistent services.
                     if let engine = service.persistenceEngine, sample.labels["persistence_engine"] != engine {
-                        mismatch("ipvs_service_info", labels, expected: "persistence_engine=\(engine)", actual: "persistence_engine=\(sample.labels["persistence_engine"] ?? "")")
+                        mismatch(
+                            "ipvs_service_info", labels, expected: "persistence_engine=\(engine)",
+                            actual: "persistence_engine=\(sample.labels["persistence_engine"] ?? "")")
                     }
                 }
             }
@@ -277,10 +301,14 @@ public enum LabComparison {
                 let counters = byKey("ipvs_service_\(what)_total", backend: false)
                 let rates = byKey("ipvs_service_\(what)_per_second", backend: false)
                 for key in listed.keys.sorted() {
-                    expectBetween("ipvs_service_\(what)_total", "{service=\"\(key)\"}", counters[key]?.unsigned,
-                        capture.before.stats.service(key)?.numbers[safe: index], capture.after.stats.service(key)?.numbers[safe: index])
-                    expectBetween("ipvs_service_\(what)_per_second", "{service=\"\(key)\"}", rates[key]?.unsigned,
-                        capture.before.rates.service(key)?.numbers[safe: index], capture.after.rates.service(key)?.numbers[safe: index])
+                    expectBetween(
+                        "ipvs_service_\(what)_total", "{service=\"\(key)\"}", counters[key]?.unsigned,
+                        capture.before.stats.service(key)?.numbers[safe: index],
+                        capture.after.stats.service(key)?.numbers[safe: index])
+                    expectBetween(
+                        "ipvs_service_\(what)_per_second", "{service=\"\(key)\"}", rates[key]?.unsigned,
+                        capture.before.rates.service(key)?.numbers[safe: index],
+                        capture.after.rates.service(key)?.numbers[safe: index])
                 }
             }
         }
@@ -302,7 +330,8 @@ public enum LabComparison {
                 mismatch("ipvs_backend_info", "{backend=\"\(key)\"}", expected: "present (ipvsadm lists it)", actual: "absent")
             }
             for key in Set(info.keys).subtracting(listedBefore.keys).sorted() {
-                mismatch("ipvs_backend_info", "{backend=\"\(key)\"}", expected: "absent (ipvsadm does not list it)", actual: "present")
+                mismatch(
+                    "ipvs_backend_info", "{backend=\"\(key)\"}", expected: "absent (ipvsadm does not list it)", actual: "present")
             }
             let weights = byKey("ipvs_backend_weight", backend: true)
             let active = byKey("ipvs_backend_connections_active", backend: true)
@@ -314,20 +343,28 @@ public enum LabComparison {
                 let labels = sample.labelText
                 let method = methods[row.columns[0]] ?? row.columns[0]
                 if sample.labels["forwarding_method"] != method {
-                    mismatch("ipvs_backend_info", labels, expected: "forwarding_method=\(method)", actual: "forwarding_method=\(sample.labels["forwarding_method"] ?? "")")
+                    mismatch(
+                        "ipvs_backend_info", labels, expected: "forwarding_method=\(method)",
+                        actual: "forwarding_method=\(sample.labels["forwarding_method"] ?? "")")
                 }
                 if netlink, row.columns[0] == "Tunnel", let tunnelInfo = tunnels[key]?.columns[safe: 1] {
                     let kind = String(tunnelInfo.prefix { $0 != ":" })
                     if sample.labels["tunnel_type"] != kind {
-                        mismatch("ipvs_backend_info", labels, expected: "tunnel_type=\(kind)", actual: "tunnel_type=\(sample.labels["tunnel_type"] ?? "")")
+                        mismatch(
+                            "ipvs_backend_info", labels, expected: "tunnel_type=\(kind)",
+                            actual: "tunnel_type=\(sample.labels["tunnel_type"] ?? "")")
                     }
                 }
                 if weights[key]?.value != row.columns[1] {
                     mismatch("ipvs_backend_weight", labels, expected: row.columns[1], actual: weights[key]?.value ?? "absent")
                 }
                 let after = listedAfter[key]
-                expectBetween("ipvs_backend_connections_active", labels, active[key]?.unsigned, UInt64(row.columns[2]), after.flatMap { UInt64($0.columns[2]) })
-                expectBetween("ipvs_backend_connections_inactive", labels, inactive[key]?.unsigned, UInt64(row.columns[3]), after.flatMap { UInt64($0.columns[3]) })
+                expectBetween(
+                    "ipvs_backend_connections_active", labels, active[key]?.unsigned, UInt64(row.columns[2]),
+                    after.flatMap { UInt64($0.columns[2]) })
+                expectBetween(
+                    "ipvs_backend_connections_inactive", labels, inactive[key]?.unsigned, UInt64(row.columns[3]),
+                    after.flatMap { UInt64($0.columns[3]) })
             }
             if netlink { checkBackendNetlink(keys: listedBefore.keys.sorted()) }
         }
@@ -347,21 +384,31 @@ public enum LabComparison {
             for key in keys {
                 let labels = "{backend=\"\(key)\"}"
                 // --persistent-conn: Weight PersistConn ActiveConn InActConn
-                expectBetween("ipvs_backend_connections_persistent", labels, persistent[key]?.unsigned,
+                expectBetween(
+                    "ipvs_backend_connections_persistent", labels, persistent[key]?.unsigned,
                     persistentBefore[key]?.numbers[safe: 1], persistentAfter[key]?.numbers[safe: 1])
                 // --thresholds: Uthreshold Lthreshold ActiveConn InActConn
                 if upper[key]?.unsigned != thresholds[key]?.numbers[safe: 0] {
-                    mismatch("ipvs_backend_upper_threshold", labels, expected: thresholds[key]?.numbers[safe: 0].map(String.init) ?? "?", actual: upper[key]?.value ?? "absent")
+                    mismatch(
+                        "ipvs_backend_upper_threshold", labels,
+                        expected: thresholds[key]?.numbers[safe: 0].map(String.init) ?? "?", actual: upper[key]?.value ?? "absent"
+                    )
                 }
                 if lower[key]?.unsigned != thresholds[key]?.numbers[safe: 1] {
-                    mismatch("ipvs_backend_lower_threshold", labels, expected: thresholds[key]?.numbers[safe: 1].map(String.init) ?? "?", actual: lower[key]?.value ?? "absent")
+                    mismatch(
+                        "ipvs_backend_lower_threshold", labels,
+                        expected: thresholds[key]?.numbers[safe: 1].map(String.init) ?? "?", actual: lower[key]?.value ?? "absent"
+                    )
                 }
                 for (index, what) in totals.enumerated() {
                     // ipvsadm 1.31 reads real-server conns, packets and all rates as 32 bits.
                     let truncated = !what.hasSuffix("bytes")
-                    expectBetween("ipvs_backend_\(what)_total", labels, byKey("ipvs_backend_\(what)_total", backend: true)[key]?.unsigned,
+                    expectBetween(
+                        "ipvs_backend_\(what)_total", labels, byKey("ipvs_backend_\(what)_total", backend: true)[key]?.unsigned,
                         statsBefore[key]?.numbers[safe: index], statsAfter[key]?.numbers[safe: index], truncated32: truncated)
-                    expectBetween("ipvs_backend_\(what)_per_second", labels, byKey("ipvs_backend_\(what)_per_second", backend: true)[key]?.unsigned,
+                    expectBetween(
+                        "ipvs_backend_\(what)_per_second", labels,
+                        byKey("ipvs_backend_\(what)_per_second", backend: true)[key]?.unsigned,
                         ratesBefore[key]?.numbers[safe: index], ratesAfter[key]?.numbers[safe: index], truncated32: true)
                 }
             }
@@ -370,9 +417,11 @@ public enum LabComparison {
         mutating func checkGlobal() {
             let names = ["connections", "incoming_packets", "outgoing_packets", "incoming_bytes", "outgoing_bytes"]
             for (index, what) in names.enumerated() {
-                expectBetween("ipvs_\(what)_total", "", family("ipvs_\(what)_total").first?.unsigned,
+                expectBetween(
+                    "ipvs_\(what)_total", "", family("ipvs_\(what)_total").first?.unsigned,
                     capture.before.globalCounters[safe: index], capture.after.globalCounters[safe: index])
-                expectBetween("ipvs_\(what)_per_second", "", family("ipvs_\(what)_per_second").first?.unsigned,
+                expectBetween(
+                    "ipvs_\(what)_per_second", "", family("ipvs_\(what)_per_second").first?.unsigned,
                     capture.before.globalRates[safe: index], capture.after.globalRates[safe: index])
             }
             if let size = capture.before.tableSize {
@@ -394,7 +443,8 @@ public enum LabComparison {
             var exported: [String: UInt64] = [:]
             var perBackend: [String: UInt64] = [:]
             for sample in family("ipvs_connections") {
-                guard let address = sample.labels["remote_address"], let state = sample.labels["state"], let value = sample.unsigned,
+                guard let address = sample.labels["remote_address"], let state = sample.labels["state"],
+                    let value = sample.unsigned,
                     let service = Self.serviceKey(sample.labels), let backend = Self.backendKey(sample.labels)
                 else { continue }
                 exported[address + " " + state, default: 0] += value
@@ -403,16 +453,22 @@ public enum LabComparison {
             let before = tally(capture.before.connections, templates: false)
             let after = tally(capture.after.connections, templates: false)
             for key in Set(before.keys).union(after.keys).union(exported.keys).sorted() {
-                expectBetween("ipvs_connections", "{remote_address+state=\"\(key)\"}", exported[key] ?? 0, before[key] ?? 0, after[key] ?? 0)
+                expectBetween(
+                    "ipvs_connections", "{remote_address+state=\"\(key)\"}", exported[key] ?? 0, before[key] ?? 0, after[key] ?? 0
+                )
             }
             var templates: [String: UInt64] = [:]
             for sample in family("ipvs_persistence_templates") {
-                if let address = sample.labels["remote_address"], let value = sample.unsigned { templates[address, default: 0] += value }
+                if let address = sample.labels["remote_address"], let value = sample.unsigned {
+                    templates[address, default: 0] += value
+                }
             }
             let templatesBefore = tally(capture.before.connections, templates: true)
             let templatesAfter = tally(capture.after.connections, templates: true)
             for key in Set(templatesBefore.keys).union(templatesAfter.keys).union(templates.keys).sorted() {
-                expectBetween("ipvs_persistence_templates", "{remote_address=\"\(key)\"}", templates[key] ?? 0, templatesBefore[key] ?? 0, templatesAfter[key] ?? 0)
+                expectBetween(
+                    "ipvs_persistence_templates", "{remote_address=\"\(key)\"}", templates[key] ?? 0, templatesBefore[key] ?? 0,
+                    templatesAfter[key] ?? 0)
             }
             let listedBefore = Self.rows(capture.before.list)
             let listedAfter = Self.rows(capture.after.list)
@@ -431,10 +487,13 @@ public enum LabComparison {
             }
             let daemons = family("ipvs_sync_daemon_info")
             if daemons.count != capture.before.daemons.count {
-                mismatch("ipvs_sync_daemon_info", "", expected: "\(capture.before.daemons.count) daemons", actual: "\(daemons.count)")
+                mismatch(
+                    "ipvs_sync_daemon_info", "", expected: "\(capture.before.daemons.count) daemons", actual: "\(daemons.count)")
             }
             for daemon in capture.before.daemons {
-                expectValue("ipvs_sync_daemon_info", ["state": daemon["state"] ?? "", "interface": daemon["mcast"] ?? "", "syncid": daemon["syncid"] ?? ""], "1")
+                expectValue(
+                    "ipvs_sync_daemon_info",
+                    ["state": daemon["state"] ?? "", "interface": daemon["mcast"] ?? "", "syncid": daemon["syncid"] ?? ""], "1")
             }
         }
     }

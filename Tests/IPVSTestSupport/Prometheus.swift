@@ -14,8 +14,10 @@ public final class PrometheusServer {
         port = try Processes.freePort()
         process = try RunningProcess(
             Processes.which("prometheus") ?? "/usr/bin/prometheus",
-            ["--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/data",
-             "--web.listen-address=127.0.0.1:\(port)"])
+            [
+                "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/data",
+                "--web.listen-address=127.0.0.1:\(port)",
+            ])
     }
 
     public func stop() { process.stop() }
@@ -32,7 +34,8 @@ public final class PrometheusServer {
     /// Runs an instant query. A query Prometheus rejects comes back with status "error".
     public func ask(_ promql: String) throws -> Answer {
         let result = try Processes.run(
-            "/usr/bin/curl", ["-s", "--max-time", "20", "--data-urlencode", "query=\(promql)", "http://127.0.0.1:\(port)/api/v1/query"])
+            "/usr/bin/curl",
+            ["-s", "--max-time", "20", "--data-urlencode", "query=\(promql)", "http://127.0.0.1:\(port)/api/v1/query"])
         guard let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
             return Answer(status: "unreachable", error: "curl \(result.status): \(result.stderr)", vector: [])
         }

@@ -43,7 +43,10 @@ import Testing
     }
 
     @Test func netlinkWhenItWorks() throws {
-        let reader = AutoStateReader(netlink: StubReader(.netlink, .success(Self.table(.netlink))), procfs: StubReader(.procfs, .success(Self.table(.procfs)))) { _ in
+        let reader = AutoStateReader(
+            netlink: StubReader(.netlink, .success(Self.table(.netlink))),
+            procfs: StubReader(.procfs, .success(Self.table(.procfs)))
+        ) { _ in
             Issue.record("no fallback expected")
         }
         #expect(try reader.serviceTable().source == .netlink)
@@ -79,7 +82,8 @@ import Testing
 
     @Test func otherNetlinkErrorsAreReported() {
         let reader = AutoStateReader(
-            netlink: StubReader(.netlink, .failure(.netlink(.malformed("reply")))), procfs: StubReader(.procfs, .success(Self.table(.procfs)))
+            netlink: StubReader(.netlink, .failure(.netlink(.malformed("reply")))),
+            procfs: StubReader(.procfs, .success(Self.table(.procfs)))
         ) { _ in }
         #expect(throws: IPVSReadError.self) { try reader.serviceTable() }
     }

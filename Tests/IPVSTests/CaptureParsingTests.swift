@@ -7,7 +7,9 @@ import Testing
 /// same kernel.
 @Suite struct CaptureParsingTests {
     static let serviceTableCaptures = ["proc-net-ip_vs.txt", "proc-net-ip_vs.after-clear.txt"]
-    static let statsCaptures = ["proc-net-ip_vs_stats.txt", "proc-net-ip_vs_stats.before.txt", "proc-net-ip_vs_stats.after-zero.txt"]
+    static let statsCaptures = [
+        "proc-net-ip_vs_stats.txt", "proc-net-ip_vs_stats.before.txt", "proc-net-ip_vs_stats.after-zero.txt",
+    ]
 
     @Test(arguments: serviceTableCaptures)
     func serviceTableCaptureParses(_ name: String) throws {
@@ -24,13 +26,24 @@ import Testing
     @Test func globalStatsValues() throws {
         let stats = try ProcFS(root: Fixtures.labProc).globalStats()
         // Line 3 and line 6 of proc-net-ip_vs_stats.txt, hex.
-        #expect(stats.counters == TrafficCounters(connections: 0xBB, incomingPackets: 0x4CC, outgoingPackets: 0x391, incomingBytes: 0x15E1E, outgoingBytes: 0x17192))
-        #expect(stats.rates == TrafficRates(connections: 0x13, incomingPackets: 0x7D, outgoingPackets: 0x5B, incomingBytes: 0x23CE, outgoingBytes: 0x254A))
+        #expect(
+            stats.counters
+                == TrafficCounters(
+                    connections: 0xBB, incomingPackets: 0x4CC, outgoingPackets: 0x391, incomingBytes: 0x15E1E,
+                    outgoingBytes: 0x17192))
+        #expect(
+            stats.rates
+                == TrafficRates(
+                    connections: 0x13, incomingPackets: 0x7D, outgoingPackets: 0x5B, incomingBytes: 0x23CE, outgoingBytes: 0x254A)
+        )
     }
 
     @Test func zeroedStatsAreZero() throws {
-        let stats = try GlobalStatsParser.parse(Array(try Fixtures.capture("proc-net-ip_vs_stats.after-zero.txt").utf8), file: "after-zero")
-        #expect(stats.counters == TrafficCounters(connections: 0, incomingPackets: 0, outgoingPackets: 0, incomingBytes: 0, outgoingBytes: 0))
+        let stats = try GlobalStatsParser.parse(
+            Array(try Fixtures.capture("proc-net-ip_vs_stats.after-zero.txt").utf8), file: "after-zero")
+        #expect(
+            stats.counters
+                == TrafficCounters(connections: 0, incomingPackets: 0, outgoingPackets: 0, incomingBytes: 0, outgoingBytes: 0))
     }
 
     /// The `~` row of the per-CPU file is the estimator's sum, which is what ip_vs_stats shows.
@@ -77,7 +90,8 @@ import Testing
 
     @Test func sysctlsReadAsTheKernelPrintsThem() throws {
         let sysctls = try ProcFS(root: Fixtures.labProc).sysctls()
-        let listed = try Fixtures.capture("ls-proc-sys-net-ipv4-vs.txt").split(whereSeparator: { $0 == "\n" || $0 == " " }).map(String.init)
+        let listed = try Fixtures.capture("ls-proc-sys-net-ipv4-vs.txt").split(whereSeparator: { $0 == "\n" || $0 == " " }).map(
+            String.init)
         #expect(sysctls.values.keys.sorted() == listed.sorted())
         #expect(sysctls.integer("am_droprate") == 10)
         #expect(sysctls.integer("sync_qlen_max") == 3628)
@@ -154,14 +168,16 @@ import Testing
     }
 
     @Test func firewallMarkFamiliesAreSettledFromWhatProcShows() throws {
-        let families = Dictionary(uniqueKeysWithValues: table.services.compactMap { service in
-            service.id.firewallMark.map { ($0, service.id.family) }
-        })
+        let families = Dictionary(
+            uniqueKeysWithValues: table.services.compactMap { service in
+                service.id.firewallMark.map { ($0, service.id.family) }
+            })
         #expect(families == [1: .ipv4, 2: .ipv6])
     }
 
     @Test func clearedTableIsEmpty() throws {
-        let cleared = try ServiceTableParser.parse(Array(try Fixtures.capture("proc-net-ip_vs.after-clear.txt").utf8), file: "x", hz: 250)
+        let cleared = try ServiceTableParser.parse(
+            Array(try Fixtures.capture("proc-net-ip_vs.after-clear.txt").utf8), file: "x", hz: 250)
         #expect(cleared.services.isEmpty)
     }
 }

@@ -6,20 +6,34 @@ import Testing
 /// Which real server a connection entry belongs to, for every kind of service.
 @Suite struct ConnectionAttributionTests {
     static func server(_ address: String, _ port: UInt16, _ method: ForwardingMethod = .masquerading) -> RealServer {
-        RealServer(address: IPAddress(address)!, port: port, forwarding: method, weight: 1, activeConnections: 0, inactiveConnections: 0)
+        RealServer(
+            address: IPAddress(address)!, port: port, forwarding: method, weight: 1, activeConnections: 0, inactiveConnections: 0)
     }
 
     static let services: [VirtualService] = [
-        VirtualService(id: .address(.tcp, IPAddress("10.0.0.1")!, port: 80), scheduler: "rr", realServers: [server("172.16.1.11", 8080), server("172.16.2.11", 8080)]),
-        VirtualService(id: .address(.tcp, IPAddress("10.0.0.3")!, port: 0), scheduler: "wlc", persistence: Persistence(timeoutSeconds: 360, netmask: .ipv4(~0)), realServers: [server("172.16.1.30", 0, .directRouting)]),
-        VirtualService(id: .address(.tcp, IPAddress("10.0.0.6")!, port: 21), scheduler: "rr", persistence: Persistence(timeoutSeconds: 360, netmask: .ipv4(~0)), realServers: [server("172.16.1.11", 21)]),
-        VirtualService(id: .firewallMark(1, family: .ipv4), scheduler: "rr", realServers: [server("172.16.1.11", 8080), server("172.16.2.11", 8080)]),
-        VirtualService(id: .firewallMark(7, family: .ipv4), scheduler: "rr", persistence: Persistence(timeoutSeconds: 120, netmask: .ipv4(~0)), realServers: [server("172.16.5.1", 8443)]),
+        VirtualService(
+            id: .address(.tcp, IPAddress("10.0.0.1")!, port: 80), scheduler: "rr",
+            realServers: [server("172.16.1.11", 8080), server("172.16.2.11", 8080)]),
+        VirtualService(
+            id: .address(.tcp, IPAddress("10.0.0.3")!, port: 0), scheduler: "wlc",
+            persistence: Persistence(timeoutSeconds: 360, netmask: .ipv4(~0)),
+            realServers: [server("172.16.1.30", 0, .directRouting)]),
+        VirtualService(
+            id: .address(.tcp, IPAddress("10.0.0.6")!, port: 21), scheduler: "rr",
+            persistence: Persistence(timeoutSeconds: 360, netmask: .ipv4(~0)), realServers: [server("172.16.1.11", 21)]),
+        VirtualService(
+            id: .firewallMark(1, family: .ipv4), scheduler: "rr",
+            realServers: [server("172.16.1.11", 8080), server("172.16.2.11", 8080)]),
+        VirtualService(
+            id: .firewallMark(7, family: .ipv4), scheduler: "rr",
+            persistence: Persistence(timeoutSeconds: 120, netmask: .ipv4(~0)), realServers: [server("172.16.5.1", 8443)]),
         VirtualService(id: .firewallMark(2, family: .ipv6), scheduler: "lc", realServers: [server("fd00:16:1::11", 8080)]),
     ]
 
     func attribute(_ lines: [String]) throws -> BackendConnections {
-        let text = "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n" + lines.joined(separator: "\n") + "\n"
+        let text =
+            "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n" + lines.joined(separator: "\n")
+            + "\n"
         return ConnectionAttribution.attribute(try ConnectionTableParser.parse(Array(text.utf8), file: "c"), to: Self.services)
     }
 

@@ -44,8 +44,15 @@ import Testing
             #expect(service.flags?.names(scheduler: service.scheduler) == flags + listed.schedulerFlags, "\(key)")
             if let mask = listed.mask { #expect(service.persistence?.netmask.description == mask, "\(key)") }
             // Service counters: 64-bit in the reply, exact in ipvsadm; between the two reads.
-            if let counters = service.counters, let before = statsBefore.service(key)?.numbers, let after = statsAfter.service(key)?.numbers {
-                for (value, (low, high)) in zip([counters.connections, counters.incomingPackets, counters.outgoingPackets, counters.incomingBytes, counters.outgoingBytes], zip(before, after)) {
+            if let counters = service.counters, let before = statsBefore.service(key)?.numbers,
+                let after = statsAfter.service(key)?.numbers
+            {
+                for (value, (low, high)) in zip(
+                    [
+                        counters.connections, counters.incomingPackets, counters.outgoingPackets, counters.incomingBytes,
+                        counters.outgoingBytes,
+                    ], zip(before, after))
+                {
                     #expect(value >= low && value <= high, "\(key): \(value) not within \(low)…\(high)")
                 }
             } else {
@@ -78,7 +85,10 @@ import Testing
         let listed = try Fixtures.text("lab/netlink/\(capture)/before/daemon.txt").split(separator: "\n")
         #expect(daemons.count == listed.count)
         for daemon in daemons {
-            #expect(listed.contains { $0.hasPrefix("\(daemon.state.label) sync daemon (mcast=\(daemon.interface), syncid=\(daemon.syncID),") })
+            #expect(
+                listed.contains {
+                    $0.hasPrefix("\(daemon.state.label) sync daemon (mcast=\(daemon.interface), syncid=\(daemon.syncID),")
+                })
             #expect(daemon.group == IPAddress("224.0.0.81"))
             #expect(daemon.port == 8848)
         }
@@ -130,7 +140,9 @@ import Testing
 @Suite struct ServiceDeletedMidScrapeTests {
     /// The recording of a real scrape, with service `index`'s dest dump emptied (a bare
     /// NLMSG_DONE with the dump's sequence number) and GET_SERVICE for it answered by `answer`.
-    static func transport(emptying index: Int, answer: @escaping @Sendable () throws(NetlinkError) -> NetlinkReply) throws -> NetlinkStateReader.Transport {
+    static func transport(emptying index: Int, answer: @escaping @Sendable () throws(NetlinkError) -> NetlinkReply) throws
+        -> NetlinkStateReader.Transport
+    {
         let replay = try NetlinkDecoderTests.replay("schedulers-main")
         var replies = replay.replies
         let original = try #require(replies["dests-\(index)"])
@@ -220,24 +232,35 @@ import Testing
     @Test func prefersSixtyFourBitStats() throws {
         let big: [UInt64] = [5_000_000_000, 6_000_000_000, 7, 9_000_000_000, 10, 1, 2, 3, 4, 5]
         let truncated = big.map { $0 & 0xFFFF_FFFF }
-        let payload = Self.service(Self.tcpService + [Self.attribute(10, Self.stats(truncated, wide: false)), Self.attribute(12, Self.stats(big, wide: true))])
+        let payload = Self.service(
+            Self.tcpService + [
+                Self.attribute(10, Self.stats(truncated, wide: false)), Self.attribute(12, Self.stats(big, wide: true)),
+            ])
         let service = try IPVSNetlinkDecoder.service(payload)
         #expect(service.counters?.connections == 5_000_000_000)
         #expect(service.counters?.incomingBytes == 9_000_000_000)
-        let only32 = try IPVSNetlinkDecoder.service(Self.service(Self.tcpService + [Self.attribute(10, Self.stats(truncated, wide: false))]))
+        let only32 = try IPVSNetlinkDecoder.service(
+            Self.service(Self.tcpService + [Self.attribute(10, Self.stats(truncated, wide: false))]))
         #expect(only32.counters?.connections == 5_000_000_000 & 0xFFFF_FFFF)
     }
 
     @Test func skipsPaddingInStats() throws {
-        let payload = Self.service(Self.tcpService + [Self.attribute(12, Self.attribute(11, []) + Self.stats(Array(1...10), wide: true))])
+        let payload = Self.service(
+            Self.tcpService + [Self.attribute(12, Self.attribute(11, []) + Self.stats(Array(1...10), wide: true))])
         #expect(try IPVSNetlinkDecoder.service(payload).rates?.outgoingBytes == 10)
     }
 
     @Test(arguments: [
-        ("a port of 3 bytes", Array(tcpService[0..<3]) + [attribute(4, [0, 80, 0])] + Array(tcpService[4...]), "PORT is 3 bytes"),
+        (
+            "a port of 3 bytes", Array(tcpService[0..<3]) + [attribute(4, [0, 80, 0])] + Array(tcpService[4...]),
+            "PORT is 3 bytes"
+        ),
         ("no scheduler", tcpService.enumerated().filter { $0.offset != 4 }.map(\.element), "no SCHED_NAME"),
         ("an unknown family", [attribute(1, u16(99))] + Array(tcpService.dropFirst()), "AF 99"),
-        ("a scheduler without NUL", Array(tcpService[0..<4]) + [attribute(6, Array("rr".utf8))] + Array(tcpService[5...]), "not NUL-terminated"),
+        (
+            "a scheduler without NUL", Array(tcpService[0..<4]) + [attribute(6, Array("rr".utf8))] + Array(tcpService[5...]),
+            "not NUL-terminated"
+        ),
         ("flags of 4 bytes", Array(tcpService[0..<5]) + [attribute(7, u32(2))] + Array(tcpService[6...]), "FLAGS is 4 bytes"),
     ])
     func rejects(_ what: String, _ attributes: [[UInt8]], _ message: String) {
@@ -260,14 +283,17 @@ import Testing
 
     /// A refusal arrives as NLMSG_ERROR with -EPERM: that is what auto mode falls back on.
     @Test func permissionDeniedIsRecognised() throws {
-        let message = Self.u32(36) + Self.u16(2) + Self.u16(0) + Self.u32(7) + Self.u32(99) + Self.u32(UInt32(bitPattern: -1)) + [UInt8](repeating: 0, count: 16)
+        let message =
+            Self.u32(36) + Self.u16(2) + Self.u16(0) + Self.u32(7) + Self.u32(99) + Self.u32(UInt32(bitPattern: -1))
+            + [UInt8](repeating: 0, count: 16)
         let error = #expect(throws: NetlinkError.self) { try NetlinkReply(replaying: message, dump: true) }
         #expect(error?.isPermissionDenied == true)
     }
 
     @Test func aStaleMessageOfAnotherRequestIsIgnored() throws {
         // An ACK of sequence 6 (a previous request), then this request's DONE (sequence 7).
-        let staleAck = Self.u32(36) + Self.u16(2) + Self.u16(0) + Self.u32(6) + Self.u32(99) + Self.u32(0) + [UInt8](repeating: 0, count: 16)
+        let staleAck =
+            Self.u32(36) + Self.u16(2) + Self.u16(0) + Self.u32(6) + Self.u32(99) + Self.u32(0) + [UInt8](repeating: 0, count: 16)
         let done = Self.u32(20) + Self.u16(3) + Self.u16(2) + Self.u32(7) + Self.u32(99) + Self.u32(0)
         var reply = NetlinkReply(sequence: 7, port: 99)
         try reply.absorb(staleAck + done, dump: true)
@@ -283,11 +309,14 @@ extension Array {
 /// Found by `corruptedRepliesNeverCrash`: an error code of Int32.min trapped on negation.
 @Suite struct NetlinkRegressionTests {
     @Test func errorCodeOfInt32MinIsAnErrorNotATrap() {
-        let done = NetlinkMalformedReplyTests.u32(20) + NetlinkMalformedReplyTests.u16(3) + NetlinkMalformedReplyTests.u16(2)
+        let done =
+            NetlinkMalformedReplyTests.u32(20) + NetlinkMalformedReplyTests.u16(3) + NetlinkMalformedReplyTests.u16(2)
             + NetlinkMalformedReplyTests.u32(7) + NetlinkMalformedReplyTests.u32(1) + NetlinkMalformedReplyTests.u32(0x8000_0000)
         #expect(throws: NetlinkError.self) { try NetlinkReply(replaying: done, dump: true) }
-        let error = NetlinkMalformedReplyTests.u32(36) + NetlinkMalformedReplyTests.u16(2) + NetlinkMalformedReplyTests.u16(0)
-            + NetlinkMalformedReplyTests.u32(7) + NetlinkMalformedReplyTests.u32(1) + NetlinkMalformedReplyTests.u32(0x8000_0000) + [UInt8](repeating: 0, count: 16)
+        let error =
+            NetlinkMalformedReplyTests.u32(36) + NetlinkMalformedReplyTests.u16(2) + NetlinkMalformedReplyTests.u16(0)
+            + NetlinkMalformedReplyTests.u32(7) + NetlinkMalformedReplyTests.u32(1) + NetlinkMalformedReplyTests.u32(0x8000_0000)
+            + [UInt8](repeating: 0, count: 16)
         #expect(throws: NetlinkError.self) { try NetlinkReply(replaying: error, dump: false) }
     }
 }

@@ -17,17 +17,22 @@ import Testing
     }
 
     @Test func persistentPortZeroService() throws {
-        let services = try parse("TCP  0A000003:0000 wlc  persistent 90000 FFFFFFFF\n  -> C0A8011E:0000      Route   1      0          0         \n")
+        let services = try parse(
+            "TCP  0A000003:0000 wlc  persistent 90000 FFFFFFFF\n  -> C0A8011E:0000      Route   1      0          0         \n")
         let service = try #require(services.first)
         #expect(service.id == .address(.tcp, IPAddress("10.0.0.3")!, port: 0))
         #expect(service.persistence == Persistence(timeoutSeconds: 360, timeoutJiffies: 90000, netmask: .ipv4(0xFFFF_FFFF)))
-        #expect(service.realServers == [
-            RealServer(address: IPAddress("192.168.1.30")!, port: 0, forwarding: .directRouting, weight: 1, activeConnections: 0, inactiveConnections: 0)
-        ])
+        #expect(
+            service.realServers == [
+                RealServer(
+                    address: IPAddress("192.168.1.30")!, port: 0, forwarding: .directRouting, weight: 1, activeConnections: 0,
+                    inactiveConnections: 0)
+            ])
     }
 
     @Test func ipv6PersistenceMaskIsTheByteSwappedPrefixLength() throws {
-        let services = try parse("""
+        let services = try parse(
+            """
             TCP  [2001:0db8:0000:0000:0000:0000:0000:0002]:01BB rr persistent 90000 80000000
             TCP  [2001:0db8:0000:0000:0000:0000:0000:0001]:0050 wrr persistent 75000 40000000
               -> [2001:0db8:0000:0000:0000:0000:0000:0010]:1F90      Masq    2      0          0         
@@ -57,7 +62,8 @@ import Testing
     }
 
     @Test func everyForwardingMethodAndLargeWeights() throws {
-        let services = try parse("""
+        let services = try parse(
+            """
             TCP  0A000001:0050 rr  
               -> C0A80163:0050      Route   70000  0          0         
               -> 7F000001:0050      Masq    1      0          0         
@@ -74,13 +80,16 @@ import Testing
     }
 
     @Test func mixedFamilyTunnelUnderAnIPv4Service() throws {
-        let services = try parse("TCP  0A000005:0050 rr  \n  -> [2001:0db8:0000:0000:0000:0000:0000:0021]:0050      Tunnel  1      0          0         \n")
+        let services = try parse(
+            "TCP  0A000005:0050 rr  \n  -> [2001:0db8:0000:0000:0000:0000:0000:0021]:0050      Tunnel  1      0          0         \n"
+        )
         #expect(services[0].id.family == .ipv4)
         #expect(services[0].realServers[0].address == IPAddress("2001:db8::21")!)
     }
 
     @Test func firewallMarkFamilies() throws {
-        let services = try parse("""
+        let services = try parse(
+            """
             FWM  80000000 rr ops 
             FWM  00000006 wrr 
               -> C0A80135:20FB      Masq    1      0          0         
@@ -95,15 +104,16 @@ import Testing
 
             """)
         let ids = services.map(\.id)
-        #expect(ids == [
-            .firewallMark(0x8000_0000, family: .ipv4),  // nothing says otherwise: ipvsadm's default
-            .firewallMark(6, family: .ipv4),  // its Masq real server is IPv4
-            .firewallMark(7, family: .ipv6),  // /64 can only be an IPv6 prefix
-            .firewallMark(0xFFFF_FFFF, family: .ipv4),
-            .firewallMark(8, family: .ipv6),  // /128, IPv6's default persistence mask
-            .firewallMark(9, family: .ipv4),  // 255.255.255.0
-            .firewallMark(10, family: .ipv6),  // every real server is IPv6
-        ])
+        #expect(
+            ids == [
+                .firewallMark(0x8000_0000, family: .ipv4),  // nothing says otherwise: ipvsadm's default
+                .firewallMark(6, family: .ipv4),  // its Masq real server is IPv4
+                .firewallMark(7, family: .ipv6),  // /64 can only be an IPv6 prefix
+                .firewallMark(0xFFFF_FFFF, family: .ipv4),
+                .firewallMark(8, family: .ipv6),  // /128, IPv6's default persistence mask
+                .firewallMark(9, family: .ipv4),  // 255.255.255.0
+                .firewallMark(10, family: .ipv6),  // every real server is IPv6
+            ])
         #expect(services[0].onePacket == true)
         #expect(services[2].persistence?.netmask == .ipv6(prefixLength: 64))
         #expect(services[2].persistence?.timeoutSeconds == 120)
@@ -116,10 +126,19 @@ import Testing
         // Both emptied by a health checker: nothing tells them apart, first served as IPv4.
         ("FWM  00000001 wlc \nFWM  00000001 wlc \n", [IPAddress.Family.ipv4, .ipv6]),
         // The IPv4 one keeps a real server; the empty one is the IPv6 service.
-        ("FWM  00000001 wlc \n  -> C0A80135:0050      Route   1      0          0         \nFWM  00000001 wlc \n", [.ipv4, .ipv6]),
-        ("FWM  00000001 wlc \nFWM  00000001 wlc \n  -> C0A80135:0050      Route   1      0          0         \n", [.ipv6, .ipv4]),
+        (
+            "FWM  00000001 wlc \n  -> C0A80135:0050      Route   1      0          0         \nFWM  00000001 wlc \n",
+            [.ipv4, .ipv6]
+        ),
+        (
+            "FWM  00000001 wlc \nFWM  00000001 wlc \n  -> C0A80135:0050      Route   1      0          0         \n",
+            [.ipv6, .ipv4]
+        ),
         // The IPv6 one keeps a real server; the empty one is the IPv4 service.
-        ("FWM  00000001 rr \n  -> [2001:0db8:0000:0000:0000:0000:0000:0070]:0050      Route   1      0          0         \nFWM  00000001 wlc \n", [.ipv6, .ipv4]),
+        (
+            "FWM  00000001 rr \n  -> [2001:0db8:0000:0000:0000:0000:0000:0070]:0050      Route   1      0          0         \nFWM  00000001 wlc \n",
+            [.ipv6, .ipv4]
+        ),
         // A persistence mask shows the IPv6 one; the other stays IPv4.
         ("FWM  00000001 rr persistent 30000 40000000\nFWM  00000001 wlc \n", [.ipv6, .ipv4]),
         ("FWM  00000001 wlc \nFWM  00000001 rr persistent 30000 FFFFFF00\n", [.ipv6, .ipv4]),
@@ -133,7 +152,8 @@ import Testing
     /// check to report that the table changed during the read.
     @Test func oneMarkTwiceInOneFamilyIsLeftAsRead() throws {
         let services = try parse(
-            "FWM  00000001 wlc \n  -> C0A80135:0050      Route   1      0          0         \nFWM  00000001 wlc \n  -> C0A80136:0050      Route   1      0          0         \n")
+            "FWM  00000001 wlc \n  -> C0A80135:0050      Route   1      0          0         \nFWM  00000001 wlc \n  -> C0A80136:0050      Route   1      0          0         \n"
+        )
         #expect(services.map(\.id) == [.firewallMark(1, family: .ipv4), .firewallMark(1, family: .ipv4)])
     }
 

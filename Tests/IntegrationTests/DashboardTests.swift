@@ -94,7 +94,8 @@ import Testing
         // No datasource uid may be hard-coded: every reference is the variable.
         let panels = Self.allPanels(board)
         for reference in Self.datasourceReferences(board) {
-            #expect(["${datasource}", "$datasource", "-- Grafana --"].contains(reference), "hard-coded datasource uid \(reference)")
+            #expect(
+                ["${datasource}", "$datasource", "-- Grafana --"].contains(reference), "hard-coded datasource uid \(reference)")
         }
         let ids = panels.compactMap { $0["id"] as? Int }
         #expect(ids.count == panels.count && Set(ids).count == ids.count, "panel ids must be present and unique")
@@ -147,7 +148,8 @@ import Testing
     /// The scanner itself: it must see what a dashboard names, or the check above proves nothing.
     @Test func scannerFindsMetricsAndLabels() {
         let names = PromQLNames(
-            #"sum by (instance, service) (rate(ipvs_service_connections_total{instance=~"$instance", foo!="a{b}"}[$__rate_interval]) * on (job) group_left (service) ipvs:service_name_info{service=~"$service"}) > bool 0"#)
+            #"sum by (instance, service) (rate(ipvs_service_connections_total{instance=~"$instance", foo!="a{b}"}[$__rate_interval]) * on (job) group_left (service) ipvs:service_name_info{service=~"$service"}) > bool 0"#
+        )
         #expect(names.metrics == ["ipvs_service_connections_total", "ipvs:service_name_info"])
         #expect(names.labels == ["instance", "service", "foo", "job"])
         #expect(PromQLNames(#"label_values(ipvs_up, instance)"#).metrics == ["ipvs_up"])
@@ -169,8 +171,10 @@ import Testing
         for capture in ["sync-daemon-master", "quiesced-main", "fwmark-main"] {
             let exporter = try RunningProcess(
                 Processes.exporterBinary,
-                ["--web.listen-address", "127.0.0.1:0", "--path.procfs", Fixtures.labProc, "--path.boot", Fixtures.labBoot,
-                 "--netlink.replay", Fixtures.path("lab/netlink/" + capture)])
+                [
+                    "--web.listen-address", "127.0.0.1:0", "--path.procfs", Fixtures.labProc, "--path.boot", Fixtures.labBoot,
+                    "--netlink.replay", Fixtures.path("lab/netlink/" + capture),
+                ])
             exporters.append(exporter)
             targets.append("'127.0.0.1:\(try exporter.listeningPort())'")
         }
@@ -199,7 +203,9 @@ import Testing
             if failures.isEmpty { break }
             Thread.sleep(forTimeInterval: 1)
         } while Date() < deadline
-        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))\nPrometheus log:\n\(prometheus.log.suffix(10).joined(separator: "\n"))")
+        #expect(
+            failures.isEmpty,
+            "\(failures.joined(separator: "\n"))\nPrometheus log:\n\(prometheus.log.suffix(10).joined(separator: "\n"))")
     }
 
     /// Resolves the variables as Grafana does, in order: a multi-value or All variable becomes an
@@ -219,7 +225,8 @@ import Testing
                 let definition = substitute(variable["definition"] as? String ?? "", selection)
                 let found = try variableValues(definition, regex: variable["regex"] as? String ?? "", on: prometheus)
                 if multi, !found.isEmpty {
-                    next.append(selection.merging([variableName: "(" + found.map(escapeForRegex).joined(separator: "|") + ")"]) { $1 })
+                    next.append(
+                        selection.merging([variableName: "(" + found.map(escapeForRegex).joined(separator: "|") + ")"]) { $1 })
                 } else {
                     next += found.map { selection.merging([variableName: $0]) { $1 } }
                 }
@@ -240,7 +247,9 @@ import Testing
                 }
                 if !answer.vector.isEmpty { answered = true }
             }
-            if !answered { failures.append("\(name) «\(panel)»: no data in any of \(selections.count) selections: \(expression)") }
+            if !answered {
+                failures.append("\(name) «\(panel)»: no data in any of \(selections.count) selections: \(expression)")
+            }
         }
         return failures
     }
@@ -259,7 +268,9 @@ import Testing
             let pattern = try Regex(String(regex.dropFirst().dropLast()))
             var found: Set<String> = []
             for sample in try prometheus.query(expression) {
-                let text = "{" + PrometheusServer.labels(sample).sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }
+                let text =
+                    "{"
+                    + PrometheusServer.labels(sample).sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }
                     .joined(separator: ", ") + "}"
                 if let match = text.firstMatch(of: pattern), match.output.count > 1, let value = match.output[1].substring {
                     found.insert(String(value))
@@ -296,7 +307,8 @@ import Testing
     }
 
     /// (panel title, expr) for every panel target, plus every variable query when asked.
-    static func expressions(_ board: [String: Any], variables withVariables: Bool = true) -> [(panel: String, expression: String)] {
+    static func expressions(_ board: [String: Any], variables withVariables: Bool = true) -> [(panel: String, expression: String)]
+    {
         var out: [(String, String)] = []
         for panel in allPanels(board) {
             for target in panel["targets"] as? [[String: Any]] ?? [] {
@@ -377,7 +389,9 @@ struct PromQLNames {
                     while index < characters.count && characters[index] != "}" { index += 1 }
                     index += 1
                 } else {
-                    while index < characters.count && (characters[index].isLetter || characters[index].isNumber || characters[index] == "_") { index += 1 }
+                    while index < characters.count
+                        && (characters[index].isLetter || characters[index].isNumber || characters[index] == "_")
+                    { index += 1 }
                 }
                 continue
             }
@@ -391,7 +405,9 @@ struct PromQLNames {
             }
             if character == ")" {
                 if inLabelList { inLabelList = false }
-                if parenthesisDepthAtLabelValues == parenthesisDepth { parenthesisDepthAtLabelValues = nil; grafanaLabelArgument = false }
+                if parenthesisDepthAtLabelValues == parenthesisDepth {
+                    parenthesisDepthAtLabelValues = nil; grafanaLabelArgument = false
+                }
                 parenthesisDepth -= 1
                 index += 1
                 continue
@@ -402,7 +418,9 @@ struct PromQLNames {
                 continue
             }
             if character.isNumber {
-                while index < characters.count && (characters[index].isLetter || characters[index].isNumber || characters[index] == ".") { index += 1 }
+                while index < characters.count
+                    && (characters[index].isLetter || characters[index].isNumber || characters[index] == ".")
+                { index += 1 }
                 continue
             }
             guard character.isLetter || character == "_" || character == ":" else {
@@ -410,7 +428,10 @@ struct PromQLNames {
                 continue
             }
             var name = ""
-            while index < characters.count && (characters[index].isLetter || characters[index].isNumber || characters[index] == "_" || characters[index] == ":") {
+            while index < characters.count
+                && (characters[index].isLetter || characters[index].isNumber || characters[index] == "_"
+                    || characters[index] == ":")
+            {
                 name.append(characters[index])
                 index += 1
             }

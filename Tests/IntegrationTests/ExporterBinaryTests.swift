@@ -16,7 +16,8 @@ import Testing
 
     @Test(.enabled(if: Processes.shouldRun(needing: "promtool")))
     func promtoolAcceptsTheGoldenExpositions() throws {
-        let result = try Processes.run("/usr/bin/promtool", ["check", "metrics"], stdin: try Fixtures.text("expected/kernel-6.1-lab.procfs.prom"))
+        let result = try Processes.run(
+            "/usr/bin/promtool", ["check", "metrics"], stdin: try Fixtures.text("expected/kernel-6.1-lab.procfs.prom"))
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.isEmpty && result.stderr.isEmpty, "promtool has remarks: \(result.stdout)\(result.stderr)")
     }
@@ -89,18 +90,21 @@ import Testing
     @Test func helpTeachesTheFlags() throws {
         let result = try Processes.run(Self.exporter, ["serve", "--help"])
         #expect(result.status == 0)
-        for flag in ["--web.listen-address", "--web.telemetry-path", "--web.max-requests", "--path.procfs", "--collector.connections",
-                     "--no-collector.connections", "--log.level", "--log.format", "Tests/Fixtures/kernel-6.1-lab/proc"] {
+        for flag in [
+            "--web.listen-address", "--web.telemetry-path", "--web.max-requests", "--path.procfs", "--collector.connections",
+            "--no-collector.connections", "--log.level", "--log.format", "Tests/Fixtures/kernel-6.1-lab/proc",
+        ] {
             #expect(result.stdout.contains(flag), "\(flag) missing from --help")
         }
     }
 
     /// Every collector turns off with node_exporter's spelling, `_` in its name or not, and its
     /// metrics leave the exposition.
-    @Test(arguments: [
-        ("connections", "ipvs_connections{"), ("stats", "ipvs_connections_total "), ("sync_daemons", nil),
-        ("services", "ipvs_service_info{"), ("backends", "ipvs_backend_weight{"), ("info", nil), ("timeouts", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("connections", "ipvs_connections{"), ("stats", "ipvs_connections_total "), ("sync_daemons", nil),
+            ("services", "ipvs_service_info{"), ("backends", "ipvs_backend_weight{"), ("info", nil), ("timeouts", nil),
+        ] as [(String, String?)])
     func collectorsTurnOff(_ collector: String, _ sample: String?) throws {
         let (process, port) = try Self.start(Self.fixtureArguments + ["--no-collector.\(collector)"])
         defer { process.stop() }
@@ -124,7 +128,8 @@ import Testing
         #expect(body.contains(#"ipvs_timeout_seconds{protocol="tcpfin"} 120"#))
         #expect(process.log.contains { $0.contains("serving recorded netlink replies") && $0.contains("level=warn") })
 
-        let missing = try Processes.run(Self.exporter, ["--web.listen-address", "127.0.0.1:0", "--netlink.replay", "/nonexistent"])
+        let missing = try Processes.run(
+            Self.exporter, ["--web.listen-address", "127.0.0.1:0", "--netlink.replay", "/nonexistent"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("/nonexistent") && missing.stderr.contains("no such directory"), "\(missing.stderr)")
     }
@@ -157,8 +162,10 @@ import Testing
         for path in [directory, binary] { chmod(path, 0o755) }
         let process = try RunningProcess(
             Processes.which("setpriv")!,
-            ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all", binary,
-             "--web.listen-address", "127.0.0.1:0", "--ipvs.source", "procfs", "--path.procfs", Fixtures.labProc])
+            [
+                "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all", binary,
+                "--web.listen-address", "127.0.0.1:0", "--ipvs.source", "procfs", "--path.procfs", Fixtures.labProc,
+            ])
         defer { process.stop() }
         let port = try process.listeningPort()
         let result = try Processes.run("/usr/bin/curl", ["-sf", "--max-time", "10", "http://127.0.0.1:\(port)/metrics"])

@@ -37,14 +37,20 @@ import Testing
     func keepalivedGivesTheRecordedVerdict(_ testCase: Case) throws {
         let keepalived = Processes.which("keepalived") ?? "/usr/sbin/keepalived"
         let result = try Processes.run(keepalived, ["-f", Self.directory + "/" + testCase.file, "--config-test"])
-        #expect((result.status == 0) == testCase.keepalivedAccepts, "keepalived --config-test exit \(result.status): \(result.stderr)\(result.stdout)")
+        #expect(
+            (result.status == 0) == testCase.keepalivedAccepts,
+            "keepalived --config-test exit \(result.status): \(result.stderr)\(result.stdout)")
     }
 
     @Test(arguments: cases)
     func linterAgrees(_ testCase: Case) throws {
         // Run from the fixture directory so the includes and messages use relative paths.
         let result = try Processes.run(
-            "/bin/sh", ["-c", "cd '\(Self.directory)' && exec '\(Processes.exporterBinary)' lint --keepalived '\(testCase.file)' --format concise"])
+            "/bin/sh",
+            [
+                "-c",
+                "cd '\(Self.directory)' && exec '\(Processes.exporterBinary)' lint --keepalived '\(testCase.file)' --format concise",
+            ])
         if !testCase.keepalivedAccepts {
             #expect(result.status != 0, "keepalived rejects \(testCase.file), the linter passed it")
         }
@@ -65,7 +71,11 @@ import Testing
     /// Findings in an included file point into that file.
     @Test func findingsPointIntoIncludedFiles() throws {
         let result = try Processes.run(
-            "/bin/sh", ["-c", "cd '\(Self.directory)' && exec '\(Processes.exporterBinary)' lint --keepalived include-main.conf --format concise"])
+            "/bin/sh",
+            [
+                "-c",
+                "cd '\(Self.directory)' && exec '\(Processes.exporterBinary)' lint --keepalived include-main.conf --format concise",
+            ])
         #expect(result.stdout.hasPrefix("conf.d/10-web.conf:14:17: LVS201"), "\(result.stdout)")
     }
 

@@ -41,7 +41,8 @@ import Testing
 
     @Test(arguments: setups) func labSetup(_ setup: Setup) throws {
         let run = try Self.lint(Self.arguments(setup.name))
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stderr)")
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stderr)")
         let findings = document["findings"] as? [[String: Any]] ?? []
         #expect(Set(findings.compactMap { $0["rule"] as? String }) == setup.expected, "\(findings)")
         #expect(run.status == (setup.expected.isEmpty ? 0 : 1), "\(run.stderr)")
@@ -109,7 +110,9 @@ import Testing
         let run = try Self.lint(["--list-rules"])
         #expect(run.status == 0)
         let ids = run.stdout.split(separator: "\n").map { String($0.prefix(6)) }
-        let pages = try FileManager.default.contentsOfDirectory(atPath: Fixtures.packageRoot + "/lint-rules").filter { $0.hasSuffix(".md") }
+        let pages = try FileManager.default.contentsOfDirectory(atPath: Fixtures.packageRoot + "/lint-rules").filter {
+            $0.hasSuffix(".md")
+        }
         #expect(Set(ids) == Set(pages.map { String($0.prefix(6)) }))
         #expect(ids.count >= 30)
     }
@@ -124,7 +127,8 @@ import Testing
         #expect(!piped.stdout.contains("\u{1B}["))
         let terminal = try Processes.run(script, ["-qec", command, "/dev/null"])
         #expect(terminal.stdout.contains("\u{1B}[1;31merror\u{1B}[0m"), "\(terminal.stdout)")
-        let noColor = try Processes.run(script, ["-qec", command.replacingOccurrences(of: "-u NO_COLOR", with: "NO_COLOR=1"), "/dev/null"])
+        let noColor = try Processes.run(
+            script, ["-qec", command.replacingOccurrences(of: "-u NO_COLOR", with: "NO_COLOR=1"), "/dev/null"])
         #expect(!noColor.stdout.contains("\u{1B}["), "\(noColor.stdout)")
         #expect(noColor.stdout.contains("error LVS201"))
     }

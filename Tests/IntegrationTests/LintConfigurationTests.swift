@@ -25,7 +25,11 @@ import Testing
 
     static func lint(in directory: String, _ arguments: [String]) throws -> Processes.Result {
         try Processes.run(
-            "/bin/sh", ["-c", "cd '\(directory)/ci' && exec \"$0\" lint --ipvsadm ../rules.ipvs --format concise \"$@\"", Processes.exporterBinary] + arguments)
+            "/bin/sh",
+            [
+                "-c", "cd '\(directory)/ci' && exec \"$0\" lint --ipvsadm ../rules.ipvs --format concise \"$@\"",
+                Processes.exporterBinary,
+            ] + arguments)
     }
 
     static func rules(_ output: String) -> [String] {
@@ -54,7 +58,10 @@ import Testing
         let result = try Self.lint(in: directory, ["--verbose"])
         #expect(result.stdout.contains("LVS206 [info]"), "severity override: \(result.stdout)")
         #expect(!result.stdout.contains("LVS207 ["), "ignored by object: \(result.stdout)")
-        #expect(result.stdout.contains("suppressed LVS207 at ../rules.ipvs:2:1 by \(directory)/.ipvs-lint.yaml:5:5: drained for the migration"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains(
+                "suppressed LVS207 at ../rules.ipvs:2:1 by \(directory)/.ipvs-lint.yaml:5:5: drained for the migration"),
+            "\(result.stdout)")
         #expect(result.status == 0, "failure-threshold error, only an info finding left: \(result.stdout)")
         // The command line wins over the file.
         #expect(try Self.lint(in: directory, ["--failure-threshold", "info"]).status == 1)
@@ -74,8 +81,11 @@ import Testing
     @Test func rulesTurnedOffAreSkippedAndSaySo() throws {
         let directory = try Self.project(config: "rules:\n  LVS206: off\n  LVS207: off\n")
         let result = try Self.lint(in: directory, ["--verbose"])
-        #expect(!Self.rules(result.stdout).contains("LVS206") && !Self.rules(result.stdout).contains("LVS207"), "\(result.stdout)")
-        #expect(result.stdout.contains("skipped LVS206 (service-without-real-servers): disabled at \(directory)/.ipvs-lint.yaml:2:3"), "\(result.stdout)")
+        #expect(
+            !Self.rules(result.stdout).contains("LVS206") && !Self.rules(result.stdout).contains("LVS207"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains("skipped LVS206 (service-without-real-servers): disabled at \(directory)/.ipvs-lint.yaml:2:3"),
+            "\(result.stdout)")
     }
 
     /// Real servers get their sysctls by address range: the DR ARP rules then run, and point at
@@ -98,9 +108,12 @@ import Testing
         try Fixtures.write(sysctls, to: without + "/director.conf")
         let plain = try Self.lint(in: without, ["--sysctl", "../director.conf", "--verbose"])
         #expect(Set(Self.rules(plain.stdout)).isDisjoint(with: ["LVS602", "LVS603", "LVS604"]), "\(plain.stdout)")
-        #expect(plain.stdout.contains("skipped LVS604 (conn-reuse-with-conntrack-old-kernel): needs facts.kernel"), "skipped rules say which fact they need: \(plain.stdout)")
+        #expect(
+            plain.stdout.contains("skipped LVS604 (conn-reuse-with-conntrack-old-kernel): needs facts.kernel"),
+            "skipped rules say which fact they need: \(plain.stdout)")
 
-        let with = try Self.project(config: "facts:\n  kernel: 5.4.0-150-generic\n  health-checker: keepalived\n  vrrp-role: master\n")
+        let with = try Self.project(
+            config: "facts:\n  kernel: 5.4.0-150-generic\n  health-checker: keepalived\n  vrrp-role: master\n")
         try Fixtures.write(sysctls, to: with + "/director.conf")
         let result = try Self.lint(in: with, ["--sysctl", "../director.conf"])
         #expect(Set(Self.rules(result.stdout)).isSuperset(of: ["LVS602", "LVS603", "LVS604"]), "\(result.stdout)")
@@ -109,13 +122,16 @@ import Testing
         let backup = try Self.project(config: "facts:\n  kernel: \"6.1\"\n  health-checker: none\n  vrrp-role: backup\n")
         try Fixtures.write(sysctls, to: backup + "/director.conf")
         let quiet = try Self.lint(in: backup, ["--sysctl", "../director.conf"])
-        #expect(Set(Self.rules(quiet.stdout)).isDisjoint(with: ["LVS602", "LVS603", "LVS604"]), "a standby, no checker, a fixed kernel: \(quiet.stdout)")
+        #expect(
+            Set(Self.rules(quiet.stdout)).isDisjoint(with: ["LVS602", "LVS603", "LVS604"]),
+            "a standby, no checker, a fixed kernel: \(quiet.stdout)")
     }
 
     @Test func staleSuppressionsAreReported() throws {
         let directory = try Self.project(
             config: "ignore:\n  - rule: LVS110\n    object: svc=tcp/192.0.2.99:80\n    reason: an old duplicate\n")
-        try Fixtures.write("# ipvs-lint: disable=LVS201 -- the port was fixed since\n" + Self.rules, to: directory + "/rules.ipvs")
+        try Fixtures.write(
+            "# ipvs-lint: disable=LVS201 -- the port was fixed since\n" + Self.rules, to: directory + "/rules.ipvs")
         let result = try Self.lint(in: directory, [])
         let stale = result.stdout.split(separator: "\n").filter { $0.contains("LVS902") }
         #expect(stale.count == 2, "\(result.stdout)")
@@ -139,7 +155,8 @@ import Testing
         #expect(second.status == 1)
         #expect(Self.rules(second.stdout) == ["LVS206"] && second.stdout.contains("192.0.2.10:8080"), "\(second.stdout)")
         // Fixed findings leave stale entries, reported until the baseline is updated.
-        try Fixtures.write("-A -t 192.0.2.10:25 -s rr\n-a -t 192.0.2.10:25 -r 10.0.0.12:25 -g -w 1\n", to: directory + "/rules.ipvs")
+        try Fixtures.write(
+            "-A -t 192.0.2.10:25 -s rr\n-a -t 192.0.2.10:25 -r 10.0.0.12:25 -g -w 1\n", to: directory + "/rules.ipvs")
         let third = try Self.lint(in: directory, ["--baseline", baseline])
         #expect(Self.rules(third.stdout) == ["LVS902", "LVS902"], "\(third.stdout)")
         #expect(try Self.lint(in: directory, ["--baseline", baseline, "--update-baseline"]).status == 0)
@@ -170,6 +187,8 @@ import Testing
         try Fixtures.write("# header\nLVS206 without tabs\n", to: directory + "/baseline.txt")
         let result = try Self.lint(in: directory, ["--baseline", directory + "/baseline.txt"])
         #expect(result.status == 2)
-        #expect(result.stderr.hasPrefix(directory + "/baseline.txt:2:1: error: expected RULE<tab>OBJECT<tab>MESSAGE"), "\(result.stderr)")
+        #expect(
+            result.stderr.hasPrefix(directory + "/baseline.txt:2:1: error: expected RULE<tab>OBJECT<tab>MESSAGE"),
+            "\(result.stderr)")
     }
 }

@@ -37,7 +37,10 @@ import Testing
 
         // Contract metrics carry the fixture's values.
         let checks: [(String, String)] = [
-            (#"ipvs_backend_weight{local_address="10.0.0.100",local_port="80",remote_address="172.16.2.11",remote_port="8080"}"#, "2"),
+            (
+                #"ipvs_backend_weight{local_address="10.0.0.100",local_port="80",remote_address="172.16.2.11",remote_port="8080"}"#,
+                "2"
+            ),
             (#"ipvs_backend_connections_inactive{local_address="10.0.0.101",remote_address="172.16.2.11"}"#, "4"),
             (#"ipvs_service_persistence_timeout_seconds{local_address="10.0.0.101",local_port="80"}"#, "300"),
             (#"count(ipvs_service_info)"#, "25"),
@@ -56,7 +59,8 @@ import Testing
         }
 
         // The gauge keeps its own metadata although a counter is named ipvs_connections_total.
-        let metadata = try Processes.run("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(prometheus.port)/api/v1/metadata?metric=ipvs_connections"])
+        let metadata = try Processes.run(
+            "/usr/bin/curl", ["-sf", "http://127.0.0.1:\(prometheus.port)/api/v1/metadata?metric=ipvs_connections"])
         #expect(metadata.stdout.contains(#""type":"gauge""#), "\(metadata.stdout)")
     }
 }

@@ -21,7 +21,8 @@ import Testing
 
     @Test(.enabled(if: Processes.shouldRun(needing: "systemd-analyze")))
     func systemdAnalyzeVerifyIsClean() throws {
-        let result = try Processes.run(Processes.which("systemd-analyze") ?? "/usr/bin/systemd-analyze", ["verify", try Self.unitForVerify()])
+        let result = try Processes.run(
+            Processes.which("systemd-analyze") ?? "/usr/bin/systemd-analyze", ["verify", try Self.unitForVerify()])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.isEmpty && result.stderr.isEmpty, "systemd has remarks: \(result.stdout)\(result.stderr)")
     }
@@ -30,8 +31,11 @@ import Testing
     @Test(.enabled(if: Processes.shouldRun(needing: "systemd-analyze")))
     func exposureIsLow() throws {
         let result = try Processes.run(
-            Processes.which("systemd-analyze") ?? "/usr/bin/systemd-analyze", ["security", "--offline=yes", "--no-pager", try Self.unitForVerify()])
-        let line = try #require(result.stdout.split(separator: "\n").first { $0.contains("Overall exposure level") }, "\(result.stdout)\(result.stderr)")
+            Processes.which("systemd-analyze") ?? "/usr/bin/systemd-analyze",
+            ["security", "--offline=yes", "--no-pager", try Self.unitForVerify()])
+        let line = try #require(
+            result.stdout.split(separator: "\n").first { $0.contains("Overall exposure level") },
+            "\(result.stdout)\(result.stderr)")
         let score = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) }, "\(line)")
         #expect(score <= 2.0, "\(line)")
     }
@@ -40,7 +44,8 @@ import Testing
     /// definitions (`systemd-analyze syscall-filter`) and its rules for several lines: the first
     /// sets the mode (an allow list starts from @default), later `~` lines remove, others add.
     static func allowedSystemCalls() throws -> Set<String> {
-        let listing = try Processes.run(Processes.which("systemd-analyze") ?? "/usr/bin/systemd-analyze", ["syscall-filter", "--no-pager"])
+        let listing = try Processes.run(
+            Processes.which("systemd-analyze") ?? "/usr/bin/systemd-analyze", ["syscall-filter", "--no-pager"])
         try #require(listing.status == 0, "\(listing.stderr)")
         var groups: [String: [String]] = [:]
         var current: String?
@@ -62,7 +67,9 @@ import Testing
         }
         let filters = try String(contentsOfFile: unit, encoding: .utf8).split(separator: "\n")
             .filter { $0.hasPrefix("SystemCallFilter=") }.map { $0.dropFirst("SystemCallFilter=".count) }
-        try #require(filters.first.map { !$0.hasPrefix("~") } == true, "the unit's first SystemCallFilter= is expected to be an allow list")
+        try #require(
+            filters.first.map { !$0.hasPrefix("~") } == true, "the unit's first SystemCallFilter= is expected to be an allow list"
+        )
         var allowed = try expand("@default")
         for filter in filters {
             let remove = filter.hasPrefix("~")
@@ -89,8 +96,11 @@ import Testing
         let trace = material.directory + "/strace.txt"
         let process = try RunningProcess(
             Processes.which("strace") ?? "/usr/bin/strace",
-            ["-f", "-qq", "-o", trace, Processes.exporterBinary, "--web.listen-address", "127.0.0.1:0", "--path.procfs", Fixtures.labProc,
-             "--web.config.file", material.directory + "/web.yml"])
+            [
+                "-f", "-qq", "-o", trace, Processes.exporterBinary, "--web.listen-address", "127.0.0.1:0", "--path.procfs",
+                Fixtures.labProc,
+                "--web.config.file", material.directory + "/web.yml",
+            ])
         defer { process.stop() }
         let port = try process.listeningPort()
         let base = "--cacert \(material.ca) -u prometheus:s3cret https://127.0.0.1:\(port)"
@@ -99,26 +109,33 @@ import Testing
         #expect(try WebConfigurationTests.status("\(base)/") == "200")
         #expect(try WebConfigurationTests.status("\(base)/nothing") == "404")
         // The exporter is strace's child; strace exits with its status.
-        let child = try #require(Int32(try Processes.shell("pgrep -P \(process.process.processIdentifier)").stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let child = try #require(
+            Int32(
+                try Processes.shell("pgrep -P \(process.process.processIdentifier)").stdout.trimmingCharacters(
+                    in: .whitespacesAndNewlines)))
         kill(child, SIGTERM)
         #expect(process.waitForExit(timeout: 20) == 0)
         var called = Set<String>()
         for line in try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n") {
             // "PID name(arguments) = result", "PID <... name resumed>…"; signals and exits start with --- or +++.
             let rest = line.drop(while: { $0.isNumber }).drop(while: { $0 == " " })
-            let name = rest.hasPrefix("<... ") ? rest.dropFirst(5).prefix(while: { $0 != " " }) : rest.prefix(while: { $0 != "(" })
+            let name =
+                rest.hasPrefix("<... ") ? rest.dropFirst(5).prefix(while: { $0 != " " }) : rest.prefix(while: { $0 != "(" })
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { continue }
             called.insert(String(name))
         }
         #expect(called.count > 20 && called.contains("accept4") && called.contains("openat"), "strace saw: \(called.sorted())")
-        #expect(called.subtracting(allowed).isEmpty, "the unit's SystemCallFilter would kill the exporter at: \(called.subtracting(allowed).sorted())")
+        #expect(
+            called.subtracting(allowed).isEmpty,
+            "the unit's SystemCallFilter would kill the exporter at: \(called.subtracting(allowed).sorted())")
     }
 
     @Test func keepsLeastPrivilege() throws {
         let lines = Set(try String(contentsOfFile: Self.unit, encoding: .utf8).split(separator: "\n").map(String.init))
         for setting in [
             "DynamicUser=yes", "AmbientCapabilities=CAP_NET_ADMIN", "CapabilityBoundingSet=CAP_NET_ADMIN", "NoNewPrivileges=yes",
-            "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "RestrictAddressFamilies=AF_NETLINK AF_INET AF_INET6 AF_UNIX",
+            "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",
+            "RestrictAddressFamilies=AF_NETLINK AF_INET AF_INET6 AF_UNIX",
         ] {
             #expect(lines.contains(setting), "\(setting) missing")
         }

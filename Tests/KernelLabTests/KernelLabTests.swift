@@ -47,19 +47,24 @@ import Testing
     /// its finding and nothing else; the correct one nothing. The DR port typed into ipvsadm is
     /// clean live (ipvsadm rewrote it before the kernel saw it); the one the lab's netlink
     /// client put into the kernel is found.
-    @Test(.enabled(if: results != nil), arguments: [
-        ("correct", [String]()), ("broken-arp-sysctls", ["LVS701", "LVS702"]), ("broken-fwmark-no-mark-rule", ["LVS501"]),
-        ("broken-tcpfin-longer-than-persistence", ["LVS401"]), ("broken-dr-port", []), ("broken-dr-port-kernel", ["LVS201"]),
-    ])
+    @Test(
+        .enabled(if: results != nil),
+        arguments: [
+            ("correct", [String]()), ("broken-arp-sysctls", ["LVS701", "LVS702"]), ("broken-fwmark-no-mark-rule", ["LVS501"]),
+            ("broken-tcpfin-longer-than-persistence", ["LVS401"]), ("broken-dr-port", []), ("broken-dr-port-kernel", ["LVS201"]),
+        ])
     func liveLintFindsEachBrokenSetup(_ setup: String, _ expected: [String]) throws {
         let directory = Self.results! + "/lint-inputs/lint/" + setup
         let output = try String(contentsOfFile: directory + "/lint-live.txt", encoding: .utf8)
         let stderr = (try? String(contentsOfFile: directory + "/lint-live.stderr", encoding: .utf8)) ?? ""
-        let status = try String(contentsOfFile: directory + "/lint-live.status", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let status = try String(contentsOfFile: directory + "/lint-live.status", encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let rules = Set(ConciseLint.ruleIDs(output))
         #expect(rules == Set(expected), "lint --live in the VM:\n\(output)\(stderr)")
         #expect(status == (expected.isEmpty ? "0" : "1"), "exit \(status): \(stderr)")
-        #expect(output.split(separator: "\n").allSatisfy { $0.hasPrefix("live:") || $0.contains("sysctl-a-rs") }, "findings point at the live inputs: \(output)")
+        #expect(
+            output.split(separator: "\n").allSatisfy { $0.hasPrefix("live:") || $0.contains("sysctl-a-rs") },
+            "findings point at the live inputs: \(output)")
     }
 
     /// Every scenario script ran and produced at least one capture.
@@ -95,7 +100,8 @@ import Testing
         let directory = try Self.copyOfFixture()
         let path = directory + "/procfs.prom"
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("ipvs_backend_weight{") && $0.contains("172.16.2.11") })
+        let line = try #require(
+            text.split(separator: "\n").first { $0.hasPrefix("ipvs_backend_weight{") && $0.contains("172.16.2.11") })
         try Fixtures.write(text.replacingOccurrences(of: String(line), with: line.dropLast(1) + "7"), to: path)
         let mismatches = LabComparison.compare(try LabCapture(directory: directory))
         #expect(mismatches.count == 1, "\(mismatches)")
@@ -111,7 +117,8 @@ import Testing
         let directory = try Self.copyOfFixture()
         let path = directory + "/procfs.prom"
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        try Fixtures.write(text.split(separator: "\n").filter { !$0.hasPrefix("ipvs_service_info{") }.joined(separator: "\n") + "\n", to: path)
+        try Fixtures.write(
+            text.split(separator: "\n").filter { !$0.hasPrefix("ipvs_service_info{") }.joined(separator: "\n") + "\n", to: path)
         let mismatches = LabComparison.compare(try LabCapture(directory: directory))
         #expect(mismatches.contains { $0.metric == "ipvs_service_info" && $0.actual == "absent" })
     }

@@ -55,11 +55,14 @@ public enum IPVSNetlinkDecoder {
             netmask = .ipv4(bigEndian32(maskBytes, maskBytes.startIndex))
         case .ipv6:
             let length = native32(maskBytes, maskBytes.startIndex)
-            guard length >= 1 && length <= 128 else { throw .malformed("IPv6 service NETMASK \(length) is not a prefix length 1–128") }
+            guard length >= 1 && length <= 128 else {
+                throw .malformed("IPv6 service NETMASK \(length) is not a prefix length 1–128")
+            }
             netmask = .ipv6(prefixLength: UInt8(length))
         }
         let engine = try fields.optionalString(IPVSABI.ServiceAttribute.persistenceEngine, "PE_NAME")
-        let (counters, rates) = try stats(fields, stats: IPVSABI.ServiceAttribute.stats, stats64: IPVSABI.ServiceAttribute.stats64, owner: "service")
+        let (counters, rates) = try stats(
+            fields, stats: IPVSABI.ServiceAttribute.stats, stats64: IPVSABI.ServiceAttribute.stats64, owner: "service")
         return VirtualService(
             id: id, scheduler: Scheduler(scheduler), flags: flags, onePacket: flags.contains(.onePacket),
             persistence: flags.contains(.persistent) ? Persistence(timeoutSeconds: timeout, netmask: netmask) : nil,
@@ -69,7 +72,8 @@ public enum IPVSNetlinkDecoder {
     /// - Parameter serviceFamily: the family of the service the dump was for; a real server
     ///   without ADDR_FAMILY (kernels before 3.18) has it.
     public static func realServer(_ payload: [UInt8], serviceFamily: IPAddress.Family) throws(NetlinkError) -> RealServer {
-        let top = Fields(try topLevel(payload, command: IPVSABI.Command.newDest, what: "real server"), context: "real server reply")
+        let top = Fields(
+            try topLevel(payload, command: IPVSABI.Command.newDest, what: "real server"), context: "real server reply")
         let fields = Fields(try top.nested(IPVSABI.CommandAttribute.dest, "DEST"), context: "real server")
         var family = serviceFamily
         if let number = try fields.optionalU16(IPVSABI.DestAttribute.addressFamily, "ADDR_FAMILY"), number != 0 {
@@ -99,7 +103,8 @@ public enum IPVSNetlinkDecoder {
             }
             tunnel = TunnelSettings(kind: kind, port: tunnelPort, checksum: checksum)
         }
-        let (counters, rates) = try stats(fields, stats: IPVSABI.DestAttribute.stats, stats64: IPVSABI.DestAttribute.stats64, owner: "real server")
+        let (counters, rates) = try stats(
+            fields, stats: IPVSABI.DestAttribute.stats, stats64: IPVSABI.DestAttribute.stats64, owner: "real server")
         // The connection counts are atomic_t (int) in the kernel, sent as u32.
         func count(_ type: UInt16, _ name: String) throws(NetlinkError) -> Int64 {
             Int64(Int32(bitPattern: try fields.u32(type, name)))
@@ -146,7 +151,9 @@ public enum IPVSNetlinkDecoder {
     }
 
     /// Prefers the 64-bit nest; the 32-bit one truncates connections, packets and rates.
-    static func stats(_ fields: Fields, stats: UInt16, stats64: UInt16, owner: String) throws(NetlinkError) -> (TrafficCounters?, TrafficRates?) {
+    static func stats(_ fields: Fields, stats: UInt16, stats64: UInt16, owner: String) throws(NetlinkError) -> (
+        TrafficCounters?, TrafficRates?
+    ) {
         let nest: [NetlinkAttribute]
         let context: String
         if let wide = try fields.optionalNested(stats64, "STATS64") {

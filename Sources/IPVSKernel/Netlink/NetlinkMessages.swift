@@ -21,7 +21,8 @@ public enum NetlinkError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .familyNotFound(let name): "generic netlink family \(name) not found (is the ip_vs module available?)"
-        case .kernel(let command, let errno): "IPVS command \(command) refused by the kernel: \(String(cString: strerror(errno))) (errno \(errno))"
+        case .kernel(let command, let errno):
+            "IPVS command \(command) refused by the kernel: \(String(cString: strerror(errno))) (errno \(errno))"
         case .libnl(let operation, let code): "\(operation): \(NetlinkSocket.describe(code))"
         case .system(let operation, let errno): "\(operation): \(String(cString: strerror(errno)))"
         case .timeout(let command): "IPVS command \(command): no reply from the kernel"

@@ -125,8 +125,10 @@ public struct NetlinkStateReader: IPVSStateReader {
             return [.u16(IPVSABI.ServiceAttribute.af, family.linuxValue), .u32(IPVSABI.ServiceAttribute.firewallMark, mark)]
         case .address(let proto, let address, let port):
             return [
-                .u16(IPVSABI.ServiceAttribute.af, address.family.linuxValue), .u16(IPVSABI.ServiceAttribute.proto, UInt16(proto.number)),
-                .bytes(IPVSABI.ServiceAttribute.address, addressBytes(address)), .bytes(IPVSABI.ServiceAttribute.port, portBytes(port)),
+                .u16(IPVSABI.ServiceAttribute.af, address.family.linuxValue),
+                .u16(IPVSABI.ServiceAttribute.proto, UInt16(proto.number)),
+                .bytes(IPVSABI.ServiceAttribute.address, addressBytes(address)),
+                .bytes(IPVSABI.ServiceAttribute.port, portBytes(port)),
             ]
         }
     }
@@ -139,4 +141,3 @@ public struct NetlinkStateReader: IPVSStateReader {
         return .netlink(error)
     }
 }
-

@@ -164,7 +164,9 @@ public struct ConnectionTableParser {
         field.startIndex - line.startIndex + 1
     }
 
-    private func field(_ scanner: inout FieldScanner, _ expected: String, _ line: ArraySlice<UInt8>) throws(ProcParseError) -> ArraySlice<UInt8> {
+    private func field(_ scanner: inout FieldScanner, _ expected: String, _ line: ArraySlice<UInt8>) throws(ProcParseError)
+        -> ArraySlice<UInt8>
+    {
         guard let range = scanner.next() else {
             throw error(expected, [], column: line.count + 1)
         }

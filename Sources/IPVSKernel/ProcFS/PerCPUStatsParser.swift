@@ -13,7 +13,9 @@ public enum PerCPUStatsParser {
         while total == nil {
             guard let line = cursor.next() else { throw cursor.errorAtEnd("a CPU row or the \"~\" totals row") }
             let fields = tokens(of: line)
-            guard fields.count == 6 else { throw cursor.error("a row \"CPU CONNS INPKTS OUTPKTS INBYTES OUTBYTES\"", found: line) }
+            guard fields.count == 6 else {
+                throw cursor.error("a row \"CPU CONNS INPKTS OUTPKTS INBYTES OUTBYTES\"", found: line)
+            }
             var values: [UInt64] = []
             for field in fields.dropFirst() {
                 guard let value = parseHex(field.bytes, as: UInt64.self) else {

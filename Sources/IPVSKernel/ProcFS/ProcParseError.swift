@@ -39,7 +39,8 @@ public struct ProcParseError: Error, Sendable, Hashable, CustomStringConvertible
                 break
             }
             switch b {
-            case 0x20...0x7E where b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\"): out.unicodeScalars.append(Unicode.Scalar(b))
+            case 0x20...0x7E where b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\"):
+                out.unicodeScalars.append(Unicode.Scalar(b))
             case UInt8(ascii: "\""): out += "\\\""
             case UInt8(ascii: "\\"): out += "\\\\"
             case UInt8(ascii: "\t"): out += "\\t"

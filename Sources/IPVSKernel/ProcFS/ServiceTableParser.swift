@@ -205,7 +205,8 @@ public enum ServiceTableParser {
     private static func parseRealServer(_ fields: [Token], _ cursor: LineCursor) throws(ProcParseError) -> RealServer {
         guard fields.count == 6 else {
             let found = fields.count > 6 ? fields[6].bytes : fields[fields.count - 1].bytes
-            throw cursor.error("\"-> ADDRESS:PORT FORWARD WEIGHT ACTIVECONN INACTCONN\"", found: found,
+            throw cursor.error(
+                "\"-> ADDRESS:PORT FORWARD WEIGHT ACTIVECONN INACTCONN\"", found: found,
                 column: fields.count > 6 ? fields[6].column : nil)
         }
         let (address, port) = try parseAddressPort(fields[1], cursor)

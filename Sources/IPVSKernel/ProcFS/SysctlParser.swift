@@ -22,7 +22,8 @@ public enum SysctlParser {
             }
         case "est_cpulist":
             guard body.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "-") }) else {
-                throw ProcParseError(file: file, line: 1, found: ProcParseError.excerpt(body), expected: "a CPU list such as 0-3,8")
+                throw ProcParseError(
+                    file: file, line: 1, found: ProcParseError.excerpt(body), expected: "a CPU list such as 0-3,8")
             }
         default:
             guard parseDecimal(body, as: Int64.self) != nil else {

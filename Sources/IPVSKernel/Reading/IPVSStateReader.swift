@@ -39,9 +39,12 @@ extension ServiceTable {
             table.services[index].realServers.sort { ($0.address, $0.port) < ($1.address, $1.port) }
             let servers = table.services[index].realServers
             for position in servers.indices.dropFirst()
-            where servers[position].address == servers[position - 1].address && servers[position].port == servers[position - 1].port {
+            where servers[position].address == servers[position - 1].address
+                && servers[position].port == servers[position - 1].port
+            {
                 throw .inconsistent(
-                    "real server \(SocketAddressText.format(servers[position].address, servers[position].port)) appears twice under \(table.services[index].id)")
+                    "real server \(SocketAddressText.format(servers[position].address, servers[position].port)) appears twice under \(table.services[index].id)"
+                )
             }
         }
     }

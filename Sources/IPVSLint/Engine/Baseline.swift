@@ -19,12 +19,17 @@ public enum Baseline {
             let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
             let location = SourceLocation(file: file.id, line: index + 1)
             guard fields.count >= 2, !fields[1].isEmpty else {
-                throw LintInputError(location, found: LintInputError.quote(line), expected: "RULE<tab>OBJECT<tab>MESSAGE, as --update-baseline writes")
+                throw LintInputError(
+                    location, found: LintInputError.quote(line),
+                    expected: "RULE<tab>OBJECT<tab>MESSAGE, as --update-baseline writes")
             }
             guard let rule = knownRules(String(fields[0])) else {
                 throw LintInputError(location, found: LintInputError.quote(fields[0]), expected: "a rule ID (LVS201)")
             }
-            entries.append(Suppression(rules: [rule], reason: "accepted in the baseline \(file.name)", location: location, object: String(fields[1])))
+            entries.append(
+                Suppression(
+                    rules: [rule], reason: "accepted in the baseline \(file.name)", location: location, object: String(fields[1]))
+            )
         }
         return entries
     }

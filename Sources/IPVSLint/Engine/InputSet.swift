@@ -28,12 +28,15 @@ public struct InputSet: Sendable {
         case timeouts(TimeoutSettings)
     }
 
-    static func parse(_ file: SourceFile, as role: InputRole, serviceNames: ServiceNames) throws(LintInputError) -> (Parsed, [Suppression]) {
+    static func parse(_ file: SourceFile, as role: InputRole, serviceNames: ServiceNames) throws(LintInputError) -> (
+        Parsed, [Suppression]
+    ) {
         let parsed: Parsed
         switch role {
         case .ipvsadm: parsed = .ipvsadm(try IPVSAdmRulesParser.parse(file, serviceNames: serviceNames))
         case .keepalived:
-            let (configuration, files) = try KeepalivedParser.parse(file, load: KeepalivedIncludes.load, expand: KeepalivedIncludes.expand)
+            let (configuration, files) = try KeepalivedParser.parse(
+                file, load: KeepalivedIncludes.load, expand: KeepalivedIncludes.expand)
             var found: [Suppression] = []
             for included in files {
                 found += try Suppression.scan(included, knownRules: RuleRegistry.id)
@@ -113,7 +116,9 @@ public struct InputSet: Sendable {
     /// Applies `.ipvs-lint.yaml`: its ignores, its facts, and the sysctl files of real servers
     /// by address range (for real servers not given one with `--sysctl HOST=FILE`).
     /// `load` reads a sysctl file named relative to the configuration.
-    public mutating func apply(_ configuration: LintConfiguration, load: (String) throws(LintInputError) -> SourceFile) throws(LintInputError) {
+    public mutating func apply(_ configuration: LintConfiguration, load: (String) throws(LintInputError) -> SourceFile)
+        throws(LintInputError)
+    {
         suppressions += configuration.ignores
         if let schedulers = configuration.schedulers { setKnownSchedulers(schedulers) }
         inputs.facts = inputs.facts.filled(from: configuration.facts)

@@ -64,7 +64,8 @@ public struct LintConfiguration: Sendable {
             case "failure-threshold":
                 let text = try scalar(value, file: file, what: FailureThreshold.choices)
                 guard let threshold = FailureThreshold(rawValue: text) else {
-                    throw LintInputError(location(value, file), found: LintInputError.quote(text), expected: FailureThreshold.choices)
+                    throw LintInputError(
+                        location(value, file), found: LintInputError.quote(text), expected: FailureThreshold.choices)
                 }
                 configuration.failureThreshold = Located(threshold, location(value, file))
             case "rules":
@@ -72,7 +73,8 @@ public struct LintConfiguration: Sendable {
                     guard let id = knownRules(ruleKey.string ?? "") else {
                         throw LintInputError(
                             location(ruleKey, file), found: LintInputError.quote(ruleKey.string ?? "?"),
-                            expected: "a rule ID (LVS201) or name (dr-tun-port-mismatch); ipvs_exporter lint --list-rules lists them")
+                            expected:
+                                "a rule ID (LVS201) or name (dr-tun-port-mismatch); ipvs_exporter lint --list-rules lists them")
                     }
                     let text = try scalar(setting, file: file, what: "off, error, warning or info")
                     if ["off", "false", "disable", "disabled"].contains(text) {
@@ -80,7 +82,8 @@ public struct LintConfiguration: Sendable {
                     } else if let severity = Severity(rawValue: text) {
                         configuration.severities[id] = severity
                     } else {
-                        throw LintInputError(location(setting, file), found: LintInputError.quote(text), expected: "off, error, warning or info")
+                        throw LintInputError(
+                            location(setting, file), found: LintInputError.quote(text), expected: "off, error, warning or info")
                     }
                 }
             case "ignore":
@@ -97,26 +100,37 @@ public struct LintConfiguration: Sendable {
                         case "rule":
                             let text = try scalar(fieldValue, file: file, what: "a rule ID or name")
                             guard let id = knownRules(text) else {
-                                throw LintInputError(location(fieldValue, file), found: LintInputError.quote(text), expected: "a rule ID (LVS201) or name")
+                                throw LintInputError(
+                                    location(fieldValue, file), found: LintInputError.quote(text),
+                                    expected: "a rule ID (LVS201) or name")
                             }
                             rule = id
-                        case "object": object = try scalar(fieldValue, file: file, what: "an object key such as svc=tcp/10.0.0.1:80")
+                        case "object":
+                            object = try scalar(fieldValue, file: file, what: "an object key such as svc=tcp/10.0.0.1:80")
                         case "reason": reason = try scalar(fieldValue, file: file, what: "why this finding is accepted")
                         default:
-                            throw LintInputError(location(field, file), found: LintInputError.quote(field.string ?? "?"), expected: "rule, object or reason")
+                            throw LintInputError(
+                                location(field, file), found: LintInputError.quote(field.string ?? "?"),
+                                expected: "rule, object or reason")
                         }
                     }
                     guard let rule, let object else {
-                        throw LintInputError(location(entry, file), found: "an ignore without rule or object", expected: "rule and object (the object key is in --format json output)")
+                        throw LintInputError(
+                            location(entry, file), found: "an ignore without rule or object",
+                            expected: "rule and object (the object key is in --format json output)")
                     }
                     guard let reason, !reason.trimmingCharacters(in: " \t").isEmpty else {
-                        throw LintInputError(location(entry, file), found: "an ignore without a reason", expected: "reason: why this finding is accepted")
+                        throw LintInputError(
+                            location(entry, file), found: "an ignore without a reason",
+                            expected: "reason: why this finding is accepted")
                     }
-                    configuration.ignores.append(Suppression(rules: [rule], reason: reason, location: location(entry, file), object: object))
+                    configuration.ignores.append(
+                        Suppression(rules: [rule], reason: reason, location: location(entry, file), object: object))
                 }
             case "real-servers":
                 guard case .sequence(let entries) = value else {
-                    throw LintInputError(location(value, file), found: "not a list", expected: "a list of {match: CIDR, sysctl: FILE}")
+                    throw LintInputError(
+                        location(value, file), found: "not a list", expected: "a list of {match: CIDR, sysctl: FILE}")
                 }
                 for entry in entries {
                     var match: AddressMatch.Network?
@@ -126,26 +140,34 @@ public struct LintConfiguration: Sendable {
                         case "match":
                             let text = try scalar(fieldValue, file: file, what: "an address or CIDR range")
                             guard let network = AddressMatch.Network(parsing: text) else {
-                                throw LintInputError(location(fieldValue, file), found: LintInputError.quote(text), expected: "an address or CIDR range such as 192.168.10.0/24")
+                                throw LintInputError(
+                                    location(fieldValue, file), found: LintInputError.quote(text),
+                                    expected: "an address or CIDR range such as 192.168.10.0/24")
                             }
                             match = network
                         case "sysctl":
                             path = try scalar(fieldValue, file: file, what: "a sysctl file")
                         default:
-                            throw LintInputError(location(field, file), found: LintInputError.quote(field.string ?? "?"), expected: "match or sysctl")
+                            throw LintInputError(
+                                location(field, file), found: LintInputError.quote(field.string ?? "?"),
+                                expected: "match or sysctl")
                         }
                     }
                     guard let match, let path else {
-                        throw LintInputError(location(entry, file), found: "an entry without match or sysctl", expected: "{match: CIDR, sysctl: FILE}")
+                        throw LintInputError(
+                            location(entry, file), found: "an entry without match or sysctl",
+                            expected: "{match: CIDR, sysctl: FILE}")
                     }
-                    configuration.realServerSysctls.append(RealServerSysctlFiles(match: match, path: path, location: location(entry, file)))
+                    configuration.realServerSysctls.append(
+                        RealServerSysctlFiles(match: match, path: path, location: location(entry, file)))
                 }
             case "facts":
                 for (fact, factValue) in try mapping(value, file: file, what: "facts such as schedulers: [rr, wlc]") {
                     switch fact.string {
                     case "schedulers":
                         guard case .sequence(let names) = factValue else {
-                            throw LintInputError(location(factValue, file), found: "not a list", expected: "a list of scheduler names")
+                            throw LintInputError(
+                                location(factValue, file), found: "not a list", expected: "a list of scheduler names")
                         }
                         var schedulers = Set<String>()
                         for name in names { schedulers.insert(try scalar(name, file: file, what: "a scheduler name")) }
@@ -153,23 +175,31 @@ public struct LintConfiguration: Sendable {
                     case "kernel":
                         let text = try scalar(factValue, file: file, what: "a kernel release such as \"5.4\"")
                         guard let release = KernelRelease(text) else {
-                            throw LintInputError(location(factValue, file), found: LintInputError.quote(text), expected: "a kernel release such as \"5.4\" or \"6.1.0-21-amd64\"")
+                            throw LintInputError(
+                                location(factValue, file), found: LintInputError.quote(text),
+                                expected: "a kernel release such as \"5.4\" or \"6.1.0-21-amd64\"")
                         }
                         configuration.facts.kernel = release
                     case "health-checker":
-                        let text = try scalar(factValue, file: file, what: "a health checker such as keepalived, ldirectord or none")
+                        let text = try scalar(
+                            factValue, file: file, what: "a health checker such as keepalived, ldirectord or none")
                         guard !text.isEmpty else {
-                            throw LintInputError(location(factValue, file), found: "an empty value", expected: "a health checker such as keepalived, ldirectord or none")
+                            throw LintInputError(
+                                location(factValue, file), found: "an empty value",
+                                expected: "a health checker such as keepalived, ldirectord or none")
                         }
                         configuration.facts.healthChecker = text
                     case "vrrp-role":
                         let text = try scalar(factValue, file: file, what: "master or backup")
                         guard let role = VRRPRole(rawValue: text.lowercased()) else {
-                            throw LintInputError(location(factValue, file), found: LintInputError.quote(text), expected: "master or backup")
+                            throw LintInputError(
+                                location(factValue, file), found: LintInputError.quote(text), expected: "master or backup")
                         }
                         configuration.facts.vrrpRole = role
                     default:
-                        throw LintInputError(location(fact, file), found: LintInputError.quote(fact.string ?? "?"), expected: "schedulers, kernel, health-checker or vrrp-role")
+                        throw LintInputError(
+                            location(fact, file), found: LintInputError.quote(fact.string ?? "?"),
+                            expected: "schedulers, kernel, health-checker or vrrp-role")
                     }
                 }
             default:
@@ -202,7 +232,8 @@ public struct LintConfiguration: Sendable {
     static func yamlError(_ error: YamlError, file: SourceFile) -> LintInputError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-            return LintInputError(SourceLocation(file: file.id, line: mark.line, column: mark.column), found: problem, expected: "valid YAML")
+            return LintInputError(
+                SourceLocation(file: file.id, line: mark.line, column: mark.column), found: problem, expected: "valid YAML")
         default:
             return LintInputError(SourceLocation(file: file.id, line: 1), found: "\(error)", expected: "valid YAML")
         }

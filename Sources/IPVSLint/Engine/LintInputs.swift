@@ -36,7 +36,8 @@ public struct LintInputs: Sendable {
         let defaults: [Int64] = [900, 120, 300]
         let values = zip(set.value, defaults).map { $0 == 0 ? $1 : $0 }
         return TimeoutSettings(
-            tcp: Located(values[0], set.location), tcpFin: Located(values[1], set.location), udp: Located(values[2], set.location))
+            tcp: Located(values[0], set.location), tcpFin: Located(values[1], set.location), udp: Located(values[2], set.location)
+        )
     }
 
     /// The firewall dumps given, IPv4 first.

@@ -28,7 +28,8 @@ public struct LintSession: Sendable {
 
         public init(
             ipvsadm: String? = nil, keepalived: String? = nil, live: Bool = false, netns: String? = nil, iptables: String? = nil,
-            ip6tables: String? = nil, sysctls: [SysctlFile] = [], timeouts: String? = nil, failureThreshold: FailureThreshold? = nil,
+            ip6tables: String? = nil, sysctls: [SysctlFile] = [], timeouts: String? = nil,
+            failureThreshold: FailureThreshold? = nil,
             configuration: ConfigurationSource = .nearest, baseline: String? = nil, updateBaseline: Bool = false
         ) {
             self.ipvsadm = ipvsadm
@@ -121,7 +122,9 @@ public struct LintSession: Sendable {
         var configuration: LintConfiguration?
         if let path = configurationPath() {
             let file = try Self.load(path)
-            try Self.parsed { () throws(LintInputError) in configuration = try LintConfiguration.parse(file, knownRules: RuleRegistry.id) }
+            try Self.parsed { () throws(LintInputError) in
+                configuration = try LintConfiguration.parse(file, knownRules: RuleRegistry.id)
+            }
         }
         var writeBaseline = false
         try Self.parsed { () throws(LintInputError) in
@@ -134,7 +137,9 @@ public struct LintSession: Sendable {
                 try set.apply(configuration) { (path: String) throws(LintInputError) -> SourceFile in
                     do throws(Failure) { return try Self.load(configuration.file.resolve(path)) } catch {
                         loadFailure = error
-                        throw LintInputError(SourceLocation(file: configuration.file.name, line: 1), found: "an unreadable sysctl file", expected: path)
+                        throw LintInputError(
+                            SourceLocation(file: configuration.file.name, line: 1), found: "an unreadable sysctl file",
+                            expected: path)
                     }
                 }
             }
@@ -145,7 +150,9 @@ public struct LintSession: Sendable {
                 writeBaseline = true
             } else {
                 let file = try Self.load(baseline)
-                try Self.parsed { () throws(LintInputError) in set.addSuppressions(try Baseline.read(file, knownRules: RuleRegistry.id)) }
+                try Self.parsed { () throws(LintInputError) in
+                    set.addSuppressions(try Baseline.read(file, knownRules: RuleRegistry.id))
+                }
             }
         }
         var linter = Linter()

@@ -77,16 +77,20 @@ public struct Linter: Sendable {
         if disabled[unusedRule.id] == nil, rules.contains(where: { $0.metadata.id == unusedRule.id }) {
             var report = Report(rule: unusedRule)
             for (index, suppression) in suppressions.enumerated() where !used.contains(index) {
-                let what = suppression.object.map { "ignore of \(suppression.rules.joined(separator: ",")) for \($0)" }
+                let what =
+                    suppression.object.map { "ignore of \(suppression.rules.joined(separator: ",")) for \($0)" }
                     ?? "ipvs-lint: disable=\(suppression.rules.joined(separator: ","))"
                 report.add(
                     "\(what) suppresses nothing: the finding it was written for is gone; remove it",
-                    at: suppression.location, object: "suppression=\(suppression.location.file)/\(suppression.rules.joined(separator: ","))/\(suppression.object ?? String(suppression.coveredLine ?? 0))",
+                    at: suppression.location,
+                    object:
+                        "suppression=\(suppression.location.file)/\(suppression.rules.joined(separator: ","))/\(suppression.object ?? String(suppression.coveredLine ?? 0))",
                     severity: severityOverrides[unusedRule.id])
             }
             for finding in report.findings {
                 // An unused suppression can itself only be silenced file-wide.
-                if let index = suppressions.firstIndex(where: { $0.object == nil && $0.coveredLine == nil && $0.covers(finding) }) {
+                if let index = suppressions.firstIndex(where: { $0.object == nil && $0.coveredLine == nil && $0.covers(finding) })
+                {
                     suppressed.append((finding, suppressions[index]))
                 } else {
                     kept.append(finding)
@@ -97,4 +101,3 @@ public struct Linter: Sendable {
         return Result(findings: kept, suppressed: suppressed, skipped: skipped, notes: notes, suppressions: suppressions)
     }
 }
-

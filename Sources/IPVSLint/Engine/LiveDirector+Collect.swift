@@ -17,17 +17,22 @@ extension LiveDirector {
         if !given.contains(.ipvsadm) && !given.contains(.keepalived) {
             let procfs = ProcFS(root: "/proc", netDirectory: netns == nil ? "net" : "thread-self/net")
             let reader = AutoStateReader(
-                netlink: NetlinkStateReader(), procfs: ProcFSStateReader(procfs: procfs, hz: KernelHZ.detect(procfs: procfs, bootDirectory: "/boot"))
+                netlink: NetlinkStateReader(),
+                procfs: ProcFSStateReader(procfs: procfs, hz: KernelHZ.detect(procfs: procfs, bootDirectory: "/boot"))
             ) { reason in
                 notice("lint: netlink refused (\(reason)); reading /proc/net/ip_vs, without timeouts")
             }
-            let read = { () throws(IPVSReadError) -> (ServiceTable, Timeouts?) in (try reader.serviceTable(), try reader.timeouts()) }
+            let read = { () throws(IPVSReadError) -> (ServiceTable, Timeouts?) in
+                (try reader.serviceTable(), try reader.timeouts())
+            }
             let table: ServiceTable
             let kernelTimeouts: Timeouts?
             do {
                 if let netns {
                     let namespace = try NetworkNamespace(path: netns)
-                    (table, kernelTimeouts) = try namespace.run { () throws(IPVSReadError) -> (ServiceTable, Timeouts?) in try read() }.get()
+                    (table, kernelTimeouts) = try namespace.run { () throws(IPVSReadError) -> (ServiceTable, Timeouts?) in
+                        try read()
+                    }.get()
                 } else {
                     (table, kernelTimeouts) = try read()
                 }
@@ -40,7 +45,11 @@ extension LiveDirector {
             }
         }
         for (role, tool) in [(InputRole.iptables, "iptables-save"), (.ip6tables, "ip6tables-save")] where !given.contains(role) {
-            guard let path = ["/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/"].map({ $0 + tool }).first(where: { access($0, X_OK) == 0 }) else {
+            guard
+                let path = ["/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/"].map({ $0 + tool }).first(where: {
+                    access($0, X_OK) == 0
+                })
+            else {
                 notice("lint: \(tool) not found; firewall rules are not checked")
                 continue
             }
@@ -51,7 +60,8 @@ extension LiveDirector {
         }
         var kernel: KernelRelease?
         if let text = try? Files.read("/proc/sys/kernel/osrelease"),
-            let line = String(decoding: text, as: UTF8.self).split(separator: "\n").first {
+            let line = String(decoding: text, as: UTF8.self).split(separator: "\n").first
+        {
             kernel = KernelRelease(String(line))
         }
         return (out, kernel)

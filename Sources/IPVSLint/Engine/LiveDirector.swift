@@ -1,5 +1,5 @@
-import SystemSupport
 public import IPVSModel
+import SystemSupport
 
 /// `lint --live`: the running director turned into the same inputs a user would hand over, so
 /// the rules, locations and output formats are the ones of file linting. The IPVS state is
@@ -41,7 +41,8 @@ public enum LiveDirector {
                 return a.port < b.port
             }
             for server in servers {
-                var line = "-a \(identity) -r \(SocketAddressText.format(server.address, server.port)) \(server.forwarding.flag) -w \(server.weight)"
+                var line =
+                    "-a \(identity) -r \(SocketAddressText.format(server.address, server.port)) \(server.forwarding.flag) -w \(server.weight)"
                 if let upper = server.upperThreshold, upper > 0 { line += " -x \(upper)" }
                 if let lower = server.lowerThreshold, lower > 0 { line += " -y \(lower)" }
                 if server.forwarding == .tunneling, let tunnel = server.tunnel, tunnel.kind != .ipip {

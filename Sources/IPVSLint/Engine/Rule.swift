@@ -89,9 +89,10 @@ public struct Report: Sendable {
     public mutating func add(
         _ message: String, at location: SourceLocation, object: String, severity: Severity? = nil, related: [SourceLocation] = []
     ) {
-        findings.append(Finding(
-            ruleID: rule.id, ruleName: rule.name, severity: severity ?? rule.severity, message: message, location: location,
-            object: object, related: related))
+        findings.append(
+            Finding(
+                ruleID: rule.id, ruleName: rule.name, severity: severity ?? rule.severity, message: message, location: location,
+                object: object, related: related))
     }
 
     /// Notes that part of the check could not run.

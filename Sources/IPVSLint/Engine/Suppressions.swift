@@ -55,10 +55,14 @@ public struct Suppression: Sendable, Hashable {
                 wholeFile = false
                 list = text.dropFirst("disable=".count)
             } else {
-                throw LintInputError(location, found: LintInputError.quote(text), expected: "\(marker) disable=RULES -- reason, or disable-file=RULES -- reason")
+                throw LintInputError(
+                    location, found: LintInputError.quote(text),
+                    expected: "\(marker) disable=RULES -- reason, or disable-file=RULES -- reason")
             }
             guard let separator = list.firstRange(of: " -- ") ?? list.firstRange(of: "--") else {
-                throw LintInputError(location, found: LintInputError.quote(list), expected: "a reason after the rules: disable=LVS201 -- why this is fine")
+                throw LintInputError(
+                    location, found: LintInputError.quote(list),
+                    expected: "a reason after the rules: disable=LVS201 -- why this is fine")
             }
             let reason = list[separator.upperBound...].trimmingCharacters(in: " \t")
             guard !reason.isEmpty else {
@@ -67,7 +71,9 @@ public struct Suppression: Sendable, Hashable {
             var rules: [String] = []
             for word in list[..<separator.lowerBound].split(separator: ",").map({ $0.trimmingCharacters(in: " \t") }) {
                 guard let id = knownRules(word) else {
-                    throw LintInputError(location, found: LintInputError.quote(word), expected: "a rule ID (LVS201) or name (dr-tun-port-mismatch)")
+                    throw LintInputError(
+                        location, found: LintInputError.quote(word), expected: "a rule ID (LVS201) or name (dr-tun-port-mismatch)"
+                    )
                 }
                 rules.append(id)
             }

@@ -17,7 +17,9 @@ public struct DirectorFacts: Sendable, Hashable {
     /// These facts, with those missing taken from `other`: what is known first-hand (`--live`
     /// reads the kernel release) wins over what a configuration file states.
     public func filled(from other: DirectorFacts) -> DirectorFacts {
-        DirectorFacts(kernel: kernel ?? other.kernel, healthChecker: healthChecker ?? other.healthChecker, vrrpRole: vrrpRole ?? other.vrrpRole)
+        DirectorFacts(
+            kernel: kernel ?? other.kernel, healthChecker: healthChecker ?? other.healthChecker,
+            vrrpRole: vrrpRole ?? other.vrrpRole)
     }
 
     /// True when something is said to remove failed real servers.
@@ -26,4 +28,3 @@ public struct DirectorFacts: Sendable, Hashable {
         return healthChecker.lowercased() != "none"
     }
 }
-

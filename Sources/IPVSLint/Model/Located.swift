@@ -1,4 +1,3 @@
-
 /// A value and where it was written.
 public struct Located<Value: Sendable & Hashable>: Sendable, Hashable {
     public var value: Value

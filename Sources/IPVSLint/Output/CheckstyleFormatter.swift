@@ -8,7 +8,8 @@ enum CheckstyleFormatter: ReportFormatter {
         for file in byFile.keys.sorted() {
             out += "  <file name=\"\(TextEscaping.xml(file))\">\n"
             for finding in byFile[file]! {
-                out += "    <error line=\"\(finding.location.line)\" column=\"\(finding.location.column)\" severity=\"\(finding.severity.rawValue)\" message=\"\(TextEscaping.xml(finding.message))\" source=\"ipvs-lint.\(finding.ruleID).\(finding.ruleName)\"/>\n"
+                out +=
+                    "    <error line=\"\(finding.location.line)\" column=\"\(finding.location.column)\" severity=\"\(finding.severity.rawValue)\" message=\"\(TextEscaping.xml(finding.message))\" source=\"ipvs-lint.\(finding.ruleID).\(finding.ruleName)\"/>\n"
             }
             out += "  </file>\n"
         }

@@ -7,13 +7,15 @@ enum GitHubFormatter: ReportFormatter {
         var out = ""
         for finding in ordered {
             let command = finding.severity == .error ? "error" : finding.severity == .warning ? "warning" : "notice"
-            var properties = "file=\(escapeProperty(finding.location.file)),line=\(finding.location.line),col=\(finding.location.column)"
+            var properties =
+                "file=\(escapeProperty(finding.location.file)),line=\(finding.location.line),col=\(finding.location.column)"
             if let end = finding.location.endColumn { properties += ",endColumn=\(end)" }
             properties += ",title=\(escapeProperty("\(finding.ruleID) \(finding.ruleName)"))"
             out += "::\(command) \(properties)::\(escapeData("\(finding.message) (\(report.page(finding.ruleID)))"))\n"
         }
         let (errors, warnings, infos) = report.counts
-        out += "ipvs-lint: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"), \(infos) info\n"
+        out +=
+            "ipvs-lint: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"), \(infos) info\n"
         return out
     }
 

@@ -8,13 +8,16 @@ enum JUnitFormatter: ReportFormatter {
         let xml = TextEscaping.xml
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"ipvs-lint\" tests=\"\(max(1, findings.count))\" failures=\"\(findings.count)\">\n"
-        out += "  <testsuite name=\"ipvs-lint\" tests=\"\(max(1, findings.count))\" failures=\"\(findings.count)\" errors=\"0\">\n"
+        out +=
+            "  <testsuite name=\"ipvs-lint\" tests=\"\(max(1, findings.count))\" failures=\"\(findings.count)\" errors=\"0\">\n"
         if findings.isEmpty {
             out += "    <testcase classname=\"ipvs-lint\" name=\"no findings\"/>\n"
         }
         for finding in findings {
-            out += "    <testcase classname=\"\(xml(finding.location.file))\" name=\"\(finding.ruleID) \(xml(finding.location.description))\">\n"
-            out += "      <failure type=\"\(finding.severity.rawValue)\" message=\"\(xml(finding.message))\">\(xml("\(finding.location): \(finding.ruleID) \(finding.ruleName): \(finding.message)\nSee \(report.page(finding.ruleID))"))</failure>\n"
+            out +=
+                "    <testcase classname=\"\(xml(finding.location.file))\" name=\"\(finding.ruleID) \(xml(finding.location.description))\">\n"
+            out +=
+                "      <failure type=\"\(finding.severity.rawValue)\" message=\"\(xml(finding.message))\">\(xml("\(finding.location): \(finding.ruleID) \(finding.ruleName): \(finding.message)\nSee \(report.page(finding.ruleID))"))</failure>\n"
             out += "    </testcase>\n"
         }
         return out + "  </testsuite>\n</testsuites>\n"

@@ -38,8 +38,10 @@ public struct LintReport: Sendable {
 
     var counts: (errors: Int, warnings: Int, infos: Int) {
         let findings = result.findings
-        return (findings.filter { $0.severity == .error }.count, findings.filter { $0.severity == .warning }.count,
-                findings.filter { $0.severity == .info }.count)
+        return (
+            findings.filter { $0.severity == .error }.count, findings.filter { $0.severity == .warning }.count,
+            findings.filter { $0.severity == .info }.count
+        )
     }
 
     /// `--verbose`'s skipped rules, unchecked notes and suppressed findings (concise and tty).
@@ -48,7 +50,8 @@ public struct LintReport: Sendable {
         for (rule, why) in result.skipped { out += "\(prefix)skipped \(rule.id) (\(rule.name)): \(why)\n" }
         for (rule, note) in result.notes { out += "\(prefix)\(rule.id) (\(rule.name)) did not check \(note)\n" }
         for (finding, suppression) in result.suppressed {
-            out += "\(prefix)suppressed \(finding.ruleID) at \(finding.location) by \(suppression.location): \(suppression.reason)\n"
+            out +=
+                "\(prefix)suppressed \(finding.ruleID) at \(finding.location) by \(suppression.location): \(suppression.reason)\n"
         }
         return out
     }

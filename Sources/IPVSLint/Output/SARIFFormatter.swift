@@ -17,7 +17,10 @@ enum SARIFFormatter: ReportFormatter {
             return .object([
                 ("id", .string(rule.id)), ("name", .string(rule.name)),
                 ("shortDescription", .object([("text", .string(rule.summary))])),
-                ("fullDescription", .object([("text", .string(String((RuleDocumentation.whatItDoes(rule.id) ?? rule.summary).prefix(1024))))])),
+                (
+                    "fullDescription",
+                    .object([("text", .string(String((RuleDocumentation.whatItDoes(rule.id) ?? rule.summary).prefix(1024))))])
+                ),
                 ("help", .object([("text", .string(markdown)), ("markdown", .string(markdown))])),
                 ("helpUri", .string(report.page(rule.id))),
                 ("defaultConfiguration", .object([("level", .string(level(rule.severity)))])),
@@ -25,10 +28,15 @@ enum SARIFFormatter: ReportFormatter {
             ])
         }
         func physical(_ location: SourceLocation) -> JSONValue {
-            var region: [(String, JSONValue)] = [("startLine", .number(location.line)), ("startColumn", .number(location.column))]
+            var region: [(String, JSONValue)] = [
+                ("startLine", .number(location.line)), ("startColumn", .number(location.column)),
+            ]
             if let end = location.endColumn, end > location.column { region.append(("endColumn", .number(end))) }
             return .object([
-                ("physicalLocation", .object([("artifactLocation", .object([("uri", .string(uri(location.file)))])), ("region", .object(region))]))
+                (
+                    "physicalLocation",
+                    .object([("artifactLocation", .object([("uri", .string(uri(location.file)))])), ("region", .object(region))])
+                )
             ])
         }
         func resultObject(_ finding: Finding, suppression: Suppression?) -> JSONValue {
@@ -40,33 +48,60 @@ enum SARIFFormatter: ReportFormatter {
             if let index = indices[finding.ruleID] { fields.insert(("ruleIndex", .number(index)), at: 1) }
             let related = finding.related.filter { $0 != finding.location }
             if !related.isEmpty {
-                fields.append(("relatedLocations", .array(related.enumerated().map { index, location in
-                    if case .object(var object) = physical(location) {
-                        object.insert(("id", .number(index + 1)), at: 0)
-                        return .object(object)
-                    }
-                    return physical(location)
-                })))
+                fields.append(
+                    (
+                        "relatedLocations",
+                        .array(
+                            related.enumerated().map { index, location in
+                                if case .object(var object) = physical(location) {
+                                    object.insert(("id", .number(index + 1)), at: 0)
+                                    return .object(object)
+                                }
+                                return physical(location)
+                            })
+                    ))
             }
             if let suppression {
                 // Code scanning shows these as dismissed, with the reason, rather than losing them.
-                fields.append(("suppressions", .array([.object([
-                    ("kind", .string("inSource")), ("justification", .string(suppression.reason)), ("location", physical(suppression.location)),
-                ])])))
+                fields.append(
+                    (
+                        "suppressions",
+                        .array([
+                            .object([
+                                ("kind", .string("inSource")), ("justification", .string(suppression.reason)),
+                                ("location", physical(suppression.location)),
+                            ])
+                        ])
+                    ))
             }
             return .object(fields)
         }
-        let results = result.findings.map { resultObject($0, suppression: nil) } + result.suppressed.map { resultObject($0.0, suppression: $0.1) }
+        let results =
+            result.findings.map { resultObject($0, suppression: nil) }
+            + result.suppressed.map { resultObject($0.0, suppression: $0.1) }
         let document: JSONValue = .object([
             ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")), ("version", .string("2.1.0")),
-            ("runs", .array([.object([
-                ("tool", .object([("driver", .object([
-                    ("name", .string("ipvs-lint")), ("semanticVersion", .string(report.version)),
-                    ("informationUri", .string(report.documentationBase)), ("rules", .array(ruleObjects)),
-                ]))])),
-                ("results", .array(results)),
-                ("columnKind", .string("unicodeCodePoints")),
-            ])])),
+            (
+                "runs",
+                .array([
+                    .object([
+                        (
+                            "tool",
+                            .object([
+                                (
+                                    "driver",
+                                    .object([
+                                        ("name", .string("ipvs-lint")), ("semanticVersion", .string(report.version)),
+                                        ("informationUri", .string(report.documentationBase)), ("rules", .array(ruleObjects)),
+                                    ])
+                                )
+                            ])
+                        ),
+                        ("results", .array(results)),
+                        ("columnKind", .string("unicodeCodePoints")),
+                    ])
+                ])
+            ),
         ])
         return document.rendered()
     }
@@ -76,7 +111,8 @@ enum SARIFFormatter: ReportFormatter {
         var out = ""
         for byte in path.utf8 {
             switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:

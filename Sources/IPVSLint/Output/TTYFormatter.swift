@@ -17,7 +17,8 @@ enum TTYFormatter: ReportFormatter {
                 let gutter = String(repeating: " ", count: number.count)
                 out += "\(gutter) |\n\(number) | \(text)\n"
                 let width = max(1, (finding.location.endColumn ?? finding.location.column + 1) - finding.location.column)
-                out += "\(gutter) | \(String(repeating: " ", count: max(0, finding.location.column - 1)))\(paint(String(repeating: "^", count: width), "1;31")) \(finding.ruleName)\n"
+                out +=
+                    "\(gutter) | \(String(repeating: " ", count: max(0, finding.location.column - 1)))\(paint(String(repeating: "^", count: width), "1;31")) \(finding.ruleName)\n"
             }
             for related in finding.related.prefix(5) where related != finding.location {
                 out += "  \(paint("related:", "2")) \(related)\n"
@@ -30,7 +31,9 @@ enum TTYFormatter: ReportFormatter {
         } else {
             out += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"), \(infos) info.\n"
             let ids = Array(Set(result.findings.map(\.ruleID))).sorted()
-            out += "For more information: " + ids.map { "\($0) \(report.page($0))" }.joined(separator: "\n                      ") + "\n"
+            out +=
+                "For more information: " + ids.map { "\($0) \(report.page($0))" }.joined(separator: "\n                      ")
+                + "\n"
         }
         if report.verbose { out += report.verboseLines(prefix: "note: ") }
         return out

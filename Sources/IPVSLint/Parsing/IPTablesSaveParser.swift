@@ -8,7 +8,9 @@ public import IPVSModel
 /// (`[12:345]`) are accepted on chain and rule lines. Every table is read; match modules and
 /// targets the linter does not model are kept with their options rather than rejected.
 public enum IPTablesSaveParser {
-    public static func parse(_ file: SourceFile, family: IPAddress.Family, serviceNames: ServiceNames = .none) throws(LintInputError) -> IPTablesRuleset {
+    public static func parse(_ file: SourceFile, family: IPAddress.Family, serviceNames: ServiceNames = .none)
+        throws(LintInputError) -> IPTablesRuleset
+    {
         var ruleset = IPTablesRuleset(file: file, family: family)
         var current: IPTablesTable?
         for (index, line) in file.lines.enumerated() {
@@ -25,7 +27,8 @@ public enum IPTablesSaveParser {
             guard let first = words.first else { continue }
             func error(_ word: Word?, _ expected: String) -> LintInputError {
                 LintInputError(
-                    SourceLocation(file: file.id, line: number, column: word?.column ?? line.columnCount + 1, endColumn: word?.endColumn),
+                    SourceLocation(
+                        file: file.id, line: number, column: word?.column ?? line.columnCount + 1, endColumn: word?.endColumn),
                     found: word.map { LintInputError.quote($0.text) } ?? "end of line", expected: expected)
             }
             if first.text.hasPrefix("*") {
@@ -64,8 +67,10 @@ public enum IPTablesSaveParser {
                 if words.count >= 3 { try checkCounters(words[2], error) }
                 guard words.count <= 3 else { throw error(words[3], "the end of the line") }
                 guard table.chain(name) == nil else { throw error(first, "each chain once") }
-                table.declare(IPTablesChain(
-                    name: name, policy: policy == "-" ? nil : policy, location: SourceLocation(file: file.id, line: number, column: first.column)))
+                table.declare(
+                    IPTablesChain(
+                        name: name, policy: policy == "-" ? nil : policy,
+                        location: SourceLocation(file: file.id, line: number, column: first.column)))
                 current = table
                 continue
             }
@@ -84,12 +89,16 @@ public enum IPTablesSaveParser {
                     throw error(chain, "a chain declared in table \(table.name) (:\(chain.text) - [0:0] or -N \(chain.text))")
                 }
                 var arguments = rest.dropFirst(2)
-                if command.text.hasPrefix("-I") || command.text == "--insert", let position = arguments.first, Int(position.text) != nil {
+                if command.text.hasPrefix("-I") || command.text == "--insert", let position = arguments.first,
+                    Int(position.text) != nil
+                {
                     arguments = arguments.dropFirst()
                 }
-                let location = SourceLocation(file: file.id, line: number, column: command.column, endColumn: line.columnCount + 1)
+                let location = SourceLocation(
+                    file: file.id, line: number, column: command.column, endColumn: line.columnCount + 1)
                 let rule = try RuleParser(
-                    file: file.id, line: number, lineText: line, family: family, names: serviceNames, table: table.name, chain: chain.text,
+                    file: file.id, line: number, lineText: line, family: family, names: serviceNames, table: table.name,
+                    chain: chain.text,
                     location: location
                 ).parse(Array(arguments))
                 if command.text.hasPrefix("-I") || command.text == "--insert" {
@@ -102,7 +111,10 @@ public enum IPTablesSaveParser {
                 guard rest.count == 2 else { throw error(rest.count > 2 ? rest[rest.startIndex + 2] : nil, "-N CHAIN") }
                 let name = rest[rest.startIndex + 1]
                 if table.chain(name.text) == nil {
-                    table.declare(IPTablesChain(name: name.text, policy: nil, location: SourceLocation(file: file.id, line: number, column: name.column)))
+                    table.declare(
+                        IPTablesChain(
+                            name: name.text, policy: nil,
+                            location: SourceLocation(file: file.id, line: number, column: name.column)))
                 }
             case "-P", "--policy":
                 guard rest.count >= 3 else { throw error(nil, "-P CHAIN POLICY") }
@@ -128,7 +140,9 @@ public enum IPTablesSaveParser {
         let text = word.text
         let inner = text.dropFirst().dropLast()
         let parts = inner.split(separator: ":", omittingEmptySubsequences: false)
-        guard text.hasPrefix("["), text.hasSuffix("]"), parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(isDigit) }) else {
+        guard text.hasPrefix("["), text.hasSuffix("]"), parts.count == 2,
+            parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(isDigit) })
+        else {
             throw error(word, "counters [PACKETS:BYTES]")
         }
     }
@@ -201,11 +215,13 @@ public enum IPTablesSaveParser {
         }
         if quote != nil {
             throw LintInputError(
-                SourceLocation(file: file, line: line, column: characterColumn(quoteColumn)), found: "an unterminated quote", expected: "a closing quote")
+                SourceLocation(file: file, line: line, column: characterColumn(quoteColumn)), found: "an unterminated quote",
+                expected: "a closing quote")
         }
         if escaped {
             throw LintInputError(
-                SourceLocation(file: file, line: line, column: characterColumn(column)), found: "a backslash at the end of the line",
+                SourceLocation(file: file, line: line, column: characterColumn(column)),
+                found: "a backslash at the end of the line",
                 expected: "a character after the backslash")
         }
         if inWord { words.append(Word(text: String(decoding: current, as: UTF8.self), column: start)) }
@@ -240,7 +256,8 @@ public enum IPTablesSaveParser {
 
         func error(_ word: Word?, _ expected: String) -> LintInputError {
             LintInputError(
-                SourceLocation(file: file, line: line, column: word?.column ?? lineText.columnCount + 1, endColumn: word?.endColumn),
+                SourceLocation(
+                    file: file, line: line, column: word?.column ?? lineText.columnCount + 1, endColumn: word?.endColumn),
                 found: word.map { LintInputError.quote($0.text) } ?? "end of line", expected: expected)
         }
 
@@ -251,7 +268,8 @@ public enum IPTablesSaveParser {
         func parse(_ words: [Word]) throws(LintInputError) -> IPTablesRule {
             var rule = IPTablesRule(
                 table: table, chain: chain, location: location,
-                text: words.map { $0.text.utf8.contains(UInt8(ascii: " ")) || $0.text.isEmpty ? "\"\($0.text)\"" : $0.text }.joined(separator: " "))
+                text: words.map { $0.text.utf8.contains(UInt8(ascii: " ")) || $0.text.isEmpty ? "\"\($0.text)\"" : $0.text }
+                    .joined(separator: " "))
             var index = 0
             var negate = false
             var module: MatchModule?  // the match whose options follow
@@ -280,7 +298,11 @@ public enum IPTablesSaveParser {
                     guard !inTarget else { throw error(word, "\(word.text) before -j") }
                     finishModule()
                     let match = try address(try value(), negated: wasNegated)
-                    if word.text.hasPrefix("-s") || word.text.hasPrefix("--s") { rule.source = match } else { rule.destination = match }
+                    if word.text.hasPrefix("-s") || word.text.hasPrefix("--s") {
+                        rule.source = match
+                    } else {
+                        rule.destination = match
+                    }
                 case "-i", "--in-interface":
                     finishModule()
                     rule.inInterface = (wasNegated, try value().text)
@@ -317,13 +339,16 @@ public enum IPTablesSaveParser {
                     }
                     // Values of a module or target option: the words up to the next option.
                     var values: [String] = []
-                    while index < words.count && !(words[index].text.utf8.count > 1 && words[index].text.hasPrefix("-")
-                        && !words[index].text.utf8.dropFirst().allSatisfy(isDigit)) && words[index].text != "!"
+                    while index < words.count
+                        && !(words[index].text.utf8.count > 1 && words[index].text.hasPrefix("-")
+                            && !words[index].text.utf8.dropFirst().allSatisfy(isDigit))
+                        && words[index].text != "!"
                     {
                         values.append(words[index].text)
                         index += 1
                     }
-                    let option = ModuleOption(name: String(word.text.dropFirst(2)), negated: wasNegated, values: values, location: where_(word))
+                    let option = ModuleOption(
+                        name: String(word.text.dropFirst(2)), negated: wasNegated, values: values, location: where_(word))
                     if inTarget {
                         rule.targetOptions.append(option)
                     } else if module != nil {
@@ -345,11 +370,15 @@ public enum IPTablesSaveParser {
             var networks: [AddressMatch.Network] = []
             for part in word.text.utf8.split(separator: UInt8(ascii: ",")).map(Substring.init) {
                 // Empty pieces kept: "/24" or "//" has no address (found by fuzzing: it trapped).
-                let pieces = part.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 1, omittingEmptySubsequences: false).map(Substring.init)
+                let pieces = part.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 1, omittingEmptySubsequences: false).map(
+                    Substring.init)
                 guard let host = pieces.first, !host.isEmpty else { throw error(word, "ADDRESS or ADDRESS/PREFIX, not \(part)") }
                 guard let address = IPAddress(host) else { return AddressMatch(negated: negated, networks: nil, text: word.text) }
                 guard address.family == family else {
-                    throw error(word, family == .ipv6 ? "an IPv6 address (this is ip6tables input)" : "an IPv4 address (this is iptables input)")
+                    throw error(
+                        word,
+                        family == .ipv6 ? "an IPv6 address (this is ip6tables input)" : "an IPv4 address (this is iptables input)"
+                    )
                 }
                 guard let network = AddressMatch.Network(address: address, prefix: pieces.count == 2 ? pieces[1] : nil) else {
                     return AddressMatch(negated: negated, networks: nil, text: word.text)
@@ -385,15 +414,21 @@ public enum IPTablesSaveParser {
         func interpret(_ rule: inout IPTablesRule, _ words: [Word]) throws(LintInputError) {
             let proto = rule.proto?.name ?? "tcp"
             for module in rule.matches {
-                if ["tcp", "udp", "sctp", "dccp"].contains(module.name), let option = module.option("dport") ?? module.option("destination-port") {
+                if ["tcp", "udp", "sctp", "dccp"].contains(module.name),
+                    let option = module.option("dport") ?? module.option("destination-port")
+                {
                     rule.destinationPorts = portSet(option, proto: module.name)
                 }
-                if module.name == "multiport", let option = module.option("dports") ?? module.option("destination-ports") ?? module.option("ports") {
+                if module.name == "multiport",
+                    let option = module.option("dports") ?? module.option("destination-ports") ?? module.option("ports")
+                {
                     rule.destinationPorts = portSet(option, proto: proto)
                 }
                 if module.name == "mark", let option = module.option("mark") {
                     guard option.values.count == 1, Self.markValue(option.values[0]) != nil else {
-                        throw LintInputError(option.location, found: LintInputError.quote(option.values.joined(separator: " ")), expected: "--mark VALUE[/MASK]")
+                        throw LintInputError(
+                            option.location, found: LintInputError.quote(option.values.joined(separator: " ")),
+                            expected: "--mark VALUE[/MASK]")
                     }
                 }
             }
@@ -419,10 +454,14 @@ public enum IPTablesSaveParser {
         /// Every spelling of the MARK target, as the kernel applies it (see libxt_MARK).
         func markOperation(_ options: [ModuleOption]) throws(LintInputError) -> MarkOperation {
             guard let option = options.first else {
-                throw LintInputError(location, found: "-j MARK without an operation", expected: "--set-xmark, --set-mark, --and-mark, --or-mark or --xor-mark")
+                throw LintInputError(
+                    location, found: "-j MARK without an operation",
+                    expected: "--set-xmark, --set-mark, --and-mark, --or-mark or --xor-mark")
             }
             guard options.count == 1, option.values.count == 1, let (value, mask) = Self.markValue(option.values[0]) else {
-                throw LintInputError(option.location, found: LintInputError.quote(option.values.joined(separator: " ")), expected: "one mark value such as 0x6 or 0x6/0xff")
+                throw LintInputError(
+                    option.location, found: LintInputError.quote(option.values.joined(separator: " ")),
+                    expected: "one mark value such as 0x6 or 0x6/0xff")
             }
             let written = "--\(option.name) \(option.values[0])"
             switch option.name {
@@ -438,7 +477,9 @@ public enum IPTablesSaveParser {
             case "xor-mark" where mask == nil:
                 return MarkOperation(value: value, mask: 0, written: written)
             default:
-                throw LintInputError(option.location, found: "--\(option.name) \(option.values[0])", expected: "--set-xmark V/M, --set-mark V[/M], --and-mark V, --or-mark V or --xor-mark V")
+                throw LintInputError(
+                    option.location, found: "--\(option.name) \(option.values[0])",
+                    expected: "--set-xmark V/M, --set-mark V[/M], --and-mark V, --or-mark V or --xor-mark V")
             }
         }
     }

@@ -1,5 +1,5 @@
-import SystemSupport
 import IPVSModel
+import SystemSupport
 
 /// Parses `ipvsadm-save -n` / `ipvsadm -S -n` output and hand-written `ipvsadm -R` files.
 ///
@@ -88,7 +88,9 @@ public enum IPVSAdmRulesParser {
 
     static func spec(_ name: String) -> OptionSpec? {
         let utf8 = name.utf8
-        if utf8.count == 2, utf8.first == UInt8(ascii: "-"), let letter = utf8.last, letter < 128 { return shortOptions[Int(letter)] }
+        if utf8.count == 2, utf8.first == UInt8(ascii: "-"), let letter = utf8.last, letter < 128 {
+            return shortOptions[Int(letter)]
+        }
         return options[name]
     }
 
@@ -153,7 +155,9 @@ public enum IPVSAdmRulesParser {
                 if name.hasPrefix("--"), let equals = name.firstIndex(of: "=") {
                     attached = String(name[name.index(after: equals)...])
                     name = String(name[..<equals])
-                } else if name.utf8.count > 2 && name.hasPrefix("-") && !name.hasPrefix("--"), Self.isShortWithValue(String(name.prefix(2))) {
+                } else if name.utf8.count > 2 && name.hasPrefix("-") && !name.hasPrefix("--"),
+                    Self.isShortWithValue(String(name.prefix(2)))
+                {
                     attached = String(name.dropFirst(2))
                     name = String(name.prefix(2))
                 }
@@ -164,16 +168,24 @@ public enum IPVSAdmRulesParser {
                 }
                 guard let spec = IPVSAdmRulesParser.spec(name) else {
                     if IPVSAdmRulesParser.listingCommands.contains(name) {
-                        throw error(number, word, expected: "a command that changes the configuration (-A, -E, -D, -a, -e, -d, -C, --set); \(name) only lists or saves", lineText: line)
+                        throw error(
+                            number, word,
+                            expected:
+                                "a command that changes the configuration (-A, -E, -D, -a, -e, -d, -C, --set); \(name) only lists or saves",
+                            lineText: line)
                     }
                     let expected = name.hasPrefix("-") ? "an ipvsadm option" : "an option (a word starting with -)"
                     throw error(number, word, expected: expected, lineText: line)
                 }
                 var values: [Word] = []
-                let valueWord = { (text: String) in Word(text: text, column: word.column + word.text.columnCount - text.columnCount) }
+                let valueWord = { (text: String) in
+                    Word(text: text, column: word.column + word.text.columnCount - text.columnCount)
+                }
                 switch spec.value {
                 case .none:
-                    if attached != nil { throw error(number, word, expected: "\(spec.canonical) without a value", lineText: line) }
+                    if attached != nil {
+                        throw error(number, word, expected: "\(spec.canonical) without a value", lineText: line)
+                    }
                 case .required:
                     if let attached {
                         values = [valueWord(attached)]
@@ -193,7 +205,9 @@ public enum IPVSAdmRulesParser {
                     }
                 case .three:
                     guard index + 3 <= words.count else {
-                        throw error(number, index < words.count ? words[index] : nil, expected: "three timeouts after --set (tcp tcpfin udp)", lineText: line)
+                        throw error(
+                            number, index < words.count ? words[index] : nil,
+                            expected: "three timeouts after --set (tcp tcpfin udp)", lineText: line)
                     }
                     values = Array(words[index..<(index + 3)])
                     index += 3
@@ -209,7 +223,8 @@ public enum IPVSAdmRulesParser {
                 throw error(number, commands[1].word, expected: "one command per line", lineText: line)
             }
             // A handful of options per line: comparing pairs beats hashing them into a set.
-            for (position, option) in options.enumerated() where options[..<position].contains(where: { $0.name == option.name }) {
+            for (position, option) in options.enumerated() where options[..<position].contains(where: { $0.name == option.name })
+            {
                 throw error(number, option.word, expected: "each option once", lineText: line)
             }
             return try step(command, options, number: number, line: line)
@@ -224,7 +239,9 @@ public enum IPVSAdmRulesParser {
             options.first { $0.name == name }
         }
 
-        mutating func integer(_ option: Option, number: Int, line: Substring, what: String) throws(LintInputError) -> Located<Int64> {
+        mutating func integer(_ option: Option, number: Int, line: Substring, what: String) throws(LintInputError) -> Located<
+            Int64
+        > {
             let word = option.values[0]
             guard let value = Int64(word.text) else {
                 throw error(number, word, expected: "\(what) (an integer)", lineText: line)
@@ -235,7 +252,9 @@ public enum IPVSAdmRulesParser {
         // MARK: Addresses
 
         /// `HOST[:PORT]`, `[IPV6]:PORT`, or a bare IPv6 address.
-        mutating func hostPort(_ word: Word, proto: String, number: Int, line: Substring, what: String) throws(LintInputError) -> (HostReference, PortReference?) {
+        mutating func hostPort(_ word: Word, proto: String, number: Int, line: Substring, what: String) throws(LintInputError)
+            -> (HostReference, PortReference?)
+        {
             let text = word.text
             var hostText = text
             var portText: String?
@@ -260,7 +279,8 @@ public enum IPVSAdmRulesParser {
             if colons > 1 {
                 // A bare IPv6 address: ipvsadm accepts it and uses the default port.
                 guard let address = IPAddress(text), address.family == .ipv6 else {
-                    throw error(number, word, expected: "\(what): an IPv6 address with a port must be in brackets", lineText: line)
+                    throw error(
+                        number, word, expected: "\(what): an IPv6 address with a port must be in brackets", lineText: line)
                 }
                 return (.address(address), nil)
             }
@@ -268,7 +288,9 @@ public enum IPVSAdmRulesParser {
                 hostText = String(text[..<colon])
                 portText = String(text[text.index(after: colon)...])
             }
-            guard !hostText.isEmpty else { throw error(number, word, expected: "\(what) with an address before the port", lineText: line) }
+            guard !hostText.isEmpty else {
+                throw error(number, word, expected: "\(what) with an address before the port", lineText: line)
+            }
             let host: HostReference
             if let address = IPAddress(hostText) {
                 host = .address(address)
@@ -283,10 +305,14 @@ public enum IPVSAdmRulesParser {
             return (host, try port(portText, word: word, proto: proto, number: number, line: line))
         }
 
-        mutating func port(_ text: String?, word: Word, proto: String, number: Int, line: Substring) throws(LintInputError) -> PortReference? {
+        mutating func port(_ text: String?, word: Word, proto: String, number: Int, line: Substring) throws(LintInputError)
+            -> PortReference?
+        {
             guard let text else { return nil }
             if text.utf8.allSatisfy(isDigit) {
-                guard let value = UInt16(text) else { throw error(number, word, expected: "a port from 0 to 65535", lineText: line) }
+                guard let value = UInt16(text) else {
+                    throw error(number, word, expected: "a port from 0 to 65535", lineText: line)
+                }
                 return .number(value)
             }
             guard !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
@@ -300,7 +326,9 @@ public enum IPVSAdmRulesParser {
         /// address on every one of its real servers' lines.
         var lastIdentity: (text: String, proto: TransportProtocol?, ipv6: Bool, identity: ServiceIdentity)?
 
-        mutating func identity(_ options: [Option], number: Int, line: Substring, required: Bool) throws(LintInputError) -> (ServiceIdentity, SourceLocation)? {
+        mutating func identity(_ options: [Option], number: Int, line: Substring, required: Bool) throws(LintInputError) -> (
+            ServiceIdentity, SourceLocation
+        )? {
             let kinds: [(String, TransportProtocol?)] = [("-t", .tcp), ("-u", .udp), ("--sctp-service", .sctp), ("-f", nil)]
             let given = kinds.compactMap { kind in option(options, kind.0).map { ($0, kind.1) } }
             guard let (chosen, proto) = given.first else {
@@ -317,7 +345,10 @@ public enum IPVSAdmRulesParser {
             if let last = lastIdentity, last.text == word.text, last.proto == proto, last.ipv6 == ipv6 {
                 return (last.identity, location(number, word))
             }
-            guard let (identity, location) = try parseIdentity(word, proto: proto, ipv6: ipv6, options: options, number: number, line: line) else { return nil }
+            guard
+                let (identity, location) = try parseIdentity(
+                    word, proto: proto, ipv6: ipv6, options: options, number: number, line: line)
+            else { return nil }
             lastIdentity = (word.text, proto, ipv6, identity)
             return (identity, location)
         }
@@ -326,9 +357,12 @@ public enum IPVSAdmRulesParser {
             _ word: Word, proto: TransportProtocol?, ipv6: Bool, options: [Option], number: Int, line: Substring
         ) throws(LintInputError) -> (ServiceIdentity, SourceLocation)? {
             if let proto {
-                let (host, port) = try hostPort(word, proto: proto.description.lowercased(), number: number, line: line, what: "a service address")
+                let (host, port) = try hostPort(
+                    word, proto: proto.description.lowercased(), number: number, line: line, what: "a service address")
                 if ipv6 && host.family != .ipv6 {
-                    throw error(number, option(options, "-6")?.word, expected: "-6 only with an IPv6 service address or a firewall mark", lineText: line)
+                    throw error(
+                        number, option(options, "-6")?.word, expected: "-6 only with an IPv6 service address or a firewall mark",
+                        lineText: line)
                 }
                 return (.address(proto, host, port ?? .number(0)), location(number, word))
             }
@@ -388,7 +422,8 @@ public enum IPVSAdmRulesParser {
         }
 
         mutating func appendServer(_ server: RealServerDefinition, to index: Int) {
-            serverIndex[index][Self.serverKey(server, in: configuration.services[index].identity)] = configuration.services[index].realServers.count
+            serverIndex[index][Self.serverKey(server, in: configuration.services[index].identity)] =
+                configuration.services[index].realServers.count
             configuration.services[index].realServers.append(server)
         }
 
@@ -407,7 +442,8 @@ public enum IPVSAdmRulesParser {
         mutating func reindexServers(of index: Int) {
             let service = configuration.services[index]
             var servers: [ServerKey: Int] = [:]
-            for (position, server) in service.realServers.enumerated() where servers[Self.serverKey(server, in: service.identity)] == nil {
+            for (position, server) in service.realServers.enumerated()
+            where servers[Self.serverKey(server, in: service.identity)] == nil {
                 servers[Self.serverKey(server, in: service.identity)] = position
             }
             serverIndex[index] = servers
@@ -469,12 +505,14 @@ public enum IPVSAdmRulesParser {
             let weightText = token(7)
             guard weightText.utf8.allSatisfy(isDigit), let weight = Int64(weightText) else { return nil }
             let serverWord = Word(text: String(token(4)), column: starts[4] + 1)
-            let (address, port) = try hostPort(serverWord, proto: proto.description.lowercased(), number: number, line: line, what: "a real server address")
+            let (address, port) = try hostPort(
+                serverWord, proto: proto.description.lowercased(), number: number, line: line, what: "a real server address")
             var server = RealServerDefinition(
                 address: address, addressText: serverWord.text, writtenPort: port, forwarding: method,
                 location: SourceLocation(file: file.id, line: number, column: starts[0] + 1, endColumn: offset + 1),
                 addressLocation: location(number, serverWord))
-            server.weight = Located(weight, SourceLocation(file: file.id, line: number, column: starts[7] + 1, endColumn: ends[7] + 1))
+            server.weight = Located(
+                weight, SourceLocation(file: file.id, line: number, column: starts[7] + 1, endColumn: ends[7] + 1))
             return .addServer(last.identity, server)
         }
 
@@ -485,7 +523,9 @@ public enum IPVSAdmRulesParser {
             /// `-A`, read in full.
             case addService(ServiceDefinition)
             /// `-E`: its options are applied over the service as earlier lines left it.
-            indirect case editService(ServiceIdentity, identityLocation: SourceLocation, lineLocation: SourceLocation, options: [Option], number: Int, line: Substring)
+            indirect case editService(
+                ServiceIdentity, identityLocation: SourceLocation, lineLocation: SourceLocation, options: [Option], number: Int,
+                line: Substring)
             case deleteService(ServiceIdentity)
             /// `-a`, read in full (the port the kernel gets is settled when applied).
             case addServer(ServiceIdentity, RealServerDefinition)
@@ -495,7 +535,8 @@ public enum IPVSAdmRulesParser {
         }
 
         mutating func step(_ command: Option, _ options: [Option], number: Int, line: Substring) throws(LintInputError) -> Step? {
-            let lineLocation = SourceLocation(file: file.id, line: number, column: command.word.column, endColumn: line.columnCount + 1)
+            let lineLocation = SourceLocation(
+                file: file.id, line: number, column: command.word.column, endColumn: line.columnCount + 1)
             switch command.name {
             case "-C":
                 return .clear
@@ -511,10 +552,13 @@ public enum IPVSAdmRulesParser {
                 }
                 return .setTimeouts(Located(values, location(number, command.values[0])))
             case "-A", "-E":
-                guard let (identity, identityLocation) = try identity(options, number: number, line: line, required: true) else { return nil }
+                guard let (identity, identityLocation) = try identity(options, number: number, line: line, required: true) else {
+                    return nil
+                }
                 for name in ["-r", "-g", "-i", "-m", "-w", "-x", "-y", "--tun-type", "--tun-port"] {
                     if let misplaced = option(options, name) {
-                        throw error(number, misplaced.word, expected: "a service option (\(name) belongs to -a/-e)", lineText: line)
+                        throw error(
+                            number, misplaced.word, expected: "a service option (\(name) belongs to -a/-e)", lineText: line)
                     }
                 }
                 var service = ServiceDefinition(identity: identity, location: lineLocation, identityLocation: identityLocation)
@@ -522,7 +566,9 @@ public enum IPVSAdmRulesParser {
                 // whatever earlier lines did.
                 try fill(&service, options, number: number, line: line)
                 if command.name == "-A" { return .addService(service) }
-                return .editService(identity, identityLocation: identityLocation, lineLocation: lineLocation, options: options, number: number, line: line)
+                return .editService(
+                    identity, identityLocation: identityLocation, lineLocation: lineLocation, options: options, number: number,
+                    line: line)
             case "-D":
                 guard let (identity, _) = try identity(options, number: number, line: line, required: true) else { return nil }
                 return .deleteService(identity)
@@ -533,11 +579,13 @@ public enum IPVSAdmRulesParser {
                 }
                 for name in ["-s", "-p", "-M", "-b", "-o", "--pe"] {
                     if let misplaced = option(options, name) {
-                        throw error(number, misplaced.word, expected: "a real server option (\(name) belongs to -A/-E)", lineText: line)
+                        throw error(
+                            number, misplaced.word, expected: "a real server option (\(name) belongs to -A/-E)", lineText: line)
                     }
                 }
                 let proto = identity.proto?.description.lowercased() ?? "tcp"
-                let (address, port) = try hostPort(realServer.values[0], proto: proto, number: number, line: line, what: "a real server address")
+                let (address, port) = try hostPort(
+                    realServer.values[0], proto: proto, number: number, line: line, what: "a real server address")
                 let draft = RealServerDefinition(
                     address: address, addressText: realServer.values[0].text, writtenPort: port, forwarding: .directRouting,
                     location: lineLocation, addressLocation: location(number, realServer.values[0]))
@@ -569,9 +617,13 @@ public enum IPVSAdmRulesParser {
                 }
             case .editService(let identity, let identityLocation, let lineLocation, let options, let number, let line):
                 guard let index = findService(identity) else {
-                    configuration.orphanRealServers.append((identity, RealServerDefinition(
-                        address: .name("-E"), addressText: "-E", forwarding: .directRouting, location: lineLocation,
-                        addressLocation: identityLocation)))
+                    configuration.orphanRealServers.append(
+                        (
+                            identity,
+                            RealServerDefinition(
+                                address: .name("-E"), addressText: "-E", forwarding: .directRouting, location: lineLocation,
+                                addressLocation: identityLocation)
+                        ))
                     return
                 }
                 var service = configuration.services[index]
@@ -590,7 +642,8 @@ public enum IPVSAdmRulesParser {
                 }
                 server.effectivePort = Self.effectivePort(server, of: configuration.services[serviceIndex].identity)
                 if let first = findServer(server, in: serviceIndex) {
-                    configuration.duplicateRealServers.append((identity, server, first: configuration.services[serviceIndex].realServers[first].location))
+                    configuration.duplicateRealServers.append(
+                        (identity, server, first: configuration.services[serviceIndex].realServers[first].location))
                 } else {
                     appendServer(server, to: serviceIndex)
                 }
@@ -633,7 +686,9 @@ public enum IPVSAdmRulesParser {
             return Self.effectivePort(a, of: service).sameAs(Self.effectivePort(b, of: service))
         }
 
-        mutating func fill(_ service: inout ServiceDefinition, _ options: [Option], number: Int, line: Substring) throws(LintInputError) {
+        mutating func fill(_ service: inout ServiceDefinition, _ options: [Option], number: Int, line: Substring)
+            throws(LintInputError)
+        {
             if let option = option(options, "-s") {
                 service.scheduler = Located(option.values[0].text, location(number, option.values[0]))
             }
@@ -641,7 +696,8 @@ public enum IPVSAdmRulesParser {
                 if option.values.isEmpty {
                     service.persistence = Located(360, location(number, option.word))
                 } else {
-                    service.persistence = try integer(option, number: number, line: line, what: "a persistence timeout in seconds")
+                    service.persistence = try integer(
+                        option, number: number, line: line, what: "a persistence timeout in seconds")
                 }
             }
             if let option = option(options, "-M") {
@@ -667,22 +723,38 @@ public enum IPVSAdmRulesParser {
             }
         }
 
-        mutating func fill(_ server: inout RealServerDefinition, _ options: [Option], number: Int, line: Substring) throws(LintInputError) {
-            let methods = [("-g", ForwardingMethod.directRouting), ("-i", .tunneling), ("-m", .masquerading)].filter { option(options, $0.0) != nil }
+        mutating func fill(_ server: inout RealServerDefinition, _ options: [Option], number: Int, line: Substring)
+            throws(LintInputError)
+        {
+            let methods = [("-g", ForwardingMethod.directRouting), ("-i", .tunneling), ("-m", .masquerading)].filter {
+                option(options, $0.0) != nil
+            }
             if methods.count > 1, let second = option(options, methods[1].0) {
                 throw error(number, second.word, expected: "one forwarding method (-g, -i or -m)", lineText: line)
             }
             if let method = methods.first { server.forwarding = method.1 }
-            if let option = option(options, "-w") { server.weight = try integer(option, number: number, line: line, what: "a weight") }
-            if let option = option(options, "-x") { server.upperThreshold = try integer(option, number: number, line: line, what: "an upper threshold") }
-            if let option = option(options, "-y") { server.lowerThreshold = try integer(option, number: number, line: line, what: "a lower threshold") }
+            if let option = option(options, "-w") {
+                server.weight = try integer(option, number: number, line: line, what: "a weight")
+            }
+            if let option = option(options, "-x") {
+                server.upperThreshold = try integer(option, number: number, line: line, what: "an upper threshold")
+            }
+            if let option = option(options, "-y") {
+                server.lowerThreshold = try integer(option, number: number, line: line, what: "a lower threshold")
+            }
             if let option = option(options, "--tun-type") {
                 server.tunnelType = Located(option.values[0].text, location(number, option.values[0]))
             }
-            if let option = option(options, "--tun-port") { server.tunnelPort = try integer(option, number: number, line: line, what: "a tunnel port") }
-            let checksums = options.filter { ["--tun-nocsum", "--tun-csum", "--tun-remcsum"].contains($0.name) }.sorted { $0.word.column < $1.word.column }
+            if let option = option(options, "--tun-port") {
+                server.tunnelPort = try integer(option, number: number, line: line, what: "a tunnel port")
+            }
+            let checksums = options.filter { ["--tun-nocsum", "--tun-csum", "--tun-remcsum"].contains($0.name) }.sorted {
+                $0.word.column < $1.word.column
+            }
             if checksums.count > 1 {
-                throw error(number, checksums[1].word, expected: "one checksum option (\(checksums[0].name) was given before)", lineText: line)
+                throw error(
+                    number, checksums[1].word, expected: "one checksum option (\(checksums[0].name) was given before)",
+                    lineText: line)
             }
             if let option = checksums.first { server.tunnelChecksum = Located(option.name, location(number, option.word)) }
         }

@@ -1,5 +1,5 @@
-import SystemSupport
 import Glibc
+import SystemSupport
 
 /// How `--keepalived` reads `include` directives from the file system: the glob expanded
 /// as keepalived does (sorted, no match is no file), each file read whole and checked for UTF-8.

@@ -65,7 +65,8 @@ public enum KeepalivedParser {
                             expected: "include FILE (a path or a glob)")
                     }
                     guard depth < 16 else {
-                        throw LintInputError(first.location, found: "includes nested 16 deep", expected: "includes without a cycle")
+                        throw LintInputError(
+                            first.location, found: "includes nested 16 deep", expected: "includes without a cycle")
                     }
                     let pattern = file.resolve(words[1].text)
                     let paths = expand(pattern)
@@ -75,25 +76,33 @@ public enum KeepalivedParser {
                         found = true
                         if including.contains(included.name) {
                             throw LintInputError(
-                                words[1].location, found: "an include cycle (" + (including + [included.name]).joined(separator: " → ") + ")",
+                                words[1].location,
+                                found: "an include cycle (" + (including + [included.name]).joined(separator: " → ") + ")",
                                 expected: "includes without a cycle")
                         }
                         guard files.count < Self.maximumFiles else {
-                            throw LintInputError(words[1].location, found: "more than \(Self.maximumFiles) included files", expected: "fewer includes")
+                            throw LintInputError(
+                                words[1].location, found: "more than \(Self.maximumFiles) included files",
+                                expected: "fewer includes")
                         }
                         try read(included, depth: depth + 1)
                     }
                     // keepalived reads a glob that matches nothing as nothing; a plain path
                     // that is missing is an error.
                     if !found && !pattern.contains(where: { "*?[".contains($0) }) {
-                        throw LintInputError(words[1].location, found: "no file \(pattern)", expected: "an included file that exists")
+                        throw LintInputError(
+                            words[1].location, found: "no file \(pattern)", expected: "an included file that exists")
                     }
                     continue
                 }
-                if let first = words.first, !first.quoted, first.text.hasPrefix("$") || first.text.hasPrefix("@") || first.text.hasPrefix("~") {
+                if let first = words.first, !first.quoted,
+                    first.text.hasPrefix("$") || first.text.hasPrefix("@") || first.text.hasPrefix("~")
+                {
                     throw LintInputError(
                         first.location, found: LintInputError.quote(first.text),
-                        expected: "a keyword (keepalived's $VARIABLE definitions, @host and ~SEQ lines are not read by the linter; lint the expanded file)")
+                        expected:
+                            "a keyword (keepalived's $VARIABLE definitions, @host and ~SEQ lines are not read by the linter; lint the expanded file)"
+                    )
                 }
                 for word in words {
                     tokens.append(Token(text: word.text, location: word.location, line: physicalLine, quoted: word.quoted))
@@ -103,7 +112,9 @@ public enum KeepalivedParser {
 
         /// Words of a line: `#` and `!` start a comment outside quotes; `{` and `}` are words
         /// of their own; "quoted strings" are one word.
-        static func split(_ line: Substring, file: SourceFile, line number: Int) throws(LintInputError) -> [(text: String, location: SourceLocation, quoted: Bool)] {
+        static func split(_ line: Substring, file: SourceFile, line number: Int) throws(LintInputError) -> [(
+            text: String, location: SourceLocation, quoted: Bool
+        )] {
             var out: [(String, SourceLocation, Bool)] = []
             var current = ""
             var start = 0
@@ -111,7 +122,11 @@ public enum KeepalivedParser {
             var quoteStart: Int?
             func flush() {
                 if !current.isEmpty {
-                    out.append((current, SourceLocation(file: file.id, line: number, column: start, endColumn: start + current.count), false))
+                    out.append(
+                        (
+                            current, SourceLocation(file: file.id, line: number, column: start, endColumn: start + current.count),
+                            false
+                        ))
                     current = ""
                 }
             }
@@ -119,7 +134,8 @@ public enum KeepalivedParser {
                 column += 1
                 if let opened = quoteStart {
                     if character == "\"" {
-                        out.append((current, SourceLocation(file: file.id, line: number, column: opened, endColumn: column + 1), true))
+                        out.append(
+                            (current, SourceLocation(file: file.id, line: number, column: opened, endColumn: column + 1), true))
                         current = ""
                         quoteStart = nil
                     } else {
@@ -135,7 +151,11 @@ public enum KeepalivedParser {
                     flush()
                 case "{", "}":
                     flush()
-                    out.append((String(character), SourceLocation(file: file.id, line: number, column: column, endColumn: column + 1), false))
+                    out.append(
+                        (
+                            String(character), SourceLocation(file: file.id, line: number, column: column, endColumn: column + 1),
+                            false
+                        ))
                 case "\"":
                     flush()
                     quoteStart = column
@@ -146,7 +166,8 @@ public enum KeepalivedParser {
             }
             if let opened = quoteStart {
                 throw LintInputError(
-                    SourceLocation(file: file.id, line: number, column: opened), found: "a quote that is not closed", expected: "a closing \" on the same line")
+                    SourceLocation(file: file.id, line: number, column: opened), found: "a quote that is not closed",
+                    expected: "a closing \" on the same line")
             }
             flush()
             return out
@@ -177,7 +198,8 @@ public enum KeepalivedParser {
         mutating func block(opener: Token?, depth: Int = 0) throws(LintInputError) -> [Statement] {
             if let opener, depth > Self.maximumDepth {
                 throw LintInputError(
-                    opener.location, found: "{ nested \(depth) levels deep", expected: "blocks nested at most \(Self.maximumDepth) deep")
+                    opener.location, found: "{ nested \(depth) levels deep",
+                    expected: "blocks nested at most \(Self.maximumDepth) deep")
             }
             var statements: [Statement] = []
             while position < tokens.count {
@@ -224,7 +246,8 @@ public enum KeepalivedParser {
 
     static let topLevel: Set<String> = [
         "global_defs", "vrrp_instance", "vrrp_sync_group", "vrrp_script", "vrrp_track_process", "track_file", "vrrp_track_file",
-        "static_ipaddress", "static_routes", "static_rules", "virtual_server", "virtual_server_group", "garp_group", "bfd_instance", "SSL",
+        "static_ipaddress", "static_routes", "static_rules", "virtual_server", "virtual_server_group", "garp_group",
+        "bfd_instance", "SSL",
     ]
     /// Keywords keepalived 2.2 accepts in a virtual_server that do not change the IPVS service.
     static let serviceKeywordsIgnored: Set<String> = [
@@ -238,7 +261,8 @@ public enum KeepalivedParser {
         "smtp_alert", "virtualhost", "connect_timeout",
     ]
     static let checkers: Set<String> = [
-        "TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "SMTP_CHECK", "DNS_CHECK", "BFD_CHECK", "UDP_CHECK", "PING_CHECK", "FILE_CHECK",
+        "TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "SMTP_CHECK", "DNS_CHECK", "BFD_CHECK", "UDP_CHECK", "PING_CHECK",
+        "FILE_CHECK",
     ]
 
     struct GroupMember {
@@ -263,7 +287,9 @@ public enum KeepalivedParser {
                 guard KeepalivedParser.topLevel.contains(statement.name) else {
                     throw LintInputError(
                         statement.location, found: LintInputError.quote(statement.name),
-                        expected: "a keepalived top-level keyword (global_defs, vrrp_instance, virtual_server, virtual_server_group, …)")
+                        expected:
+                            "a keepalived top-level keyword (global_defs, vrrp_instance, virtual_server, virtual_server_group, …)"
+                    )
                 }
                 if statement.name == "virtual_server" { try virtualServer(statement) }
             }
@@ -271,7 +297,8 @@ public enum KeepalivedParser {
 
         mutating func group(_ statement: Statement) throws(LintInputError) {
             guard statement.arguments.count == 1, let block = statement.block else {
-                throw LintInputError(statement.location, found: LintInputError.quote(statement.name), expected: "virtual_server_group NAME { … }")
+                throw LintInputError(
+                    statement.location, found: LintInputError.quote(statement.name), expected: "virtual_server_group NAME { … }")
             }
             var members: [GroupMember] = []
             var families: Set<IPAddress.Family> = []
@@ -297,7 +324,8 @@ public enum KeepalivedParser {
             // keepalived cannot tell which family the marks are for and drops the group.
             if families.count > 1 && hasMark {
                 throw LintInputError(
-                    statement.location, found: "IPv4 and IPv6 addresses and a fwmark in virtual_server_group \(statement.arguments[0].text)",
+                    statement.location,
+                    found: "IPv4 and IPv6 addresses and a fwmark in virtual_server_group \(statement.arguments[0].text)",
                     expected: "addresses of one family beside a fwmark, or ip_family in the virtual_server")
             }
             groups[statement.arguments[0].text] = members
@@ -305,36 +333,48 @@ public enum KeepalivedParser {
 
         mutating func virtualServer(_ statement: Statement) throws(LintInputError) {
             guard let block = statement.block else {
-                throw LintInputError(statement.location, found: "virtual_server without a block", expected: "virtual_server ADDRESS PORT { … }")
+                throw LintInputError(
+                    statement.location, found: "virtual_server without a block", expected: "virtual_server ADDRESS PORT { … }")
             }
             var identities: [(ServiceIdentity, SourceLocation)] = []
             let arguments = statement.arguments
             var ipv6Family = false
             for entry in block where entry.name == "ip_family" {
                 guard let value = entry.arguments.first?.text, value == "inet" || value == "inet6" else {
-                    throw LintInputError(entry.location, found: LintInputError.quote(entry.arguments.first?.text ?? "nothing"), expected: "inet or inet6")
+                    throw LintInputError(
+                        entry.location, found: LintInputError.quote(entry.arguments.first?.text ?? "nothing"),
+                        expected: "inet or inet6")
                 }
                 ipv6Family = value == "inet6"
             }
             if arguments.first?.text == "fwmark" {
-                let mark = try number(arguments.dropFirst().first, in: statement, what: "a firewall mark", range: 1...Int64(UInt32.max))
+                let mark = try number(
+                    arguments.dropFirst().first, in: statement, what: "a firewall mark", range: 1...Int64(UInt32.max))
                 identities = [(.firewallMark(mark, ipv6: ipv6Family), arguments[0].location)]
             } else if arguments.first?.text == "group" {
                 guard arguments.count == 2 else {
-                    throw LintInputError(statement.location, found: LintInputError.quote(statement.name), expected: "virtual_server group NAME { … }")
+                    throw LintInputError(
+                        statement.location, found: LintInputError.quote(statement.name),
+                        expected: "virtual_server group NAME { … }")
                 }
                 guard let members = groups[arguments[1].text] else {
-                    throw LintInputError(arguments[1].location, found: "no virtual_server_group \(arguments[1].text)", expected: "a group defined in the file")
+                    throw LintInputError(
+                        arguments[1].location, found: "no virtual_server_group \(arguments[1].text)",
+                        expected: "a group defined in the file")
                 }
                 // keepalived drops an empty group with a warning, and with it this virtual
                 // server: nothing of it would reach the kernel.
                 guard !members.isEmpty else {
                     throw LintInputError(
-                        arguments[1].location, found: "virtual_server_group \(arguments[1].text) without members (keepalived removes it, and this virtual_server with it)",
+                        arguments[1].location,
+                        found:
+                            "virtual_server_group \(arguments[1].text) without members (keepalived removes it, and this virtual_server with it)",
                         expected: "a group with at least one address or fwmark")
                 }
                 identities = members.map { member in
-                    if case .firewallMark(let mark, _) = member.identity { return (.firewallMark(mark, ipv6: ipv6Family), member.location) }
+                    if case .firewallMark(let mark, _) = member.identity {
+                        return (.firewallMark(mark, ipv6: ipv6Family), member.location)
+                    }
                     return (member.identity, member.location)
                 }
             } else {
@@ -344,13 +384,15 @@ public enum KeepalivedParser {
                         expected: "virtual_server ADDRESS PORT, virtual_server fwmark MARK or virtual_server group NAME")
                 }
                 guard let address = IPAddress(first.text) else {
-                    throw LintInputError(first.location, found: LintInputError.quote(first.text), expected: "an IPv4 or IPv6 address")
+                    throw LintInputError(
+                        first.location, found: LintInputError.quote(first.text), expected: "an IPv4 or IPv6 address")
                 }
                 let port = try number(arguments[1], in: statement, what: "a port", range: 0...65535)
                 identities = [(.address(.tcp, .address(address), .number(UInt16(port))), first.location)]
             }
 
-            var service = ServiceDefinition(identity: identities[0].0, location: statement.location, identityLocation: identities[0].1)
+            var service = ServiceDefinition(
+                identity: identities[0].0, location: statement.location, identityLocation: identities[0].1)
             var proto = TransportProtocol.tcp
             var forwarding = ForwardingMethod.masquerading
             var flags: [String] = []
@@ -369,7 +411,8 @@ public enum KeepalivedParser {
                     case "TCP": proto = .tcp
                     case "UDP": proto = .udp
                     case "SCTP": proto = .sctp
-                    default: throw LintInputError(name.location, found: LintInputError.quote(name.text), expected: "TCP, UDP or SCTP")
+                    default:
+                        throw LintInputError(name.location, found: LintInputError.quote(name.text), expected: "TCP, UDP or SCTP")
                     }
                 case "persistence_timeout":
                     let value = try number(entry.arguments.first, in: entry, what: "seconds", range: 0...Int64(Int32.max))
@@ -422,7 +465,9 @@ public enum KeepalivedParser {
             var unique = service
             unique.realServers = []
             for server in service.realServers {
-                if let first = unique.realServers.first(where: { $0.address == server.address && $0.writtenPort?.number == server.writtenPort?.number }) {
+                if let first = unique.realServers.first(where: {
+                    $0.address == server.address && $0.writtenPort?.number == server.writtenPort?.number
+                }) {
                     configuration.duplicateRealServers.append((service.identity, server, first: first.location))
                 } else {
                     unique.realServers.append(server)
@@ -431,12 +476,16 @@ public enum KeepalivedParser {
             configuration.services.append(unique)
         }
 
-        func realServer(_ statement: Statement, forwarding: ForwardingMethod, service: ServiceDefinition) throws(LintInputError) -> RealServerDefinition {
+        func realServer(_ statement: Statement, forwarding: ForwardingMethod, service: ServiceDefinition) throws(LintInputError)
+            -> RealServerDefinition
+        {
             guard let addressToken = statement.arguments.first, statement.arguments.count <= 2 else {
-                throw LintInputError(statement.location, found: LintInputError.quote(statement.name), expected: "real_server ADDRESS [PORT] { … }")
+                throw LintInputError(
+                    statement.location, found: LintInputError.quote(statement.name), expected: "real_server ADDRESS [PORT] { … }")
             }
             guard let address = IPAddress(addressToken.text) else {
-                throw LintInputError(addressToken.location, found: LintInputError.quote(addressToken.text), expected: "an IPv4 or IPv6 address")
+                throw LintInputError(
+                    addressToken.location, found: LintInputError.quote(addressToken.text), expected: "an IPv4 or IPv6 address")
             }
             var port: PortReference?
             if statement.arguments.count == 2 {
@@ -449,19 +498,29 @@ public enum KeepalivedParser {
             for entry in statement.block ?? [] {
                 switch entry.name {
                 case "weight":
-                    server.weight = Located(try number(entry.arguments.first, in: entry, what: "a weight", range: Int64(Int32.min)...Int64(Int32.max)), entry.arguments[0].location)
+                    server.weight = Located(
+                        try number(
+                            entry.arguments.first, in: entry, what: "a weight", range: Int64(Int32.min)...Int64(Int32.max)),
+                        entry.arguments[0].location)
                 case "uthreshold":
-                    server.upperThreshold = Located(try number(entry.arguments.first, in: entry, what: "a connection count", range: 0...Int64(UInt32.max)), entry.arguments[0].location)
+                    server.upperThreshold = Located(
+                        try number(entry.arguments.first, in: entry, what: "a connection count", range: 0...Int64(UInt32.max)),
+                        entry.arguments[0].location)
                 case "lthreshold":
-                    server.lowerThreshold = Located(try number(entry.arguments.first, in: entry, what: "a connection count", range: 0...Int64(UInt32.max)), entry.arguments[0].location)
+                    server.lowerThreshold = Located(
+                        try number(entry.arguments.first, in: entry, what: "a connection count", range: 0...Int64(UInt32.max)),
+                        entry.arguments[0].location)
                 case "lvs_method":
                     server.forwarding = try method(entry)
-                case let keyword where KeepalivedParser.checkers.contains(keyword) || KeepalivedParser.serverKeywordsIgnored.contains(keyword):
+                case let keyword
+                where KeepalivedParser.checkers.contains(keyword) || KeepalivedParser.serverKeywordsIgnored.contains(keyword):
                     break
                 default:
                     throw LintInputError(
                         entry.location, found: LintInputError.quote(entry.name),
-                        expected: "a real_server keyword (weight, uthreshold, lthreshold, lvs_method, inhibit_on_failure, a health checker such as TCP_CHECK, …)")
+                        expected:
+                            "a real_server keyword (weight, uthreshold, lthreshold, lvs_method, inhibit_on_failure, a health checker such as TCP_CHECK, …)"
+                    )
                 }
             }
             return server
@@ -473,7 +532,9 @@ public enum KeepalivedParser {
             case "NAT": return .masquerading
             case "DR": return .directRouting
             case "TUN": return .tunneling
-            default: throw LintInputError(value.location, found: LintInputError.quote(value.text), expected: "NAT, DR or TUN (upper case)")
+            default:
+                throw LintInputError(
+                    value.location, found: LintInputError.quote(value.text), expected: "NAT, DR or TUN (upper case)")
             }
         }
 
@@ -484,10 +545,13 @@ public enum KeepalivedParser {
             return first
         }
 
-        func number(_ token: Token?, in entry: Statement, what: String, range: ClosedRange<Int64>) throws(LintInputError) -> Int64 {
+        func number(_ token: Token?, in entry: Statement, what: String, range: ClosedRange<Int64>) throws(LintInputError) -> Int64
+        {
             guard let token else { throw LintInputError(entry.location, found: "\(entry.name) without a value", expected: what) }
             guard let value = Int64(token.text), range.contains(value) else {
-                throw LintInputError(token.location, found: LintInputError.quote(token.text), expected: "\(what), a whole number in \(range.lowerBound)...\(range.upperBound)")
+                throw LintInputError(
+                    token.location, found: LintInputError.quote(token.text),
+                    expected: "\(what), a whole number in \(range.lowerBound)...\(range.upperBound)")
             }
             return value
         }
@@ -507,7 +571,8 @@ public enum KeepalivedParser {
                     return (first, last)
                 }
             }
-            throw LintInputError(location, found: LintInputError.quote(text), expected: "an address, or a range such as 10.0.0.1-10, then a port")
+            throw LintInputError(
+                location, found: LintInputError.quote(text), expected: "an address, or a range such as 10.0.0.1-10, then a port")
         }
 
         static func lastPart(_ address: IPAddress) -> Int {

@@ -1,5 +1,5 @@
-import SystemSupport
 import IPVSModel
+import SystemSupport
 
 /// Port names from /etc/services, for `-t 10.0.0.1:http` (ipvsadm resolves them the same way).
 public struct ServiceNames: Sendable {

@@ -21,11 +21,13 @@ public enum SysctlParser {
             let value = String(content[content.index(after: equals)...]).trimmingCharacters(in: " \t")
             guard !rawKey.isEmpty, rawKey.allSatisfy({ $0.isLetter || $0.isNumber || "._-/:@".contains($0) }) else {
                 throw LintInputError(
-                    SourceLocation(file: file.id, line: number, column: keyColumn), found: LintInputError.quote(rawKey.isEmpty ? "=" : rawKey),
+                    SourceLocation(file: file.id, line: number, column: keyColumn),
+                    found: LintInputError.quote(rawKey.isEmpty ? "=" : rawKey),
                     expected: "a sysctl key such as net.ipv4.ip_forward")
             }
             let key = normalise(rawKey)
-            values[key] = Located(value, SourceLocation(file: file.id, line: number, column: keyColumn, endColumn: keyColumn + rawKey.count))
+            values[key] = Located(
+                value, SourceLocation(file: file.id, line: number, column: keyColumn, endColumn: keyColumn + rawKey.count))
         }
         return SysctlSet(file: file, host: host, values: values)
     }

@@ -12,9 +12,12 @@ public enum TimeoutsParser {
                     expected: "\"Timeout (tcp tcpfin udp): TCP TCPFIN UDP\" as ipvsadm -L --timeout prints it")
             }
             let column = line.columnCount - text.columnCount + prefix.count + 1
-            return try values(String(text.dropFirst(prefix.count)), file: file.name, line: index + 1, column: column, separator: " ")
+            return try values(
+                String(text.dropFirst(prefix.count)), file: file.name, line: index + 1, column: column, separator: " ")
         }
-        throw LintInputError(SourceLocation(file: file.id, line: 1), found: "an empty file", expected: "\"Timeout (tcp tcpfin udp): TCP TCPFIN UDP\"")
+        throw LintInputError(
+            SourceLocation(file: file.id, line: 1), found: "an empty file",
+            expected: "\"Timeout (tcp tcpfin udp): TCP TCPFIN UDP\"")
     }
 
     /// `900,120,300`.
@@ -22,7 +25,9 @@ public enum TimeoutsParser {
         try values(text, file: "--timeouts", line: 1, column: 1, separator: ",")
     }
 
-    static func values(_ text: String, file: String, line: Int, column: Int, separator: Character) throws(LintInputError) -> TimeoutSettings {
+    static func values(_ text: String, file: String, line: Int, column: Int, separator: Character) throws(LintInputError)
+        -> TimeoutSettings
+    {
         let parts = text.split(separator: separator, omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: " \t") }
         guard parts.count == 3 else {
             throw LintInputError(

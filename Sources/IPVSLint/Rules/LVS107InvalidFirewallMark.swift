@@ -9,7 +9,10 @@ struct InvalidFirewallMark: LintRule {
         for service in inputs.ipvs?.services ?? [] {
             guard case .firewallMark(let mark, _) = service.identity else { continue }
             if mark <= 0 || mark > 4_294_967_295 {
-                let hint = mark < 0 ? " (Debian's ipvsadm 1.31 saves marks of 2^31 and above this way; write \(UInt32(truncatingIfNeeded: mark)))" : ""
+                let hint =
+                    mark < 0
+                    ? " (Debian's ipvsadm 1.31 saves marks of 2^31 and above this way; write \(UInt32(truncatingIfNeeded: mark)))"
+                    : ""
                 report.add(
                     "firewall mark \(mark) is not in 1…4294967295: ipvsadm says \"invalid fwmark value\"\(hint)",
                     at: service.identityLocation, object: service.identity.objectKey)

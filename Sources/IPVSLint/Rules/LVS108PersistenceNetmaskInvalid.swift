@@ -14,15 +14,23 @@ struct PersistenceNetmaskInvalid: LintRule {
             switch (service.identity.family, netmask.value) {
             case (.ipv6, .prefix(let length)):
                 if length < 1 || length > 128 {
-                    report.add("IPv6 persistence prefix /\(length) of \(service.identity) is outside 1…128; the kernel answers EINVAL", at: netmask.location, object: object)
+                    report.add(
+                        "IPv6 persistence prefix /\(length) of \(service.identity) is outside 1…128; the kernel answers EINVAL",
+                        at: netmask.location, object: object)
                 }
             case (.ipv6, .dotted(let text, _)):
-                report.add("IPv6 \(service.identity) takes -M as a prefix length (64), not \(text)", at: netmask.location, object: object)
+                report.add(
+                    "IPv6 \(service.identity) takes -M as a prefix length (64), not \(text)", at: netmask.location, object: object
+                )
             case (.ipv4, .prefix(let length)):
-                report.add("IPv4 \(service.identity) takes -M as a dotted netmask (255.255.255.0), not \(length)", at: netmask.location, object: object)
+                report.add(
+                    "IPv4 \(service.identity) takes -M as a dotted netmask (255.255.255.0), not \(length)", at: netmask.location,
+                    object: object)
             case (.ipv4, .dotted(let text, let address)):
                 guard let address, address.family == .ipv4 else {
-                    report.add("-M \(text) of \(service.identity) is not an IPv4 netmask: ipvsadm says \"illegal virtual server persistent mask specified\"", at: netmask.location, object: object)
+                    report.add(
+                        "-M \(text) of \(service.identity) is not an IPv4 netmask: ipvsadm says \"illegal virtual server persistent mask specified\"",
+                        at: netmask.location, object: object)
                     continue
                 }
                 let inverted = ~address.ipv4Value

@@ -16,4 +16,3 @@ struct MixedAddressFamilyNonTunnel: LintRule {
         }
     }
 }
-

@@ -12,9 +12,13 @@ struct SchedFlagsIncompatible: LintRule {
             let scheduler = service.effectiveScheduler
             for flag in flags.value {
                 if !Scheduler.flagNames.contains(flag) {
-                    report.add("-b \(flag) on \(service.identity): \"invalid scheduler flag\" (sh-fallback, sh-port, mh-fallback, mh-port, flag-1…3)", at: flags.location, object: service.identity.objectKey)
+                    report.add(
+                        "-b \(flag) on \(service.identity): \"invalid scheduler flag\" (sh-fallback, sh-port, mh-fallback, mh-port, flag-1…3)",
+                        at: flags.location, object: service.identity.objectKey)
                 } else if let owner = Scheduler.owner(ofFlag: flag), owner != scheduler {
-                    report.add("-b \(flag) on \(service.identity), whose scheduler is \(scheduler): \"incompatible scheduler flag\"", at: flags.location, object: service.identity.objectKey)
+                    report.add(
+                        "-b \(flag) on \(service.identity), whose scheduler is \(scheduler): \"incompatible scheduler flag\"",
+                        at: flags.location, object: service.identity.objectKey)
                 }
             }
         }

@@ -7,7 +7,8 @@ struct IPVSSysctlOutOfRange: LintRule {
     func check(_ inputs: LintInputs, into report: inout Report) {
         guard let sysctls = inputs.directorSysctls else { return }
         let ranges: [(String, ClosedRange<Int64>)] = [
-            ("drop_entry", 0...3), ("drop_packet", 0...3), ("secure_tcp", 0...3), ("sync_retries", 0...3), ("sync_version", 0...1),
+            ("drop_entry", 0...3), ("drop_packet", 0...3), ("secure_tcp", 0...3), ("sync_retries", 0...3),
+            ("sync_version", 0...1),
         ]
         for (name, range) in ranges {
             let key = "net.ipv4.vs." + name

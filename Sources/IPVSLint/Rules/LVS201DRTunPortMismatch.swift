@@ -10,7 +10,9 @@ struct DRTunPortMismatch: LintRule {
 
     func check(_ inputs: LintInputs, into report: inout Report) {
         for (service, server) in inputs.realServers where server.forwarding == .directRouting || server.forwarding == .tunneling {
-            guard case .address(_, _, let servicePort) = service.identity, let written = server.writtenPort, !written.sameAs(servicePort) else { continue }
+            guard case .address(_, _, let servicePort) = service.identity, let written = server.writtenPort,
+                !written.sameAs(servicePort)
+            else { continue }
             let method = server.forwarding == .tunneling ? "TUN" : "DR"
             report.add(
                 "\(method) real server \(server.addressText) differs from the service port \(servicePort) of \(service.identity): \(method) cannot change ports, so packets reach it on :\(servicePort) (ipvsadm and keepalived silently write :\(servicePort); a kernel holding another port got it from some other tool)",

@@ -14,7 +14,8 @@ struct RealServerIsLocalAddress: LintRule {
             guard loopback || vips.contains(address) else { continue }
             report.add(
                 "real server \(address) of \(service.identity) is \(loopback ? "a loopback address" : "a virtual address of this director"): the kernel forwards locally (LocalNode), so a daemon on the director itself must listen; usually a typo for a real server's address",
-                at: server.addressLocation, object: service.identity.objectKey + "/rs=" + address.description, severity: loopback ? .info : nil)
+                at: server.addressLocation, object: service.identity.objectKey + "/rs=" + address.description,
+                severity: loopback ? .info : nil)
         }
     }
 }

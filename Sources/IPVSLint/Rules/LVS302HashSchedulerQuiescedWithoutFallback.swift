@@ -12,13 +12,16 @@ struct HashSchedulerQuiescedWithoutFallback: LintRule {
             let scheduler = service.effectiveScheduler
             let flags = service.schedulerFlags?.value ?? []
             // dh has no fallback flag at all; sh and mh have theirs as flag 1.
-            guard scheduler.hashesWithoutFallback, !(scheduler.hasNamedFlags && flags.contains(scheduler.flagName(1))) else { continue }
+            guard scheduler.hashesWithoutFallback, !(scheduler.hasNamedFlags && flags.contains(scheduler.flagName(1))) else {
+                continue
+            }
             let quiesced = service.realServers.filter { $0.weightValue == 0 }
             guard !quiesced.isEmpty, quiesced.count < service.realServers.count else { continue }
             let fix = scheduler.hasNamedFlags ? "add -b \(scheduler.flagName(1))" : "\(scheduler) has no fallback"
             report.add(
                 "\(scheduler) on \(service.identity) keeps hashing clients to quiesced \(quiesced.map(\.addressText).joined(separator: ", ")), which then get no server (\(fix))",
-                at: service.scheduler?.location ?? service.location, object: service.identity.objectKey, related: quiesced.map(\.location))
+                at: service.scheduler?.location ?? service.location, object: service.identity.objectKey,
+                related: quiesced.map(\.location))
         }
     }
 }

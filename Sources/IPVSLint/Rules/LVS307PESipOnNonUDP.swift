@@ -17,7 +17,9 @@ struct PESipOnNonUDP: LintRule {
                     at: engine.location, object: service.identity.objectKey)
             case .firewallMark(let mark, _):
                 guard let firewall = inputs.firewall(for: service.identity.family) else {
-                    report.skip("\(service.identity): no \(service.identity.family == .ipv6 ? "ip6tables" : "iptables") input to see what the mark carries")
+                    report.skip(
+                        "\(service.identity): no \(service.identity.family == .ipv6 ? "ip6tables" : "iptables") input to see what the mark carries"
+                    )
                     continue
                 }
                 let tcp = firewall.producers(of: UInt32(truncatingIfNeeded: mark)).filter { rule in

@@ -2,7 +2,9 @@
 struct PersistenceSplitAcrossPorts: LintRule {
     static let metadata = RuleMetadata(
         id: "LVS308", name: "persistence-split-across-ports", severity: .info, inputs: [.ipvsadm],
-        summary: "Persistent services on several ports of one VIP with the same real servers: a client may land on different servers per port")
+        summary:
+            "Persistent services on several ports of one VIP with the same real servers: a client may land on different servers per port"
+    )
 
     func check(_ inputs: LintInputs, into report: inout Report) {
         var seen: [String: ServiceDefinition] = [:]

@@ -2,7 +2,8 @@
 /// clients with a template keep going to the drained server. Docs: lint-rules/LVS311.md
 struct PersistentQuiesceWithoutExpireTemplate: LintRule {
     static let metadata = RuleMetadata(
-        id: "LVS311", name: "persistent-quiesce-without-expire-template", severity: .warning, inputs: [.ipvsadm, .directorSysctl],
+        id: "LVS311", name: "persistent-quiesce-without-expire-template", severity: .warning,
+        inputs: [.ipvsadm, .directorSysctl],
         summary: "Quiesced real servers keep persistent clients: expire_quiescent_template is off")
 
     func check(_ inputs: LintInputs, into report: inout Report) {

@@ -11,7 +11,9 @@ struct FwmarkWithoutMarkRule: LintRule {
             let (service, mark, ruleset) = (marked.service, marked.mark, marked.ruleset)
             guard marked.producers.isEmpty else { continue }
             // Set by the other family's firewall: LVS507 says that, more precisely.
-            if let other = inputs.firewall(for: ruleset.family == .ipv6 ? .ipv4 : .ipv6), !other.producers(of: mark).isEmpty { continue }
+            if let other = inputs.firewall(for: ruleset.family == .ipv6 ? .ipv4 : .ipv6), !other.producers(of: mark).isEmpty {
+                continue
+            }
             let dump = ruleset.family == .ipv6 ? "ip6tables" : "iptables"
             report.add(
                 "no \(dump) MARK rule sets mark \(mark) (0x\(String(mark, radix: 16))) for \(service.identity) in \(ruleset.file.name): the service never sees a packet",

@@ -10,7 +10,8 @@ struct MarkMaskPartial: LintRule {
         for marked in FirewallMarks.services(inputs, report: &report) {
             let (service, mark) = (marked.service, marked.mark)
             for rule in marked.producers {
-                guard let operation = rule.markOperation, !operation.setsWholeMark || operation.value & ~operation.mask != 0 else { continue }
+                guard let operation = rule.markOperation, !operation.setsWholeMark || operation.value & ~operation.mask != 0
+                else { continue }
                 guard reported.insert(rule.location).inserted else { continue }
                 report.add(
                     "\(operation.written) (mark = (mark & ~0x\(String(operation.mask, radix: 16))) ^ 0x\(String(operation.value, radix: 16))) leaves other bits of the mark as they were; \(service.identity) needs exactly \(mark): use --set-mark \(mark)",

@@ -10,7 +10,9 @@ struct MarkRuleOverridden: LintRule {
                 var lastByMatch: [String: IPTablesRule] = [:]
                 for rule in table.rules {
                     guard let mark = rule.markOperation, mark.setsWholeMark else { continue }
-                    let match = rule.chain + "|" + String((rule.text.firstRange(of: " -j ").map { rule.text[..<$0.lowerBound] }) ?? rule.text[...])
+                    let match =
+                        rule.chain + "|"
+                        + String((rule.text.firstRange(of: " -j ").map { rule.text[..<$0.lowerBound] }) ?? rule.text[...])
                     if let earlier = lastByMatch[match], earlier.markOperation?.value != mark.value {
                         report.add(
                             "\(table.name) \(rule.chain): this MARK \(earlier.markOperation!) is replaced by the MARK \(mark) of a later rule with the same match, so no packet keeps it",

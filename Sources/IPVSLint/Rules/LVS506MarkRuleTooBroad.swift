@@ -6,7 +6,8 @@ struct MarkRuleTooBroad: LintRule {
 
     func check(_ inputs: LintInputs, into report: inout Report) {
         for marked in FirewallMarks.services(inputs, report: &report) {
-            for rule in marked.producers where rule.destination == nil && rule.destinationPorts == nil && !rule.matches.contains(where: { $0.name == "set" }) {
+            for rule in marked.producers
+            where rule.destination == nil && rule.destinationPorts == nil && !rule.matches.contains(where: { $0.name == "set" }) {
                 report.add(
                     "\(rule.table) \(rule.chain) marks every packet for \(marked.service.identity) (no -d, --dport or set match): traffic to the director itself, SSH included, is balanced to the real servers",
                     at: rule.location, object: rule.objectKey, related: [marked.service.location])

@@ -24,7 +24,8 @@ struct OrphanMarkRule: LintRule {
             // which LVS501 reports.
             if unfed { continue }
             for rule in ruleset.markRules {
-                guard let mark = rule.markOperation, mark.setsWholeMark, mark.value != 0, FirewallMarks.isEligible(rule, in: ruleset),
+                guard let mark = rule.markOperation, mark.setsWholeMark, mark.value != 0,
+                    FirewallMarks.isEligible(rule, in: ruleset),
                     !marks.contains(Int64(mark.value))
                 else { continue }
                 report.add(

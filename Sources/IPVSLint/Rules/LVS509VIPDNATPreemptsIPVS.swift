@@ -14,7 +14,9 @@ struct VIPDNATPreemptsIPVS: LintRule {
         var prepared: [IPAddress.Family: ([IPTablesRule], DestinationIndex)] = [:]
         var general: [String: [Int]] = [:]
         for service in inputs.ipvs?.services ?? [] where !service.identity.isFirewallMark {
-            guard let vip = service.packets.destination, let ruleset = inputs.firewall(for: service.identity.family) else { continue }
+            guard let vip = service.packets.destination, let ruleset = inputs.firewall(for: service.identity.family) else {
+                continue
+            }
             let family = service.identity.family
             if prepared[family] == nil {
                 let nat = ruleset.table("nat")
@@ -30,7 +32,9 @@ struct VIPDNATPreemptsIPVS: LintRule {
             let packet = service.packets
             let portKey = "\(family)/\(packet.proto.map { "\($0)" } ?? "-")/\(packet.port.map(String.init) ?? "-")"
             if general[portKey] == nil {
-                general[portKey] = index.unconstrained.filter { if case .never = rules[$0].matches(packet) { false } else { true } }
+                general[portKey] = index.unconstrained.filter {
+                    if case .never = rules[$0].matches(packet) { false } else { true }
+                }
             }
             for position in Set(general[portKey]! + index.candidates(excludingUnconstrained: vip)).sorted() {
                 let rule = rules[position]

@@ -24,13 +24,16 @@ struct VIPFilteredBeforeIPVS: LintRule {
         var indexes: [String: DestinationIndex] = [:]
         var outcomes: [String: Outcome] = [:]
         for service in inputs.ipvs?.services ?? [] where !service.identity.isFirewallMark {
-            guard let vip = service.packets.destination, let ruleset = inputs.firewall(for: service.identity.family) else { continue }
+            guard let vip = service.packets.destination, let ruleset = inputs.firewall(for: service.identity.family) else {
+                continue
+            }
             walk: for (tableName, chainName) in Self.path {
                 guard let table = ruleset.table(tableName) else { continue }
                 let indexKey = "\(ruleset.family)/\(tableName)"
                 if indexes[indexKey] == nil { indexes[indexKey] = DestinationIndex(table.rules) }
                 let packet = service.packets
-                let key = "\(indexKey)/\(chainName)/\(packet.proto.map { "\($0)" } ?? "-")/\(packet.port.map(String.init) ?? "-")/\(indexes[indexKey]!.signature(vip))"
+                let key =
+                    "\(indexKey)/\(chainName)/\(packet.proto.map { "\($0)" } ?? "-")/\(packet.port.map(String.init) ?? "-")/\(indexes[indexKey]!.signature(vip))"
                 let outcome = outcomes[key] ?? Self.walk(table, chainName, packet, depth: 0)
                 outcomes[key] = outcome
                 switch outcome {
@@ -39,12 +42,14 @@ struct VIPFilteredBeforeIPVS: LintRule {
                 case .blocked(let location, let why):
                     report.add(
                         "\(why) drops traffic to \(service.identity) before IPVS sees it (\(tableName) \(chainName) runs before IPVS's LOCAL_IN hook)",
-                        at: location, object: "\(service.identity.objectKey)@\(tableName)/\(chainName)", related: [service.location])
+                        at: location, object: "\(service.identity.objectKey)@\(tableName)/\(chainName)",
+                        related: [service.location])
                     break walk
                 case .undecided(let why):
                     report.add(
                         "whether \(tableName) \(chainName) lets \(service.identity) through depends on matches the linter cannot evaluate (\(why))",
-                        at: table.chain(chainName)?.location ?? table.location, object: "\(service.identity.objectKey)@\(tableName)/\(chainName)",
+                        at: table.chain(chainName)?.location ?? table.location,
+                        object: "\(service.identity.objectKey)@\(tableName)/\(chainName)",
                         severity: .info, related: [service.location])
                     break walk
                 case .fellThrough:
@@ -53,7 +58,8 @@ struct VIPFilteredBeforeIPVS: LintRule {
                         let location = table.chain(chainName)?.location ?? table.location
                         report.add(
                             "\(tableName) \(chainName) has policy DROP and no rule accepts traffic to \(service.identity) before IPVS sees it",
-                            at: location, object: "\(service.identity.objectKey)@\(tableName)/\(chainName)", related: [service.location])
+                            at: location, object: "\(service.identity.objectKey)@\(tableName)/\(chainName)",
+                            related: [service.location])
                         break walk
                     }
                 }
@@ -70,7 +76,9 @@ struct VIPFilteredBeforeIPVS: LintRule {
             let certain: Bool = { if case .always = result { return true } else { return false } }()
             switch rule.target {
             case "DROP", "REJECT":
-                if certain { return .blocked(rule.location, "\(table.name) \(chain) \(rule.target!) at line \(rule.location.line)") }
+                if certain {
+                    return .blocked(rule.location, "\(table.name) \(chain) \(rule.target!) at line \(rule.location.line)")
+                }
                 unsure.append("\(rule.target!) at line \(rule.location.line)")
             case "ACCEPT":
                 if certain { return unsure.isEmpty ? .accepted : .undecided(unsure.joined(separator: ", ")) }
@@ -78,7 +86,8 @@ struct VIPFilteredBeforeIPVS: LintRule {
             case "RETURN":
                 if certain { return unsure.isEmpty ? .fellThrough : .undecided(unsure.joined(separator: ", ")) }
                 unsure.append("RETURN at line \(rule.location.line)")
-            case let target? where table.chain(target) != nil && IPTablesTable.builtinChains[table.name]?.contains(target) != true:
+            case let target?
+            where table.chain(target) != nil && IPTablesTable.builtinChains[table.name]?.contains(target) != true:
                 let inner = walk(table, target, packet, depth: depth + 1)
                 switch inner {
                 case .fellThrough:
@@ -97,7 +106,9 @@ struct VIPFilteredBeforeIPVS: LintRule {
         if !unsure.isEmpty {
             let policy = table.chain(chain)?.policy ?? "ACCEPT"
             // Uncertain rules only matter when they could change the outcome.
-            let couldDrop = unsure.contains { $0.hasPrefix("DROP") || $0.hasPrefix("REJECT") || $0.hasPrefix("jump") || $0.hasPrefix("RETURN") }
+            let couldDrop = unsure.contains {
+                $0.hasPrefix("DROP") || $0.hasPrefix("REJECT") || $0.hasPrefix("jump") || $0.hasPrefix("RETURN")
+            }
             if policy == "DROP" || couldDrop { return .undecided(unsure.joined(separator: ", ")) }
         }
         return .fellThrough

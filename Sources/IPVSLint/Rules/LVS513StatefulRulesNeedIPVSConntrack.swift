@@ -4,7 +4,8 @@ import IPVSModel
 /// packets are untracked, so state matches and NAT never apply to them. Docs: lint-rules/LVS513.md
 struct StatefulRulesNeedIPVSConntrack: LintRule {
     static let metadata = RuleMetadata(
-        id: "LVS513", name: "stateful-rules-need-ipvs-conntrack", severity: .warning, inputs: [.ipvsadm, .firewall, .directorSysctl],
+        id: "LVS513", name: "stateful-rules-need-ipvs-conntrack", severity: .warning,
+        inputs: [.ipvsadm, .firewall, .directorSysctl],
         summary: "Stateful firewall rules act on IPVS traffic but net.ipv4.vs.conntrack is off")
 
     func check(_ inputs: LintInputs, into report: inout Report) {
@@ -30,7 +31,8 @@ struct StatefulRulesNeedIPVSConntrack: LintRule {
                     var why: String?
                     if stateful && touches && (chains.contains("FORWARD") || chains.contains("OUTPUT")) {
                         why = "matches connection state in \(rule.table) \(rule.chain)"
-                    } else if rule.table == "nat" && chains.contains("POSTROUTING") && (rule.target == "MASQUERADE" || rule.target == "SNAT")
+                    } else if rule.table == "nat" && chains.contains("POSTROUTING")
+                        && (rule.target == "MASQUERADE" || rule.target == "SNAT")
                         && (rule.destination.map(realServers.mayMatch) ?? true)
                     {
                         why = "\(rule.target!)s traffic to real servers in nat POSTROUTING"

@@ -17,7 +17,8 @@ struct ServiceShadowedByFwmark: LintRule {
                     else { continue }
                     report.add(
                         "\(service.identity) never sees its packets: \(rule.table) \(rule.chain) marks them \(marked.mark) and the firewall-mark service \(marked.service.identity) is looked up first",
-                        at: service.location, object: service.identity.objectKey, related: [rule.location, marked.service.location])
+                        at: service.location, object: service.identity.objectKey,
+                        related: [rule.location, marked.service.location])
                 }
             }
         }

@@ -7,7 +7,8 @@ struct DRRealServerARPIgnore: LintRule {
         summary: "A DR or TUN real server answers ARP for the VIP (arp_ignore below 1)")
 
     func check(_ inputs: LintInputs, into report: inout Report) {
-        RealServerSysctls.report("arp_ignore", below: 1, methods: [.directRouting, .tunneling], inputs, into: &report) { host, detail in
+        RealServerSysctls.report("arp_ignore", below: 1, methods: [.directRouting, .tunneling], inputs, into: &report) {
+            host, detail in
             "real server \(host.servers.joined(separator: ", ")) (\(host.serviceNames)) has effective arp_ignore = max(all, interface) below 1 (\(detail)): it answers ARP for the VIP and can steal the director's traffic; set net.ipv4.conf.all.arp_ignore = 1"
         }
     }

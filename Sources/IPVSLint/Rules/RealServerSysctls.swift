@@ -3,7 +3,9 @@ import IPVSModel
 /// What the 7xx rules share: each real-server sysctl file with the DR/TUN services that need it.
 enum RealServerSysctls {
     /// Interfaces that never carry ARP.
-    static let noARP: Set<String> = ["lo", "tunl0", "ip6tnl0", "sit0", "gre0", "gretap0", "erspan0", "ip_vti0", "ip6_vti0", "ip6gre0"]
+    static let noARP: Set<String> = [
+        "lo", "tunl0", "ip6tnl0", "sit0", "gre0", "gretap0", "erspan0", "ip_vti0", "ip6_vti0", "ip6gre0",
+    ]
 
     /// One real-server sysctl file and the DR/TUN real servers it describes.
     struct Host {
@@ -43,7 +45,9 @@ enum RealServerSysctls {
                 order.append(name)
             }
             if !byFile[name]!.servers.contains(server.addressText) { byFile[name]!.servers.append(server.addressText) }
-            if !byFile[name]!.services.contains(where: { $0.identity == service.identity }) { byFile[name]!.services.append(service) }
+            if !byFile[name]!.services.contains(where: { $0.identity == service.identity }) {
+                byFile[name]!.services.append(service)
+            }
         }
         return order.map { byFile[$0]! }
     }

@@ -1,5 +1,5 @@
-import SystemSupport
 import Synchronization
+import SystemSupport
 
 /// An input line the linter cannot read: exit status 2, with where and what was expected.
 public struct LintInputError: Error, Sendable, Hashable, CustomStringConvertible {

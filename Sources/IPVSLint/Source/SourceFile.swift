@@ -1,5 +1,5 @@
-import SystemSupport
 import Synchronization
+import SystemSupport
 
 /// A text input of the linter, split into lines, with its display name (the path as given, or
 /// `<stdin>`).

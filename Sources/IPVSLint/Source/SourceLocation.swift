@@ -1,5 +1,5 @@
-import SystemSupport
 import Synchronization
+import SystemSupport
 
 /// A place in an input: file, 1-based line and column, and optionally where it ends on that line.
 public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {

@@ -1,5 +1,5 @@
-import SystemSupport
 import Synchronization
+import SystemSupport
 
 /// A file name as locations carry it: a number standing for the name, so that the hundreds of
 /// thousands of locations of a big input do not each hold (and retain, at every copy) a string.

@@ -54,22 +54,37 @@ public struct BackendsCollector: Collector {
         let sets = labels
         let methodColumn = methods
         let tunnelColumn = tunnels
-        metrics.append(MetricFamily(MetricCatalog.backendInfo, count: count) { range, w in
-            for i in range {
-                w.sample(sets[i], "forwarding_method", methodColumn[i].label, "tunnel_type", tunnelColumn[i]?.label ?? "", .unsigned(1))
-            }
-        })
+        metrics.append(
+            MetricFamily(MetricCatalog.backendInfo, count: count) { range, w in
+                for i in range {
+                    w.sample(
+                        sets[i], "forwarding_method", methodColumn[i].label, "tunnel_type", tunnelColumn[i]?.label ?? "",
+                        .unsigned(1))
+                }
+            })
         let weightColumn = weights
-        metrics.append(MetricFamily(MetricCatalog.backendWeight, count: count) { range, w in for i in range { w.sample(sets[i], .unsigned(UInt64(weightColumn[i]))) } })
+        metrics.append(
+            MetricFamily(MetricCatalog.backendWeight, count: count) { range, w in
+                for i in range { w.sample(sets[i], .unsigned(UInt64(weightColumn[i]))) }
+            })
         let activeColumn = active
-        metrics.append(MetricFamily(MetricCatalog.backendActive, count: count) { range, w in for i in range { w.sample(sets[i], .signed(activeColumn[i])) } })
+        metrics.append(
+            MetricFamily(MetricCatalog.backendActive, count: count) { range, w in
+                for i in range { w.sample(sets[i], .signed(activeColumn[i])) }
+            })
         let inactiveColumn = inactive
-        metrics.append(MetricFamily(MetricCatalog.backendInactive, count: count) { range, w in for i in range { w.sample(sets[i], .signed(inactiveColumn[i])) } })
+        metrics.append(
+            MetricFamily(MetricCatalog.backendInactive, count: count) { range, w in
+                for i in range { w.sample(sets[i], .signed(inactiveColumn[i])) }
+            })
         for (descriptor, column) in [
             (MetricCatalog.backendPersistent, persistent), (MetricCatalog.backendUpperThreshold, upper),
             (MetricCatalog.backendLowerThreshold, lower),
         ] {
-            metrics.append(MetricFamily(descriptor, count: column.count) { range, w in for i in range { w.sample(sets[column[i].0], column[i].1) } })
+            metrics.append(
+                MetricFamily(descriptor, count: column.count) { range, w in
+                    for i in range { w.sample(sets[column[i].0], column[i].1) }
+                })
         }
         TrafficFamilies.append(
             totals: TrafficFamilies.backendTotals, rates: TrafficFamilies.backendRates, labels: sets, counters: counters,

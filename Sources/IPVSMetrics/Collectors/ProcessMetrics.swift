@@ -75,6 +75,8 @@ public struct ProcessStats: Hashable, Sendable {
         metrics.add(MetricCatalog.processStartTime, .none, .double(startTimeSeconds))
         if let openFDs { metrics.add(MetricCatalog.processOpenFDs, .none, .unsigned(openFDs)) }
         if let maxFDs { metrics.add(MetricCatalog.processMaxFDs, .none, .unsigned(maxFDs)) }
-        if let virtualMemoryMaxBytes { metrics.add(MetricCatalog.processVirtualMemoryMax, .none, .unsigned(virtualMemoryMaxBytes)) }
+        if let virtualMemoryMaxBytes {
+            metrics.add(MetricCatalog.processVirtualMemoryMax, .none, .unsigned(virtualMemoryMaxBytes))
+        }
     }
 }

@@ -18,17 +18,19 @@ public struct ServicesCollector: Collector {
                 service.persistenceEngine ?? "", service.persistence?.netmask.description ?? "",
             ]
         }
-        metrics.append(MetricFamily(MetricCatalog.serviceInfo, count: services.count) { range, w in
-            for i in range {
-                w.sample(labels[i], extra: Self.infoLabels, infoValues[i], .unsigned(1))
-            }
-        })
+        metrics.append(
+            MetricFamily(MetricCatalog.serviceInfo, count: services.count) { range, w in
+                for i in range {
+                    w.sample(labels[i], extra: Self.infoLabels, infoValues[i], .unsigned(1))
+                }
+            })
         let persistent = services.indices.compactMap { i in services[i].persistence?.timeoutSeconds.map { (labels[i], $0) } }
-        metrics.append(MetricFamily(MetricCatalog.servicePersistenceTimeout, count: persistent.count) { range, w in
-            for i in range {
-                w.sample(persistent[i].0, .unsigned(UInt64(persistent[i].1)))
-            }
-        })
+        metrics.append(
+            MetricFamily(MetricCatalog.servicePersistenceTimeout, count: persistent.count) { range, w in
+                for i in range {
+                    w.sample(persistent[i].0, .unsigned(UInt64(persistent[i].1)))
+                }
+            })
         TrafficFamilies.append(
             totals: TrafficFamilies.serviceTotals, rates: TrafficFamilies.serviceRates, labels: labels,
             counters: services.indices.compactMap { i in services[i].counters.map { (i, $0) } },

@@ -8,8 +8,11 @@ public struct TimeoutsCollector: Collector {
 
     public func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError) {
         guard let timeouts = try context.reader.timeouts() else { return }
-        metrics.append(MetricFamily(MetricCatalog.timeout, samples: [("tcp", timeouts.tcp), ("tcpfin", timeouts.tcpFin), ("udp", timeouts.udp)].map {
-            (Labels(["protocol"], [$0.0]), .unsigned(UInt64($0.1)))
-        }))
+        metrics.append(
+            MetricFamily(
+                MetricCatalog.timeout,
+                samples: [("tcp", timeouts.tcp), ("tcpfin", timeouts.tcpFin), ("udp", timeouts.udp)].map {
+                    (Labels(["protocol"], [$0.0]), .unsigned(UInt64($0.1)))
+                }))
     }
 }

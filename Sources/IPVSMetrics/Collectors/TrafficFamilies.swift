@@ -3,7 +3,8 @@ import IPVSModel
 /// The ten counter and rate families a service or a real server has, over prepared arrays.
 struct TrafficFamilies {
     static let serviceTotals = [
-        MetricCatalog.serviceConnectionsTotal, MetricCatalog.serviceIncomingPacketsTotal, MetricCatalog.serviceOutgoingPacketsTotal,
+        MetricCatalog.serviceConnectionsTotal, MetricCatalog.serviceIncomingPacketsTotal,
+        MetricCatalog.serviceOutgoingPacketsTotal,
         MetricCatalog.serviceIncomingBytesTotal, MetricCatalog.serviceOutgoingBytesTotal,
     ]
     static let serviceRates = [
@@ -12,7 +13,8 @@ struct TrafficFamilies {
         MetricCatalog.serviceOutgoingBytesPerSecond,
     ]
     static let backendTotals = [
-        MetricCatalog.backendConnectionsTotal, MetricCatalog.backendIncomingPacketsTotal, MetricCatalog.backendOutgoingPacketsTotal,
+        MetricCatalog.backendConnectionsTotal, MetricCatalog.backendIncomingPacketsTotal,
+        MetricCatalog.backendOutgoingPacketsTotal,
         MetricCatalog.backendIncomingBytesTotal, MetricCatalog.backendOutgoingBytesTotal,
     ]
     static let backendRates = [
@@ -51,8 +53,9 @@ struct TrafficFamilies {
 extension MetricSet {
     /// A family of one unsigned value per label set.
     mutating func append(column: [UInt64], labels: [Labels], _ descriptor: MetricDescriptor) {
-        append(MetricFamily(descriptor, count: column.count) { range, writer in
-            for index in range { writer.sample(labels[index], .unsigned(column[index])) }
-        })
+        append(
+            MetricFamily(descriptor, count: column.count) { range, writer in
+                for index in range { writer.sample(labels[index], .unsigned(column[index])) }
+            })
     }
 }

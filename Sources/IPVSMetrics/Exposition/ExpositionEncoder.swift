@@ -41,7 +41,8 @@ public enum ExpositionEncoder {
             switch byte {
             case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
             case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\""): if escapeQuotes { out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")]) } else { out.append(byte) }
+            case UInt8(ascii: "\""):
+                if escapeQuotes { out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")]) } else { out.append(byte) }
             default: out.append(byte)
             }
         }
@@ -71,7 +72,9 @@ public enum ExpositionEncoder {
     }
 
     /// "00", "01", … "99": two digits per division when formatting.
-    static let digitPairs: [UInt8] = (0..<100).flatMap { [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)] }
+    static let digitPairs: [UInt8] = (0..<100).flatMap {
+        [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)]
+    }
 
     /// Decimal digits straight into the buffer, no intermediate String.
     public static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {

@@ -12,4 +12,3 @@ public struct MetricDescriptor: Sendable, Hashable {
         self.labelNames = labels
     }
 }
-

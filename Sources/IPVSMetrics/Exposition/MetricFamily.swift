@@ -12,7 +12,8 @@ public struct MetricFamily: Sendable {
     /// A family of `count` samples; `write(range, &writer)` writes the samples of `range`, one
     /// ``SampleWriter/sample(_:_:)`` call each. Taking a range rather than one index keeps the
     /// per-sample cost to the loop body (captured arrays are retained once per range).
-    public init(_ descriptor: MetricDescriptor, count: Int, _ write: @escaping @Sendable (Range<Int>, inout SampleWriter) -> Void) {
+    public init(_ descriptor: MetricDescriptor, count: Int, _ write: @escaping @Sendable (Range<Int>, inout SampleWriter) -> Void)
+    {
         self.descriptor = descriptor
         self.count = count
         self.write = write
@@ -32,4 +33,3 @@ public struct MetricFamily: Sendable {
         self.init(descriptor, samples: [(.none, value)])
     }
 }
-

@@ -25,7 +25,9 @@ public struct SampleWriter {
 
     /// `name{labels,n1="v1",n2="v2"} value`: info metrics with two extra labels, without an
     /// array per sample.
-    public mutating func sample(_ labels: Labels, _ name1: String, _ value1: String, _ name2: String, _ value2: String, _ value: SampleValue) {
+    public mutating func sample(
+        _ labels: Labels, _ name1: String, _ value1: String, _ name2: String, _ value2: String, _ value: SampleValue
+    ) {
         output.append(contentsOf: name)
         if labels.rendered.isEmpty {
             output.append(UInt8(ascii: "{"))
