@@ -23,7 +23,7 @@ BENCH_PACKAGES := hyperfine wrk prometheus-node-exporter curl python3
 LAB_RESULTS ?= .build/kernel-lab/results
 LAB_JOBS ?= 2
 
-.PHONY: help deps test-deps kernel-deps bench-deps bench bench-smoke fuzz fuzz-smoke build build-debug build-static install run test test-swift test-kernel test-load lab-fixtures clean
+.PHONY: help deps test-deps kernel-deps bench-deps bench bench-smoke fuzz fuzz-smoke build build-debug build-static install run test test-swift test-kernel test-load lint-format format lab-fixtures clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -80,11 +80,21 @@ run: build ## Build and run the exporter (pass flags with ARGS="...")
 	.build/release/ipvs_exporter $(ARGS)
 
 test: test-deps kernel-deps bench-deps ## Build and run every test, the kernel lab included
+	$(MAKE) lint-format
 	$(MAKE) test-swift
 	$(MAKE) test-kernel
 	$(MAKE) test-load
 	$(MAKE) bench-smoke
 	$(MAKE) fuzz-smoke
+
+# Every Swift file of the package, as .swift-format lays it out (the toolchain's swift-format).
+FORMAT_PATHS := Sources Tests Benchmarks Fuzz Plugins Package.swift
+
+lint-format: ## Check the Swift layout (swift format lint --strict); `make format` fixes it
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMAT_PATHS)
+
+format: ## Lay out every Swift file as .swift-format says
+	$(SWIFT) format format --in-place --recursive --parallel $(FORMAT_PATHS)
 
 test-swift: build-debug ## Unit and integration tests (Swift Testing)
 	IPVS_REQUIRE_TOOLS=1 $(SWIFT) test --skip-build
