@@ -103,7 +103,7 @@ test-kernel: kernel-deps build-static build-debug ## Boot a real IPVS kernel per
 	Tests/Kernel/run-lab.sh -j $(LAB_JOBS) -o $(LAB_RESULTS)
 	IPVS_LAB_RESULTS=$(abspath $(LAB_RESULTS)) $(SWIFT) test --skip-build --filter 'KernelLabTests|LabComparisonTests'
 
-test-load: build-static bench-deps ## 500 slowloris + wrk -c500 while a client scrapes (Tests/Load/load-test.sh)
+test-load: build-static bench-deps ## Floods, slowloris, slow readers, wrong passwords while a client scrapes (Tests/Load/load-test.sh)
 	Tests/Load/load-test.sh .build-static/release/ipvs_exporter 15
 
 lab-fixtures: ## Copy the lab's recordings into Tests/Fixtures/lab (review, then commit)
