@@ -31,6 +31,7 @@ public struct InputSet: Sendable {
     static func parse(_ file: SourceFile, as role: InputRole, serviceNames: ServiceNames) throws(LintInputError) -> (
         Parsed, [Suppression]
     ) {
+        try file.checkBounds()
         let parsed: Parsed
         switch role {
         case .ipvsadm: parsed = .ipvsadm(try IPVSAdmRulesParser.parse(file, serviceNames: serviceNames))
@@ -131,6 +132,7 @@ public struct InputSet: Sendable {
             else { continue }
             if parsed[entry.path] == nil {
                 let file = try load(entry.path)
+                try file.checkBounds()
                 parsed[entry.path] = try SysctlParser.parse(file, host: nil)
                 suppressions += try Suppression.scan(file, knownRules: RuleRegistry.id)
                 files.append(file)

@@ -26,6 +26,8 @@ enum KeepalivedIncludes {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw LintInputError(SourceLocation(file: path, line: 1), found: "bytes that are not UTF-8", expected: "UTF-8 text")
         }
-        return SourceFile(name: path, text: text)
+        let file = SourceFile(name: path, text: text)
+        try file.checkBounds()
+        return file
     }
 }
