@@ -34,10 +34,11 @@ public enum CollectorID: String, CaseIterable, Sendable, Comparable {
     /// later may not.
     public var enabledByDefault: Bool { true }
 
-    public var collector: any Collector {
+    public func collector(_ options: CollectorOptions = CollectorOptions()) -> any Collector {
         switch self {
         case .backends: BackendsCollector()
-        case .connections: ConnectionsCollector()
+        case .connections:
+            ConnectionsCollector(maxEntries: options.connectionsMaxEntries, timeBudget: options.connectionsTimeBudget)
         case .info: InfoCollector()
         case .services: ServicesCollector()
         case .stats: StatsCollector()

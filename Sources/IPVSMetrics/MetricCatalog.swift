@@ -153,6 +153,10 @@ public enum MetricCatalog {
     public static let connections = MetricDescriptor(
         "ipvs_connections", .gauge, "Connection table entries by real server and state, persistence templates excluded.",
         labels: backendLabels + ["state"])
+    public static let connectionTableEstimatedEntries = MetricDescriptor(
+        "ipvs_connection_table_estimated_entries", .gauge,
+        "Connection table entries estimated from the real servers' active, inactive and (netlink) persistent counts; above --collector.connections.max-entries the table is not read."
+    )
     public static let persistenceTemplates = MetricDescriptor(
         "ipvs_persistence_templates", .gauge, "Persistence template entries in the connection table by real server.",
         labels: backendLabels)
@@ -189,7 +193,7 @@ public enum MetricCatalog {
         backendIncomingBytesTotal, backendOutgoingBytesTotal, backendConnectionsPerSecond,
         backendIncomingPacketsPerSecond, backendOutgoingPacketsPerSecond, backendIncomingBytesPerSecond,
         backendOutgoingBytesPerSecond,
-        timeout, connectionTableSize, syncDaemonInfo, connections, persistenceTemplates,
+        timeout, connectionTableSize, syncDaemonInfo, connections, persistenceTemplates, connectionTableEstimatedEntries,
         processCPU, processResidentMemory, processVirtualMemory, processVirtualMemoryMax, processStartTime,
         processOpenFDs, processMaxFDs,
     ]

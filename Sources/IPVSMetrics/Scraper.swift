@@ -33,7 +33,7 @@ public struct Scraper: Sendable {
     }
 
     /// Every collector the exporter has, in name order.
-    public static let allCollectors: [any Collector] = CollectorID.allCases.map(\.collector)
+    public static let allCollectors: [any Collector] = CollectorID.allCases.map { $0.collector() }
 
     public func scrape() -> ScrapeOutcome {
         guard let namespace else { return scrapeHere() }
@@ -76,6 +76,8 @@ public struct Scraper: Sendable {
             } catch {
                 succeeded = false
                 failures[collector.name] = error
+                // A read skipped on purpose keeps what the collector said about why.
+                if case .skipped = error { metrics.append(contentsOf: own) }
             }
             let elapsed = monotonicNanoseconds() &- start
             let labels = Labels(["collector"], [collector.name])

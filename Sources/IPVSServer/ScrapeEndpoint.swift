@@ -128,6 +128,8 @@ public final class ScrapeEndpoint: Sendable {
         for (collector, message) in started {
             if collector == "ipvs_up" {
                 logger.warning("IPVS state cannot be read; serving ipvs_up 0", metadata: ["error": "\(message)"])
+            } else if case .skipped(let why) = message {
+                logger.warning("collector skipped its read", metadata: ["collector": "\(collector)", "reason": "\(why)"])
             } else {
                 logger.warning("collector failed", metadata: ["collector": "\(collector)", "error": "\(message)"])
             }

@@ -25,4 +25,7 @@ struct DurationArgument: ExpressibleByArgument, CustomStringConvertible {
     }
 
     var defaultValueDescription: String { description }
+
+    /// The same span as a Swift `Duration`.
+    var duration: Duration { .nanoseconds(amount.nanoseconds) }
 }

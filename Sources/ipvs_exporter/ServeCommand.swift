@@ -91,6 +91,20 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "dir"))
     var netlinkReplay: String?
 
+    @Option(
+        name: .customLong("collector.connections.max-entries"),
+        help: ArgumentHelp(
+            "Do not read /proc/net/ip_vs_conn when the real servers' connection counts say it holds more entries than this: on most kernels each read of it costs time growing with the square of its size. The scrape then reports ipvs_scrape_collector_success{collector=\"connections\"} 0 and the estimate in ipvs_connection_table_estimated_entries. 0 means no limit.",
+            valueName: "entries"))
+    var connectionsMaxEntries = CollectorOptions.defaultConnectionsMaxEntries
+
+    @Option(
+        name: .customLong("collector.connections.timeout"),
+        help: ArgumentHelp(
+            "Abandon a read of /proc/net/ip_vs_conn that takes longer than this. A number and a unit: ms, s, m or h.",
+            valueName: "duration"))
+    var connectionsTimeout = DurationArgument(argument: "5s")!
+
     @OptionGroup(title: "Collectors")
     var collectors: CollectorFlags
 
@@ -110,6 +124,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--web.telemetry-path must start with \"/\" (got \"\(telemetryPath)\")")
         }
         guard maxRequests >= 0 else { throw ValidationError("--web.max-requests must be 0 or more") }
+        guard connectionsMaxEntries >= 0 else {
+            throw ValidationError("--collector.connections.max-entries must be 0 (no limit) or more")
+        }
     }
 
     func run() async throws {
@@ -148,7 +165,10 @@ struct ServeCommand: AsyncParsableCommand {
             reader = Self.reader(source, procfs: ProcFSStateReader(procfs: procfs, hz: hz), logger: logger)
         }
         let sourceDescription = netlinkReplay.map { "netlink replay of \($0)" } ?? source.rawValue
-        let enabled = CollectorID.allCases.filter { collectors.isEnabled($0) }.map(\.collector)
+        let options = CollectorOptions(
+            connectionsMaxEntries: connectionsMaxEntries == 0 ? nil : connectionsMaxEntries,
+            connectionsTimeBudget: connectionsTimeout.duration)
+        let enabled = CollectorID.allCases.filter { collectors.isEnabled($0) }.map { $0.collector(options) }
         let scraper = Scraper(
             collectors: enabled, procfs: procfs, reader: reader, exporterMetrics: !disableExporterMetrics, namespace: namespace)
         let endpoint = ScrapeEndpoint(scraper: scraper, logger: logger)

@@ -6,8 +6,8 @@ import Testing
 @Suite struct CollectorIDTests {
     @Test(arguments: CollectorID.allCases)
     func eachCaseBuildsItsOwnCollector(_ id: CollectorID) async {
-        #expect(id.collector.id == id)
-        #expect(id.collector.name == id.rawValue)
+        #expect(id.collector().id == id)
+        #expect(id.collector().name == id.rawValue)
         #expect(!id.summary.isEmpty && id.summary.hasSuffix("."))
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import IPVSKernel
 import IPVSMetrics
+import IPVSModel
 import IPVSTestSupport
 import Testing
 
@@ -180,5 +181,65 @@ import Testing
         #expect(!text.contains("ipvs_backend_weight"))
         // ipvs_up still reports whether IPVS can be read.
         #expect(text.contains("ipvs_up 1"))
+    }
+}
+
+/// The connection table is not read when the real servers' counts say it is too large for the
+/// kernel to list cheaply, and the scrape says so.
+@Suite struct ConnectionTableGuardTests {
+    /// The lab tree's real servers count 242 active and inactive connections (its ip_vs file).
+    static func outcome(maxEntries: Int?) -> ScrapeOutcome {
+        ScrapeTests.scraper(procRoot: Fixtures.labProc, collectors: [ConnectionsCollector(maxEntries: maxEntries)]).scrape()
+    }
+
+    @Test func aboveTheLimitTheTableIsNotRead() throws {
+        let outcome = Self.outcome(maxEntries: 10)
+        let samples = ScrapeTests.samples(ScrapeTests.text(outcome))
+        let estimate = try #require(samples["ipvs_connection_table_estimated_entries"].flatMap { UInt64($0) })
+        #expect(estimate > 10)
+        #expect(samples[#"ipvs_scrape_collector_success{collector="connections"}"#] == "0")
+        #expect(!samples.keys.contains { $0.hasPrefix("ipvs_connections{") || $0.hasPrefix("ipvs_persistence_templates{") })
+        guard case .skipped(let why) = outcome.failures["connections"] else {
+            Issue.record("expected a skip, got \(String(describing: outcome.failures["connections"]))")
+            return
+        }
+        #expect(why.contains("\(estimate) entries") && why.contains("--collector.connections.max-entries 10"))
+        // The rest of the scrape is unaffected.
+        #expect(samples["ipvs_up"] == "1")
+    }
+
+    @Test(arguments: [nil, 1_000_000] as [Int?])
+    func withinTheLimitTheTableIsRead(_ maxEntries: Int?) throws {
+        let outcome = Self.outcome(maxEntries: maxEntries)
+        #expect(outcome.failures.isEmpty)
+        let samples = ScrapeTests.samples(ScrapeTests.text(outcome))
+        #expect(samples[#"ipvs_scrape_collector_success{collector="connections"}"#] == "1")
+        #expect(samples.keys.contains { $0.hasPrefix("ipvs_connections{") })
+        #expect(samples["ipvs_connection_table_estimated_entries"] != nil)
+    }
+
+    /// The estimate is the sum of every real server's active, inactive and persistent counts.
+    @Test func theEstimateSumsTheRealServersCounts() throws {
+        let table = try ProcFS(root: Fixtures.labProc).serviceTable(hz: 250)
+        var expected: UInt64 = 0
+        for service in table.services {
+            for server in service.realServers {
+                expected += UInt64(server.activeConnections + server.inactiveConnections + (server.persistentConnections ?? 0))
+            }
+        }
+        #expect(expected > 0)
+        #expect(ConnectionsCollector.estimatedEntries(table) == expected)
+    }
+
+    /// A read that outlives its budget is abandoned with an error naming the file.
+    @Test func aReadPastItsBudgetIsAbandoned() throws {
+        let path = Fixtures.labProc + "/net/ip_vs_conn"
+        let error = #expect(throws: ProcFSError.self) { try ConnectionTableParser.read(path: path, budget: .zero) }
+        guard case .overBudget(let file, let milliseconds) = error else {
+            Issue.record("expected overBudget, got \(String(describing: error))")
+            return
+        }
+        #expect(file == path && milliseconds == 0)
+        #expect(throws: Never.self) { try ConnectionTableParser.read(path: path, budget: .seconds(60)) }
     }
 }

@@ -28,10 +28,19 @@ public struct ConnectionTableParser {
         carry.reserveCapacity(Self.maximumLineLength)
     }
 
-    /// Reads the whole file at `path`.
-    public static func read(path: String) throws(ProcFSError) -> ConnectionCounts {
+    /// Reads the whole file at `path`, giving up with ``ProcFSError/overBudget(path:milliseconds:)``
+    /// once `budget` has passed: on kernels that walk the hash table from its start at every
+    /// read(2), a big table costs time that grows with the square of its size, under the RCU
+    /// read lock, and stopping early is what protects the director.
+    public static func read(path: String, budget: Duration? = nil) throws(ProcFSError) -> ConnectionCounts {
         var parser = ConnectionTableParser(file: path)
+        let clock = ContinuousClock()
+        let deadline = budget.map { clock.now + $0 }
         try Files.stream(path, mapError: ProcFSError.init) { (chunk: ArraySlice<UInt8>) throws(ProcFSError) in
+            if let budget, let deadline, clock.now > deadline {
+                let (seconds, attoseconds) = budget.components
+                throw .overBudget(path: path, milliseconds: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+            }
             do throws(ProcParseError) { try parser.feed(chunk) } catch { throw .parse(error) }
         }
         do throws(ProcParseError) { return try parser.finish() } catch { throw .parse(error) }

@@ -49,9 +49,9 @@ public struct ProcFS: Sendable, Hashable {
         do throws(ProcParseError) { return try PerCPUStatsParser.parse(bytes, file: file) } catch { throw .parse(error) }
     }
 
-    /// `net/ip_vs_conn`, streamed.
-    public func connectionCounts() throws(ProcFSError) -> ConnectionCounts {
-        try ConnectionTableParser.read(path: netPath("ip_vs_conn"))
+    /// `net/ip_vs_conn`, streamed, abandoned after `budget` when one is given.
+    public func connectionCounts(budget: Duration? = nil) throws(ProcFSError) -> ConnectionCounts {
+        try ConnectionTableParser.read(path: netPath("ip_vs_conn"), budget: budget)
     }
 
     /// `sys/net/ipv4/vs/*`. Throws ``ProcFSError/notFound(path:)`` when the directory is absent.

@@ -11,6 +11,8 @@ public enum ProcFSError: Error, Sendable, Hashable, CustomStringConvertible {
     case tooLarge(path: String, limit: Int)
     /// The contents are not what the kernel prints.
     case parse(ProcParseError)
+    /// Reading took longer than the reader's time budget and was abandoned.
+    case overBudget(path: String, milliseconds: Int64)
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum ProcFSError: Error, Sendable, Hashable, CustomStringConvertible {
         case .io(let path, _, let message): "\(path): \(message)"
         case .tooLarge(let path, let limit): "\(path): larger than \(limit) bytes, refusing to read further"
         case .parse(let error): error.description
+        case .overBudget(let path, let milliseconds):
+            "\(path): still reading after \(milliseconds) ms, the time budget; abandoned"
         }
     }
 }

@@ -13,6 +13,9 @@ public enum IPVSReadError: Error, Sendable, Hashable, CustomStringConvertible {
     case netlink(NetlinkError)
     /// The data read is inconsistent (for example the same service twice in one dump).
     case inconsistent(String)
+    /// The read was not made, on purpose: it would cost the director too much (the connection
+    /// table above `--collector.connections.max-entries`).
+    case skipped(String)
 
     public var description: String {
         switch self {
@@ -21,6 +24,7 @@ public enum IPVSReadError: Error, Sendable, Hashable, CustomStringConvertible {
         case .procfs(let error): error.description
         case .netlink(let error): "netlink: \(error)"
         case .inconsistent(let why): why
+        case .skipped(let why): "skipped: \(why)"
         }
     }
 

@@ -4,16 +4,49 @@ import IPVSModel
 /// Connection-table entries by real server and state, and persistence templates, from
 /// `/proc/net/ip_vs_conn` (no netlink command lists connections).
 ///
-/// The file is streamed into counts; its cost grows with the number of connections, so large
-/// directors may want `--no-collector.connections`.
+/// The file is streamed into counts. Its cost to the kernel grows with the square of the
+/// table on most kernels in the field (each read(2) walks the hash table from its start), so
+/// the table's size is estimated first, from the real servers' counts, and the file is not read
+/// above `maxEntries`; a read that runs past `timeBudget` anyway is abandoned.
 public struct ConnectionsCollector: Collector {
-    public init() {}
+    public let maxEntries: Int?
+    public let timeBudget: Duration?
+
+    public init(maxEntries: Int? = CollectorOptions.defaultConnectionsMaxEntries, timeBudget: Duration? = .seconds(5)) {
+        self.maxEntries = maxEntries
+        self.timeBudget = timeBudget
+    }
+
     public var id: CollectorID { .connections }
+
+    /// Entries the table holds at least: every active and inactive connection and, where the
+    /// source gives them (netlink), every persistence template.
+    public static func estimatedEntries(_ table: ServiceTable) -> UInt64 {
+        var total: UInt64 = 0
+        for service in table.services {
+            for server in service.realServers {
+                for count in [server.activeConnections, server.inactiveConnections, server.persistentConnections ?? 0]
+                where count > 0 {
+                    total &+= UInt64(count)
+                }
+            }
+        }
+        return total
+    }
 
     public func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError) {
         let table = try context.serviceTable()
+        let estimate = Self.estimatedEntries(table)
+        metrics.add(MetricCatalog.connectionTableEstimatedEntries, .none, .unsigned(estimate))
+        if let maxEntries, estimate > UInt64(max(0, maxEntries)) {
+            throw .skipped(
+                "the connection table holds about \(estimate) entries, more than --collector.connections.max-entries \(maxEntries); reading it would cost the kernel too much"
+            )
+        }
         let counts: ConnectionCounts
-        do throws(ProcFSError) { counts = try context.procfs.connectionCounts() } catch { throw IPVSReadError.from(error) }
+        do throws(ProcFSError) { counts = try context.procfs.connectionCounts(budget: timeBudget) } catch {
+            throw IPVSReadError.from(error)
+        }
         let attributed = ConnectionAttribution.attribute(counts, to: table.services)
         var entries: [(Labels, SampleValue)] = []
         var templates: [(Labels, SampleValue)] = []
