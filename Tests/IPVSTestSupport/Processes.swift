@@ -41,16 +41,13 @@ public enum Processes {
     }
 
     /// A bash script run to completion, with pipefail.
-    public static func shell(_ script: String) async throws -> Result {
-        try await run("/bin/bash", ["-o", "pipefail", "-c", script])
+    public static func shell(_ script: String) throws -> Result {
+        try run("/bin/bash", ["-o", "pipefail", "-c", script])
     }
 
-    /// Runs a program to completion without blocking the caller's thread: the pipes are read
-    /// and the exit awaited on Dispatch's threads, and the test's task is resumed when all is
-    /// in. (Blocking here held Swift's cooperative threads, two on this machine, and starved
-    /// the async tests running beside the integration suites.)
-    public static func run(_ executable: String, _ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 120)
-        async throws -> Result
+    /// Runs a program to completion.
+    public static func run(_ executable: String, _ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 120) throws
+        -> Result
     {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -78,32 +75,15 @@ public enum Processes {
             collected.withLock { $0.1 = data }
             group.leave()
         }
-        let finished = Mutex(false)
-        let command = ([executable] + arguments).joined(separator: " ")
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-                guard
-                    finished.withLock({ done in
-                        defer { done = true }; return !done
-                    })
-                else { return }
-                process.terminate()
-                continuation.resume(throwing: Timeout(command: command))
-            }
-            group.notify(queue: .global()) {
-                process.waitUntilExit()
-                guard
-                    finished.withLock({ done in
-                        defer { done = true }; return !done
-                    })
-                else { return }
-                let (stdoutData, stderrData) = collected.withLock { $0 }
-                continuation.resume(
-                    returning: Result(
-                        status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                        stderr: String(decoding: stderrData, as: UTF8.self)))
-            }
+        if group.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            throw Timeout(command: ([executable] + arguments).joined(separator: " "))
         }
+        process.waitUntilExit()
+        let (stdoutData, stderrData) = collected.withLock { $0 }
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: stderrData, as: UTF8.self))
     }
 
     public struct Timeout: Error, CustomStringConvertible {
@@ -135,7 +115,6 @@ public final class RunningProcess {
     public let process = Process()
     private let buffer = LineBuffer()
     private let output = Pipe()
-    private let exited = DispatchSemaphore(value: 0)
 
     final class LineBuffer: Sendable {
         /// Complete lines, and the unterminated tail of the last read.
@@ -159,7 +138,6 @@ public final class RunningProcess {
         if let environment { process.environment = environment }
         process.standardError = output
         process.standardOutput = output
-        process.terminationHandler = { [exited] _ in exited.signal() }
         output.fileHandleForReading.readabilityHandler = { [buffer] handle in
             let data = handle.availableData
             guard !data.isEmpty else { return }
@@ -174,24 +152,23 @@ public final class RunningProcess {
     }
 
     /// Waits until a log line contains `text`; returns that line.
-    public func waitForLine(containing text: String, timeout: TimeInterval = 15) async throws -> String {
+    public func waitForLine(containing text: String, timeout: TimeInterval = 15) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let line = log.first(where: { $0.contains(text) }) { return line }
             if !process.isRunning {
-                // Its last output may still be on the way through the pipe.
-                try await Task.sleep(for: .milliseconds(100))
+                Thread.sleep(forTimeInterval: 0.1)
                 if let line = log.first(where: { $0.contains(text) }) { return line }
                 throw Exited(status: process.terminationStatus, log: log)
             }
-            try await Task.sleep(for: .milliseconds(20))
+            Thread.sleep(forTimeInterval: 0.02)
         }
         throw Processes.Timeout(command: "waiting for \"\(text)\"; log so far:\n" + log.joined(separator: "\n"))
     }
 
     /// The port of the exporter's "listening" log line.
-    public func listeningPort() async throws -> Int {
-        let line = try await waitForLine(containing: "msg=listening")
+    public func listeningPort() throws -> Int {
+        let line = try waitForLine(containing: "msg=listening")
         guard let colon = line.lastIndex(of: ":"), let port = Int(line[line.index(after: colon)...].prefix { $0.isNumber }) else {
             throw Exited(status: -1, log: [line])
         }
@@ -201,18 +178,18 @@ public final class RunningProcess {
     public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     /// Waits for exit; returns the status, or nil on timeout.
-    public func waitForExit(timeout: TimeInterval = 10) async -> Int32? {
+    public func waitForExit(timeout: TimeInterval = 10) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         return process.isRunning ? nil : process.terminationStatus
     }
 
-    /// Terminates the process (SIGKILL after 5 s). Synchronous, for `defer`: it waits on the
-    /// exit signal, not in a sleep loop, and a terminated exporter exits in milliseconds.
     public func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        if exited.wait(timeout: .now() + 5) == .timedOut { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning {
+            process.terminate()
+            _ = waitForExit(timeout: 5)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
     }
 
     public struct Exited: Error, CustomStringConvertible {
