@@ -4,6 +4,8 @@ public struct CollectorOptions: Sendable, Hashable {
     /// start at every read) a scrape took 0.85 s at 20,000 entries, 2.3 s at 40,000 and 10 s at
     /// 80,000: 40,000 keeps the slowest setting measured well under Prometheus' 10 s timeout.
     public static let defaultConnectionsMaxEntries = 40_000
+    /// Half of Prometheus' default scrape timeout, leaving the rest of the scrape its time.
+    public static let defaultConnectionsTimeBudget: Duration = .seconds(5)
 
     /// Above this many estimated entries the connections collector does not read the table;
     /// nil reads it whatever its size (`--collector.connections.max-entries 0`).
@@ -11,7 +13,9 @@ public struct CollectorOptions: Sendable, Hashable {
     /// How long one read of the connection table may take before it is abandoned.
     public var connectionsTimeBudget: Duration
 
-    public init(connectionsMaxEntries: Int? = defaultConnectionsMaxEntries, connectionsTimeBudget: Duration = .seconds(5)) {
+    public init(
+        connectionsMaxEntries: Int? = defaultConnectionsMaxEntries, connectionsTimeBudget: Duration = defaultConnectionsTimeBudget
+    ) {
         self.connectionsMaxEntries = connectionsMaxEntries
         self.connectionsTimeBudget = connectionsTimeBudget
     }

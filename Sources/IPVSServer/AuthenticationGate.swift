@@ -16,7 +16,7 @@ final class AuthenticationGate: Sendable {
     static let maximumPending = 8
 
     private let pool: NIOThreadPool
-    private let pending = Atomic<Int>(0)
+    private let pending = BoundedCounter(limit: maximumPending)
 
     init() {
         pool = NIOThreadPool(numberOfThreads: 1)
@@ -25,16 +25,9 @@ final class AuthenticationGate: Sendable {
 
     /// Runs `check` on the gate's thread, or returns nil at once when the gate is full.
     func run(on eventLoop: any EventLoop, _ check: @escaping @Sendable () -> Bool) -> EventLoopFuture<Bool>? {
-        var current = pending.load(ordering: .relaxed)
-        while true {
-            guard current < Self.maximumPending else { return nil }
-            let (exchanged, original) = pending.compareExchange(
-                expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
-            if exchanged { break }
-            current = original
-        }
+        guard pending.tryIncrement() else { return nil }
         let result = pool.runIfActive(eventLoop: eventLoop, check)
-        result.whenComplete { _ in self.pending.wrappingSubtract(1, ordering: .relaxed) }
+        result.whenComplete { [pending] _ in pending.decrement() }
         return result
     }
 

@@ -21,7 +21,8 @@ public final class HTTPServer: Sendable {
     let collections = SharedCollection()
     /// bcrypt checks, apart from the scrapes' pool.
     let authentication = AuthenticationGate()
-    let inFlight = Atomic<Int>(0)
+    /// Scrape slots taken (`--web.max-requests`).
+    private let inFlight: BoundedCounter
     let draining = Atomic<Bool>(false)
     private let listeners = Mutex<[any Channel]>([])
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
@@ -31,6 +32,7 @@ public final class HTTPServer: Sendable {
         self.endpoint = endpoint
         self.logger = logger
         self.build = build
+        self.inFlight = BoundedCounter(limit: configuration.maxRequests)
         // One event loop is plenty: requests are few, and the work happens on the pool.
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.threadPool = NIOThreadPool(numberOfThreads: 2)
@@ -132,23 +134,11 @@ public final class HTTPServer: Sendable {
 
     /// Reserves a scrape slot, or returns false when `maxRequests` are already running.
     private func acquireScrapeSlot() -> Bool {
-        let limit = configuration.maxRequests
-        guard limit > 0 else {
-            inFlight.wrappingAdd(1, ordering: .relaxed)
-            return true
-        }
-        var current = inFlight.load(ordering: .relaxed)
-        while current < limit {
-            let (exchanged, original) = inFlight.compareExchange(
-                expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
-            if exchanged { return true }
-            current = original
-        }
-        return false
+        inFlight.tryIncrement()
     }
 
     func releaseScrapeSlot() {
-        inFlight.wrappingSubtract(1, ordering: .relaxed)
+        inFlight.decrement()
         grantWaiting()
     }
 

@@ -12,7 +12,10 @@ public struct ConnectionsCollector: Collector {
     public let maxEntries: Int?
     public let timeBudget: Duration?
 
-    public init(maxEntries: Int? = CollectorOptions.defaultConnectionsMaxEntries, timeBudget: Duration? = .seconds(5)) {
+    public init(
+        maxEntries: Int? = CollectorOptions.defaultConnectionsMaxEntries,
+        timeBudget: Duration? = CollectorOptions.defaultConnectionsTimeBudget
+    ) {
         self.maxEntries = maxEntries
         self.timeBudget = timeBudget
     }
@@ -25,10 +28,10 @@ public struct ConnectionsCollector: Collector {
         var total: UInt64 = 0
         for service in table.services {
             for server in service.realServers {
-                for count in [server.activeConnections, server.inactiveConnections, server.persistentConnections ?? 0]
-                where count > 0 {
-                    total &+= UInt64(count)
-                }
+                // Summed field by field: this runs on every scrape, once per real server.
+                total &+=
+                    UInt64(max(0, server.activeConnections)) &+ UInt64(max(0, server.inactiveConnections))
+                    &+ UInt64(max(0, server.persistentConnections ?? 0))
             }
         }
         return total
