@@ -44,8 +44,9 @@ bench: bench-deps kernel-deps ## Measure against node_exporter, wc -l and ipvsad
 	Benchmarks/run.sh --out BENCHMARKS.md
 
 FUZZ_SECONDS ?= 300
-fuzz: deps ## Fuzz every parser with libFuzzer + ASan, FUZZ_SECONDS each (FUZZ_TARGETS="a b" for some)
+fuzz: deps ## Fuzz every parser with libFuzzer + ASan, FUZZ_SECONDS each; grows Fuzz/corpus and Fuzz/ledger.tsv
 	Fuzz/run.sh --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	Fuzz/run.sh --report > /dev/null
 
 fuzz-smoke: deps ## 3,000 runs per fuzz target: the build and every target still work (in make test)
 	Fuzz/run.sh --smoke
