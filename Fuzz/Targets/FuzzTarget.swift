@@ -34,7 +34,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .procStatsPerCPU:
             _ = try? PerCPUStatsParser.parse(bytes, file: "ip_vs_stats_percpu")
         case .procConnections:
-            _ = try? ConnectionTableParser.parse(bytes, file: "ip_vs_conn")
+            // The fixed-layout path must agree with the general parser on every input.
+            let fast = Result { () throws(ProcParseError) in try ConnectionTableParser.parse(bytes, file: "ip_vs_conn") }
+            let general = Result { () throws(ProcParseError) in
+                try ConnectionTableParser.parse(bytes, file: "ip_vs_conn", fixedLayout: false)
+            }
+            precondition(fast == general, "the fixed-layout and general connection parsers disagree")
         case .procSysctl:
             // The first byte picks the sysctl's name, so textual and numeric ones both get inputs.
             let names = ["am_droprate", "sync_threshold", "est_cpulist", "conntrack", "sync_ports", "expire_nodest_conn"]

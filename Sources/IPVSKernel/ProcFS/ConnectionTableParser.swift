@@ -1,3 +1,4 @@
+import Glibc
 import IPVSModel
 import SystemSupport
 
@@ -10,6 +11,10 @@ import SystemSupport
 /// The kernel walks its hash table without a lock across read(2) calls, so a busy table can
 /// show an entry twice or miss one (the same holds for `ipvsadm -Lnc`, which reads this file).
 /// Repeated lines are counted as read, never treated as errors.
+///
+/// Lines in the kernel's exact TCP/UDP layout take the fixed-offset path
+/// (``ConnectionLineLayout``, counted in ``CompactGroupCounts``); every other line, and every
+/// line that deviates, takes the general field-by-field parser, which gives the errors.
 public struct ConnectionTableParser {
     /// Longer lines are refused: the longest real line (IPv6 with SIP persistence-engine data)
     /// is under 500 bytes.
@@ -22,9 +27,18 @@ public struct ConnectionTableParser {
     private var stateNames: [[UInt8]] = []
     private var counts: [GroupKey: UInt64] = [:]
     private var entries: UInt64 = 0
+    private let fixedLayout: Bool
+    /// Lines the fixed-layout path counted (tests check that it is taken).
+    private(set) var fixedLayoutLines = 0
+    private var compact = CompactGroupCounts()
+    /// State columns seen on the fixed-layout path, as printed (padded to 11 characters), with
+    /// their interned index and whether a port-0 entry in that state is a template.
+    private var statePatterns: [(prefix: UInt64, suffix: UInt32, index: UInt8, templateState: Bool)] = []
 
-    public init(file: String) {
+    /// `fixedLayout: false` sends every line through the general parser (tests compare the two).
+    public init(file: String, fixedLayout: Bool = true) {
         self.file = file
+        self.fixedLayout = fixedLayout
         carry.reserveCapacity(Self.maximumLineLength)
     }
 
@@ -47,33 +61,63 @@ public struct ConnectionTableParser {
     }
 
     /// Parses the whole text at once (tests, fuzzing).
-    public static func parse(_ bytes: [UInt8], file: String) throws(ProcParseError) -> ConnectionCounts {
-        var parser = ConnectionTableParser(file: file)
+    public static func parse(_ bytes: [UInt8], file: String, fixedLayout: Bool = true) throws(ProcParseError)
+        -> ConnectionCounts
+    {
+        var parser = ConnectionTableParser(file: file, fixedLayout: fixedLayout)
         try parser.feed(bytes[...])
         return try parser.finish()
     }
 
     /// Consumes the next chunk; lines may span chunks.
     public mutating func feed(_ chunk: ArraySlice<UInt8>) throws(ProcParseError) {
-        var start = chunk.startIndex
-        var index = chunk.startIndex
-        while index < chunk.endIndex {
-            if chunk[index] == 0x0A {
-                if carry.isEmpty {
-                    try consume(chunk[start..<index])
-                } else {
-                    try appendToCarry(chunk[start..<index])
-                    let line = carry
-                    carry.removeAll(keepingCapacity: true)
-                    try consume(line[...])
-                }
-                start = index + 1
+        var failure: ProcParseError?
+        chunk.withUnsafeBytes { raw in
+            do throws(ProcParseError) { try feedLines(raw, chunk) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Finds line ends with memchr (vectorised, as `wc -l` does) and hands each line to the
+    /// fixed-layout path first. Most lines have the length of the one before: where a newline
+    /// sits at that length and the fixed-layout path accepts the bytes before it (which it
+    /// only does when none of them is a newline), the search is skipped.
+    private mutating func feedLines(_ raw: UnsafeRawBufferPointer, _ chunk: ArraySlice<UInt8>) throws(ProcParseError) {
+        guard let base = raw.baseAddress else { return }
+        var start = 0
+        var length = 0
+        while start < raw.count {
+            if carry.isEmpty, start + length < raw.count, base.load(fromByteOffset: start + length, as: UInt8.self) == 0x0A,
+                consumeFixedLayout(base + start, count: length)
+            {
+                start += length + 1
+                continue
             }
-            index += 1
+            guard let found = memchr(base + start, 0x0A, raw.count - start) else { break }
+            let newline = base.distance(to: UnsafeRawPointer(found))
+            length = newline - start
+            if carry.isEmpty {
+                if !consumeFixedLayout(base + start, count: newline - start) {
+                    try consume(chunk[chunk.startIndex + start..<chunk.startIndex + newline])
+                }
+            } else {
+                try appendToCarry(chunk[chunk.startIndex + start..<chunk.startIndex + newline])
+                let line = carry
+                carry.removeAll(keepingCapacity: true)
+                try consumeCarried(line)
+            }
+            start = newline + 1
         }
-        if start < chunk.endIndex {
-            try appendToCarry(chunk[start..<chunk.endIndex])
+        if start < raw.count {
+            try appendToCarry(chunk[(chunk.startIndex + start)...])
         }
+    }
+
+    private mutating func consumeCarried(_ line: [UInt8]) throws(ProcParseError) {
+        let handled = line.withUnsafeBytes { raw in
+            raw.baseAddress.map { consumeFixedLayout($0, count: raw.count) } ?? false
+        }
+        if !handled { try consume(line[...]) }
     }
 
     /// Ends the input; a final line without a newline is still counted.
@@ -81,7 +125,7 @@ public struct ConnectionTableParser {
         if !carry.isEmpty {
             let line = carry
             carry.removeAll()
-            try consume(line[...])
+            try consumeCarried(line)
         }
         guard sawHeader else {
             throw ProcParseError(
@@ -89,7 +133,7 @@ public struct ConnectionTableParser {
                 expected: "the header \"Pro FromIP FPrt ToIP TPrt DestIP DPrt State Expires PEName PEData\"")
         }
         var groups: [ConnectionGroup: UInt64] = [:]
-        groups.reserveCapacity(counts.count)
+        groups.reserveCapacity(counts.count + compact.groups)
         for (key, count) in counts {
             let group = ConnectionGroup(
                 proto: TransportProtocol(number: key.proto), virtualAddress: key.virtualAddress,
@@ -98,6 +142,8 @@ public struct ConnectionTableParser {
                 isTemplate: key.isTemplate)
             groups[group, default: 0] += count
         }
+        compact.flush()
+        compact.forEach(stateNames: stateNames) { group, count in groups[group, default: 0] += count }
         return ConnectionCounts(groups: groups, entries: entries)
     }
 
@@ -214,19 +260,51 @@ public struct ConnectionTableParser {
     }
 
     private mutating func internState(_ bytes: ArraySlice<UInt8>, line: ArraySlice<UInt8>) throws(ProcParseError) -> UInt8 {
-        for (index, name) in stateNames.enumerated() where name.elementsEqual(bytes) {
-            return UInt8(index)
-        }
-        // State names come from small fixed kernel tables (about 30 in all); the cap only
-        // guards against hostile input growing the counts without bound.
+        if let index = intern(bytes) { return index }
         guard stateNames.count < 64 else {
             throw error("one of at most 64 distinct state names", bytes, column: column(bytes, line))
         }
-        guard bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-            throw error("a state name in printable ASCII", bytes, column: column(bytes, line))
+        throw error("a state name in printable ASCII", bytes, column: column(bytes, line))
+    }
+
+    /// The index of a state name, added if new; nil past the cap or for a name that is not
+    /// printable ASCII. State names come from small fixed kernel tables (about 30 in all); the
+    /// cap only guards against hostile input growing the counts without bound.
+    private mutating func intern(_ bytes: some Collection<UInt8>) -> UInt8? {
+        for (index, name) in stateNames.enumerated() where name.elementsEqual(bytes) {
+            return UInt8(index)
         }
+        guard stateNames.count < 64, bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
         stateNames.append(Array(bytes))
         return UInt8(stateNames.count - 1)
+    }
+
+    // MARK: - A line in the kernel's fixed layout
+
+    /// Counts a line in the fixed layout; false leaves it to the general parser.
+    private mutating func consumeFixedLayout(_ line: UnsafeRawPointer, count: Int) -> Bool {
+        guard fixedLayout, sawHeader, count <= Self.maximumLineLength,
+            let fields = ConnectionLineLayout.read(line, count: count),
+            let (state, templateState) = fixedLayoutState(fields)
+        else { return false }
+        let isTemplate = fields.proto == 0 || (fields.clientPort == 0 && templateState)
+        compact.add(fields, state: state, isTemplate: isTemplate)
+        fixedLayoutLines += 1
+        lineNumber += 1
+        entries += 1
+        return true
+    }
+
+    private mutating func fixedLayoutState(_ fields: ConnectionLineLayout.Fields) -> (UInt8, Bool)? {
+        for pattern in statePatterns where pattern.prefix == fields.statePrefix && pattern.suffix == fields.stateSuffix {
+            return (pattern.index, pattern.templateState)
+        }
+        guard let name = ConnectionLineLayout.stateName(prefix: fields.statePrefix, suffix: fields.stateSuffix),
+            let index = intern(name)
+        else { return nil }
+        let templateState = name.elementsEqual("NONE".utf8) || name.elementsEqual("ASSURED".utf8)
+        statePatterns.append((fields.statePrefix, fields.stateSuffix, index, templateState))
+        return (index, templateState)
     }
 }
 
