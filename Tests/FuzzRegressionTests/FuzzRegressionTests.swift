@@ -14,19 +14,19 @@ import Testing
         return names.sorted().map { path + "/" + $0 }
     }
 
-    @Test(arguments: FuzzTarget.allCases) func seedsRunClean(_ target: FuzzTarget) throws {
+    @Test(arguments: FuzzTarget.allCases) func seedsRunClean(_ target: FuzzTarget) async throws {
         let seeds = Self.inputs("corpus", target)
         #expect(!seeds.isEmpty, "Fuzz/corpus/\(target.rawValue) has no seed (Fuzz/make-seeds.py)")
         for path in seeds { target.run(Array(try Data(contentsOf: URL(fileURLWithPath: path)))) }
     }
 
-    @Test(arguments: FuzzTarget.allCases) func crashesFoundStayFixed(_ target: FuzzTarget) throws {
+    @Test(arguments: FuzzTarget.allCases) func crashesFoundStayFixed(_ target: FuzzTarget) async throws {
         for path in Self.inputs("regressions", target) { target.run(Array(try Data(contentsOf: URL(fileURLWithPath: path)))) }
     }
 
     /// Every directory of Fuzz/corpus and Fuzz/regressions names a target (a renamed target
     /// must not leave its crashes unreplayed).
-    @Test func directoriesNameTargets() throws {
+    @Test func directoriesNameTargets() async throws {
         for directory in ["corpus", "regressions"] {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.packageRoot + "/Fuzz/" + directory)) ?? []
             for name in names where !name.hasPrefix(".") {

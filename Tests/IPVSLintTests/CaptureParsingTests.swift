@@ -14,7 +14,7 @@ import Testing
 
     static let services = ServiceNames(etcServices: (try? Fixtures.text("lint/services")) ?? "")
 
-    @Test func ipvsadmSaveNumericAgreesWithIPVSAdmListing() throws {
+    @Test func ipvsadmSaveNumericAgreesWithIPVSAdmListing() async throws {
         let save = try IPVSAdmRulesParser.parse(try Self.file("ipvsadm-S-n.txt"))
         let listing = try IPVSAdmListing(parsing: try Fixtures.capture("ipvsadm-L-n.txt"))
         let text = try Fixtures.capture("ipvsadm-S-n.txt")
@@ -54,7 +54,7 @@ import Testing
 
     /// `ipvsadm -S` without `-n` writes service names (`:http`, `:http-alt`); with the names of
     /// the lab's /etc/services they resolve to the same configuration as the numeric save.
-    @Test func ipvsadmSaveWithNamesMatchesNumericSave() throws {
+    @Test func ipvsadmSaveWithNamesMatchesNumericSave() async throws {
         let named = try IPVSAdmRulesParser.parse(try Self.file("ipvsadm-S.txt"), serviceNames: Self.services)
         let numeric = try IPVSAdmRulesParser.parse(try Self.file("ipvsadm-S-n.txt"))
         #expect(named.services.count == numeric.services.count)
@@ -67,14 +67,14 @@ import Testing
         }
     }
 
-    @Test func ipvsadmSaveWithoutServiceNamesKeepsNamesUnresolved() throws {
+    @Test func ipvsadmSaveWithoutServiceNamesKeepsNamesUnresolved() async throws {
         let named = try IPVSAdmRulesParser.parse(try Self.file("ipvsadm-S.txt"), serviceNames: .none)
         let http = try #require(named.services.first)
         #expect(http.identity.port == .name("http", resolved: nil))
         #expect(http.identity.objectKey == "svc=tcp/10.0.0.100:http")
     }
 
-    @Test func iptablesSaveNFT() throws {
+    @Test func iptablesSaveNFT() async throws {
         let ruleset = try IPTablesSaveParser.parse(try Self.file("iptables-save.txt"), family: .ipv4)
         #expect(ruleset.legacyTablesWarning?.line == 1)
         #expect(ruleset.tables.map(\.name) == ["mangle"])
@@ -91,7 +91,7 @@ import Testing
         #expect(rule.destinationPorts?.contains(443) == true && rule.destinationPorts?.contains(8080) == false)
     }
 
-    @Test func iptablesLegacySaveWithCounters() throws {
+    @Test func iptablesLegacySaveWithCounters() async throws {
         let ruleset = try IPTablesSaveParser.parse(try Self.file("iptables-legacy-save.txt"), family: .ipv4)
         #expect(ruleset.legacyTablesWarning == nil)
         let mangle = try #require(ruleset.table("mangle"))
@@ -99,7 +99,7 @@ import Testing
         #expect(mangle.rules.first?.markOperation?.value == 1)
     }
 
-    @Test func ip6tablesSave() throws {
+    @Test func ip6tablesSave() async throws {
         let ruleset = try IPTablesSaveParser.parse(try Self.file("ip6tables-save.txt"), family: .ipv6)
         let rule = try #require(ruleset.table("mangle")?.rules.first)
         #expect(rule.markOperation?.value == 2)
@@ -107,7 +107,7 @@ import Testing
         #expect(rule.destination?.networks?.first?.address == IPAddress("fd00:100::104"))
     }
 
-    @Test func timeoutsCapture() throws {
+    @Test func timeoutsCapture() async throws {
         let timeouts = try TimeoutsParser.parse(try Self.file("ipvsadm-L-timeout.txt"))
         #expect([timeouts.tcp.value, timeouts.tcpFin.value, timeouts.udp.value] == [900, 120, 300])
         let set = try TimeoutsParser.parse(try Self.file("ipvsadm-L-timeout.after-set.txt"))
@@ -115,7 +115,7 @@ import Testing
     }
 
     /// The lab's `sysctl -a` dumps of the director and of real-server namespaces.
-    @Test(arguments: ["correct", "broken-arp-sysctls"]) func sysctlDumps(_ setup: String) throws {
+    @Test(arguments: ["correct", "broken-arp-sysctls"]) func sysctlDumps(_ setup: String) async throws {
         for name in ["sysctl-a-director.txt", "sysctl-a-rs1.txt", "sysctl-a-rs2.txt"] {
             let path = "lab/lint-inputs/\(setup)/\(name)"
             let text = try Fixtures.text(path)
@@ -127,7 +127,7 @@ import Testing
 
     /// The whole lab director linted together: the findings are a golden file, reviewed by hand
     /// (the scheduler services quiesce one server each, and use dh/lblc/lblcr on one VIP).
-    @Test func labDirectorFindingsGolden() throws {
+    @Test func labDirectorFindingsGolden() async throws {
         var set = InputSet()
         try set.add(try Self.file("ipvsadm-S-n.txt"), as: .ipvsadm)
         try set.add(try Self.file("iptables-save.txt"), as: .iptables)

@@ -79,7 +79,7 @@ import Testing
         return seeds
     }()
 
-    @Test(arguments: seeds) func mutantsNeverCrash(_ seed: Seed) {
+    @Test(arguments: seeds) func mutantsNeverCrash(_ seed: Seed) async {
         // Seeded by the name (FNV-1a), so every run tries the same mutants.
         var generator = SplitMix(state: seed.name.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 })
         let companion = try? IPVSAdmRulesParser.parse(

@@ -19,12 +19,12 @@ import Testing
         }
     }
 
-    @Test func asciiColumnsAreBytePositions() throws {
+    @Test func asciiColumnsAreBytePositions() async throws {
         #expect(try Self.words("-A INPUT\t-j  ACCEPT") == ["1:-A", "4:INPUT", "10:-j", "14:ACCEPT"])
         #expect(try Self.words("--comment \"it\\'s \\\"x\\\"\" -j", offset: 3) == ["4:--comment", "14:it's \"x\"", "28:-j"])
     }
 
-    @Test func nonASCIIColumnsCountCharacters() throws {
+    @Test func nonASCIIColumnsCountCharacters() async throws {
         #expect(
             try Self.words(#"-A INPUT -m comment --comment "café ☃" -j ACCEPT"#)
                 == ["1:-A", "4:INPUT", "10:-m", "13:comment", "21:--comment", "31:café ☃", "40:-j", "43:ACCEPT"])
@@ -34,14 +34,14 @@ import Testing
         #expect(try Self.words("ü\\ x ☃", offset: 2) == ["3:ü x", "8:☃"])
     }
 
-    @Test func errorColumnsCountCharacters() {
+    @Test func errorColumnsCountCharacters() async {
         #expect(Self.errorColumn("ü \"abc") == 3)
         #expect(Self.errorColumn("ü ab\\") == 5)
         #expect(Self.errorColumn("a \"abc") == 3)
         #expect(Self.errorColumn("a ab\\") == 5)
     }
 
-    @Test func parseErrorsPointAtCharacters() throws {
+    @Test func parseErrorsPointAtCharacters() async throws {
         let file = SourceFile(name: "fw", text: "*filter\n-A ÜBER☃ -j ACCEPT\nCOMMIT\n")
         #expect {
             try IPTablesSaveParser.parse(file, family: .ipv4)

@@ -18,7 +18,7 @@ import Testing
         ).0
     }
 
-    @Test func serviceSettingsBecomeTheModel() throws {
+    @Test func serviceSettingsBecomeTheModel() async throws {
         let configuration = try Self.parse(
             """
             virtual_server 10.0.0.1 53 {
@@ -60,7 +60,7 @@ import Testing
 
     /// Nesting is bounded, not left to the stack: 100,000 nested blocks (a crash with SIGSEGV
     /// once) are an error at the first `{` past the bound.
-    @Test func deepNestingIsAnErrorNotACrash() throws {
+    @Test func deepNestingIsAnErrorNotACrash() async throws {
         let depth = 100_000
         let text =
             "virtual_server 10.0.0.1 80 {\n" + String(repeating: "a {\n", count: depth)
@@ -78,7 +78,7 @@ import Testing
         #expect(unknown?.location.line == 2 && unknown?.found == "\"a\"")
     }
 
-    @Test func defaultsAreKeepalivedsNotIPVSAdms() throws {
+    @Test func defaultsAreKeepalivedsNotIPVSAdms() async throws {
         // keepalived's default method is NAT (ipvsadm's is DR) and protocol TCP.
         let service = try #require(
             try Self.parse("virtual_server 10.0.0.1 80 {\n real_server 192.168.1.1 80 {\n }\n}\n").services.first)
@@ -86,7 +86,7 @@ import Testing
         #expect(service.identity.proto == .tcp)
     }
 
-    @Test func groupsAndMarks() throws {
+    @Test func groupsAndMarks() async throws {
         let configuration = try Self.parse(
             """
             virtual_server_group G {
@@ -112,7 +112,7 @@ import Testing
         #expect(configuration.services[4].realServers.first?.writtenPort == nil)
     }
 
-    @Test func includesAreFollowedAndLocationsNameTheirFile() throws {
+    @Test func includesAreFollowedAndLocationsNameTheirFile() async throws {
         let configuration = try Self.parse(
             "global_defs {\n}\ninclude conf.d/*.conf\n",
             includes: ["/etc/keepalived/conf.d/a.conf": "virtual_server 10.0.0.9 80 {\n  real_server 192.168.1.1 80 {\n  }\n}\n"])
@@ -121,7 +121,7 @@ import Testing
         #expect(service.realServers.first?.location.description == "/etc/keepalived/conf.d/a.conf:2:3")
     }
 
-    @Test func blockOnTheNextLineAndCommentsAndQuotes() throws {
+    @Test func blockOnTheNextLineAndCommentsAndQuotes() async throws {
         let configuration = try Self.parse(
             """
             ! comment

@@ -45,7 +45,7 @@ import Testing
         return nil
     }
 
-    @Test func theCommandLineWinsOverTheConfigurationWhichWinsOverWarning() throws {
+    @Test func theCommandLineWinsOverTheConfigurationWhichWinsOverWarning() async throws {
         #expect(Self.failed(try Self.outcome(threshold: nil, configured: nil)) == true)
         #expect(Self.failed(try Self.outcome(threshold: nil, configured: "error")) == false)
         #expect(Self.failed(try Self.outcome(threshold: .warning, configured: "none")) == true)
@@ -53,7 +53,7 @@ import Testing
         #expect(Self.failed(try Self.outcome(threshold: .error, configured: nil)) == false)
     }
 
-    @Test func aMissingBaselineIsWrittenInsteadOfAReport() throws {
+    @Test func aMissingBaselineIsWrittenInsteadOfAReport() async throws {
         guard
             case .wroteBaseline(let path, let accepted) = try Self.outcome(threshold: nil, configured: nil, baseline: "base.txt")
         else {
@@ -64,7 +64,7 @@ import Testing
         #expect(accepted == 1)
     }
 
-    @Test func anUnreadableInputIsAFailureThatSaysWhere() throws {
+    @Test func anUnreadableInputIsAFailureThatSaysWhere() async throws {
         let options = LintSession.Options(ipvsadm: "/nonexistent/rules.ipvs", configuration: .ignored)
         #expect(throws: LintSession.Failure.self) { try LintSession(options: options) { _ in }.run() }
         do {

@@ -9,7 +9,7 @@ import Testing
 /// netlink replies (recorded in the lab) the text equals what `ipvsadm -S -n` saved at the
 /// same moment.
 @Suite struct LiveDirectorTests {
-    @Test func netlinkStateIsSavedAsIPVSAdmSavesIt() throws {
+    @Test func netlinkStateIsSavedAsIPVSAdmSavesIt() async throws {
         let replay = try NetlinkReplay(directory: Fixtures.path("lab/netlink/lint-inputs-main"))
         let table = try NetlinkStateReader.serviceTable(using: replay.transport)
         let saved = try Fixtures.text("lab/lint-inputs/correct/ipvsadm-save-n.txt")
@@ -19,7 +19,7 @@ import Testing
     /// Every recorded kernel state round-trips through the linter's own parser without error,
     /// keeping each service and real server.
     @Test(arguments: ((try? Files.list(Fixtures.path("lab/netlink"))) ?? nil) ?? [])
-    func everyRecordingParses(_ capture: String) throws {
+    func everyRecordingParses(_ capture: String) async throws {
         let replay = try NetlinkReplay(directory: Fixtures.path("lab/netlink/" + capture))
         let table = try NetlinkStateReader.serviceTable(using: replay.transport)
         var set = InputSet()
@@ -29,14 +29,14 @@ import Testing
         #expect(services.map(\.realServers.count) == table.services.map(\.realServers.count))
     }
 
-    @Test func sysctlsAreReadAsKeyValueLines() throws {
+    @Test func sysctlsAreReadAsKeyValueLines() async throws {
         let text = LiveDirector.sysctls(procfs: Fixtures.labProc)
         #expect(text.contains("\nnet.ipv4.vs.conntrack = ") || text.hasPrefix("net.ipv4.vs.conntrack = "), "\(text.prefix(300))")
         let set = try SysctlParser.parse(SourceFile(name: LiveDirector.sysctlName, text: text), host: nil)
         #expect(set.value("net.ipv4.vs.expire_quiescent_template") != nil)
     }
 
-    @Test func timeoutsAreWrittenAsIPVSAdmPrintsThem() throws {
+    @Test func timeoutsAreWrittenAsIPVSAdmPrintsThem() async throws {
         #expect(LiveDirector.timeouts(Timeouts(tcp: 900, tcpFin: 120, udp: 300)) == "Timeout (tcp tcpfin udp): 900 120 300\n")
     }
 }

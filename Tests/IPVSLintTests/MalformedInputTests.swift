@@ -122,7 +122,7 @@ import Testing
             expected: "disable=RULES"),
     ]
 
-    @Test(arguments: cases) func stopsWithLocation(_ testCase: Case) {
+    @Test(arguments: cases) func stopsWithLocation(_ testCase: Case) async {
         var set = InputSet()
         let file = SourceFile(name: "input", text: testCase.text)
         do {

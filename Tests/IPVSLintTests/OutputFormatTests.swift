@@ -36,11 +36,11 @@ import Testing
         (.checkstyle, "checkstyle.xml"), (.junit, "junit.xml"),
     ]
 
-    @Test(arguments: goldens) func golden(_ format: OutputFormat, _ file: String) throws {
+    @Test(arguments: goldens) func golden(_ format: OutputFormat, _ file: String) async throws {
         try Golden.check(try Self.report().render(format), "lint/formats/\(file)")
     }
 
-    @Test func ttyColourAndVerbose() throws {
+    @Test func ttyColourAndVerbose() async throws {
         let plain = try Self.report(verbose: true).render(.tty)
         #expect(plain.contains("note: skipped LVS117 (timeout-out-of-range): needs --timeouts"))
         #expect(plain.contains("note: suppressed LVS206 at rules.ipvs:8:1 by rules.ipvs:7:1: filled by the health checker"))
@@ -49,14 +49,14 @@ import Testing
         #expect(coloured.contains("\u{1B}[1;31merror\u{1B}[0m"))
     }
 
-    @Test func findingsCoverEverySeverity() throws {
+    @Test func findingsCoverEverySeverity() async throws {
         let severities = Set(try Self.report().result.findings.map(\.severity))
         #expect(severities == [.error, .warning, .info])
     }
 
     /// GitHub and other SARIF consumers match results across runs by fingerprint: it must not
     /// change when the lines move.
-    @Test func fingerprintsSurviveReordering() throws {
+    @Test func fingerprintsSurviveReordering() async throws {
         let before = try Self.report().result.findings
         let after = try Self.report(reorder: true).result.findings
         #expect(Set(before.map(\.fingerprint)) == Set(after.map(\.fingerprint)))
@@ -64,7 +64,7 @@ import Testing
         #expect(Set(before.map(\.fingerprint)).count == before.count, "two findings share a fingerprint")
     }
 
-    @Test func sarifValidatesAgainstTheOfficialSchema() throws {
+    @Test func sarifValidatesAgainstTheOfficialSchema() async throws {
         let python = try #require(Self.python, "python3 with jsonschema is needed (make test-deps installs python3-jsonschema)")
         let directory = try Fixtures.temporaryDirectory("sarif")
         let path = directory + "/report.sarif"
@@ -84,15 +84,15 @@ import Testing
             assert any(r.get("suppressions") for r in results), "the suppressed finding is missing"
             sys.exit(1 if errors else 0)
             """
-        let run = try Processes.run(python, ["-c", script, Fixtures.path("lint/sarif-schema-2.1.0.json"), path])
+        let run = try await Processes.run(python, ["-c", script, Fixtures.path("lint/sarif-schema-2.1.0.json"), path])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         // The validator can fail: a document without the required "version" must be refused.
         try Fixtures.write("{\"runs\": []}", to: path)
-        let broken = try Processes.run(python, ["-c", script, Fixtures.path("lint/sarif-schema-2.1.0.json"), path])
+        let broken = try await Processes.run(python, ["-c", script, Fixtures.path("lint/sarif-schema-2.1.0.json"), path])
         #expect(broken.status != 0)
     }
 
-    @Test func jsonReadsBack() throws {
+    @Test func jsonReadsBack() async throws {
         let text = try Self.report().render(.json)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         let findings = try #require(object["findings"] as? [[String: Any]])
@@ -100,11 +100,11 @@ import Testing
         #expect(findings.contains { ($0["message"] as? String)?.contains(Self.hostileName) == true })
     }
 
-    @Test(arguments: [OutputFormat.checkstyle, .junit]) func xmlIsWellFormed(_ format: OutputFormat) throws {
+    @Test(arguments: [OutputFormat.checkstyle, .junit]) func xmlIsWellFormed(_ format: OutputFormat) async throws {
         let python = try #require(Self.python)
         let directory = try Fixtures.temporaryDirectory("xml")
         try Fixtures.write(try Self.report().render(format), to: directory + "/out.xml")
-        let run = try Processes.run(
+        let run = try await Processes.run(
             python,
             [
                 "-c",
@@ -115,7 +115,7 @@ import Testing
         #expect(Int(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) == (try Self.report().result.findings.count))
     }
 
-    @Test func githubEscapesProperties() throws {
+    @Test func githubEscapesProperties() async throws {
         let text = try Self.report().render(.github)
         #expect(text.contains("file=edge fw%2C \"v2\" <1>&%3A%25.save"))
         let first = try #require(text.split(separator: "\n").first)

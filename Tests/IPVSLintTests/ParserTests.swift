@@ -16,7 +16,7 @@ import Testing
 
     // MARK: ipvsadm
 
-    @Test func longOptionsAndAttachedValuesMeanTheSame() throws {
+    @Test func longOptionsAndAttachedValuesMeanTheSame() async throws {
         let short = try Self.ipvsadm(
             "-A -t 10.0.0.1:80 -s wrr -p 60 -M 255.255.255.0\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w 3 -x 100 -y 50\n")
         let long = try Self.ipvsadm(
@@ -36,7 +36,7 @@ import Testing
         }
     }
 
-    @Test func serviceNamesIPv6FirewallMarksAndDefaults() throws {
+    @Test func serviceNamesIPv6FirewallMarksAndDefaults() async throws {
         let names = ServiceNames(etcServices: "http 80/tcp www\ndomain 53/udp\n")
         let configuration = try Self.ipvsadm(
             """
@@ -72,7 +72,7 @@ import Testing
         #expect(!configuration.names.isEmpty, "service names are recorded")
     }
 
-    @Test func restoreSemanticsEditDeleteClear() throws {
+    @Test func restoreSemanticsEditDeleteClear() async throws {
         let configuration = try Self.ipvsadm(
             """
             -A -t 10.0.0.1:80 -s rr
@@ -117,7 +117,7 @@ import Testing
 
     /// DR and TUN real servers get the service's port whatever is written (ipvsadm rewrites it);
     /// NAT keeps its own; fwmark services keep what was written.
-    @Test func effectivePorts() throws {
+    @Test func effectivePorts() async throws {
         let configuration = try Self.ipvsadm(
             """
             -A -t 10.0.0.1:80 -s rr
@@ -152,7 +152,7 @@ import Testing
         #expect(operation.setsWholeMark == whole)
     }
 
-    @Test func matchesQuotingCountersAndChains() throws {
+    @Test func matchesQuotingCountersAndChains() async throws {
         let ruleset = try Self.iptables(
             """
             # Warning: iptables-legacy tables present, use iptables-legacy-save to see them
@@ -198,7 +198,7 @@ import Testing
 
     // MARK: sysctl and timeouts
 
-    @Test func sysctlSyntaxes() throws {
+    @Test func sysctlSyntaxes() async throws {
         let set = try SysctlParser.parse(
             SourceFile(
                 name: "s",
@@ -223,7 +223,7 @@ import Testing
         #expect(set.interfaces == ["eth0", "eth0/100"])
     }
 
-    @Test func timeoutsFromIPVSAdmAndCommandLine() throws {
+    @Test func timeoutsFromIPVSAdmAndCommandLine() async throws {
         let file = try TimeoutsParser.parse(SourceFile(name: "t", text: "Timeout (tcp tcpfin udp): 900 120 300\n"))
         let line = try TimeoutsParser.parse(commandLine: "7200,60,30")
         #expect([file.tcp.value, file.tcpFin.value, file.udp.value] == [900, 120, 300])

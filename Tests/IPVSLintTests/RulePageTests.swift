@@ -9,7 +9,7 @@ import Testing
     static let pages: [RulePage] = (try? RulePage.all()) ?? []
     static let ids = RuleRegistry.all.map { $0.metadata.id }
 
-    @Test func everyRuleHasAPageAndEveryPageARule() throws {
+    @Test func everyRuleHasAPageAndEveryPageARule() async throws {
         let pageIDs = Set(try RulePage.all().map(\.id))
         let ruleIDs = Set(Self.ids)
         #expect(ruleIDs.subtracting(pageIDs).sorted() == [], "rules without a page in lint-rules/")
@@ -17,7 +17,7 @@ import Testing
         #expect(!Self.pages.isEmpty)
     }
 
-    @Test func registryIsSortedWithUniqueWellFormedIDsAndNames() {
+    @Test func registryIsSortedWithUniqueWellFormedIDsAndNames() async {
         let metadata = RuleRegistry.all.map { $0.metadata }
         #expect(Self.ids == Self.ids.sorted(), "RuleRegistry.all must be sorted by ID")
         #expect(Set(Self.ids).count == Self.ids.count, "duplicate rule IDs")
@@ -31,7 +31,7 @@ import Testing
         }
     }
 
-    @Test(arguments: pages) func pageHeaderMatchesTheRule(_ page: RulePage) throws {
+    @Test(arguments: pages) func pageHeaderMatchesTheRule(_ page: RulePage) async throws {
         let rule = try #require(RuleRegistry.lookup(page.id)).metadata
         #expect(page.title == "# \(rule.id): \(rule.name)")
         let inputs = rule.inputs.isEmpty ? "any" : rule.inputs.map { "`\($0.description)`" }.joined(separator: ", ")
@@ -41,7 +41,7 @@ import Testing
         #expect(RuleRegistry.lookup(rule.name)?.metadata.id == rule.id)
     }
 
-    @Test(arguments: pages) func exampleFiresExactlyThisRule(_ page: RulePage) throws {
+    @Test(arguments: pages) func exampleFiresExactlyThisRule(_ page: RulePage) async throws {
         let blocks = try page.blocks("Example")
         try #require(!blocks.isEmpty, "\(page.id): Example has no input block")
         for alternative in RulePage.alternatives(blocks) {
@@ -53,7 +53,7 @@ import Testing
         }
     }
 
-    @Test(arguments: pages) func useInsteadFiresNothing(_ page: RulePage) throws {
+    @Test(arguments: pages) func useInsteadFiresNothing(_ page: RulePage) async throws {
         let blocks = try page.blocks("Use instead")
         try #require(!blocks.isEmpty, "\(page.id): Use instead has no input block")
         for alternative in RulePage.alternatives(blocks) {
@@ -70,7 +70,7 @@ import Testing
 
     /// The Suppressing blocks replace the Example's blocks of the same input: the rule's findings
     /// are then suppressed, not gone.
-    @Test(arguments: pages) func suppressingSilencesTheExample(_ page: RulePage) throws {
+    @Test(arguments: pages) func suppressingSilencesTheExample(_ page: RulePage) async throws {
         let replacements = try page.blocks("Suppressing")
         try #require(!replacements.isEmpty, "\(page.id): Suppressing has no input block")
         var blocks = try page.blocks("Example")
@@ -104,7 +104,7 @@ import Testing
         #expect(skipped.1.contains("facts."), "\(skipped.1)")
     }
 
-    @Test(arguments: pages) func referencesAreGiven(_ page: RulePage) {
+    @Test(arguments: pages) func referencesAreGiven(_ page: RulePage) async {
         #expect(page.section("References").contains { $0.1.hasPrefix("- ") }, "\(page.id) lists no reference")
     }
 }

@@ -77,7 +77,7 @@ import Testing
 
     /// The fast reader of saved `-a` lines gives what the general reader gives, on real saves
     /// and on generated ones with every kind of line.
-    @Test func savedLineFastPathAgreesWithTheGeneralReader() throws {
+    @Test func savedLineFastPathAgreesWithTheGeneralReader() async throws {
         var inputs = [
             SourceFile(name: "s-n", text: try Fixtures.capture("ipvsadm-S-n.txt")),
             SourceFile(name: "big", text: Self.bigRulesFile(lines: 3_000, seed: 5)),
@@ -99,7 +99,7 @@ import Testing
         }
     }
 
-    @Test func crlfFilesReadLikeLFFiles() throws {
+    @Test func crlfFilesReadLikeLFFiles() async throws {
         let lf = "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.2:8080 -g\n"
         let crlf = lf.replacingOccurrences(of: "\n", with: "\r\n")
         #expect(SourceFile(name: "x", text: crlf).lines == SourceFile(name: "x", text: lf).lines)
@@ -137,7 +137,7 @@ import Testing
         return rule
     }
 
-    @Test func destinationIndexAgreesWithScanning() {
+    @Test func destinationIndexAgreesWithScanning() async {
         var random = Generator(state: 42)
         let rules = (0..<400).map { _ in Self.rule(Self.randomMatch(&random)) }
         let index = DestinationIndex(rules)
@@ -157,7 +157,7 @@ import Testing
         }
     }
 
-    @Test func addressSetAgreesWithScanning() {
+    @Test func addressSetAgreesWithScanning() async {
         var random = Generator(state: 7)
         let addresses = (0..<300).map { _ in Self.randomAddress(&random, ipv6: Bool.random(using: &random)) }
         let set = AddressSet(addresses)

@@ -5,7 +5,7 @@ import Testing
 /// lines (JSON, logfmt) and the landing page. The golden files cover them on realistic text;
 /// these pin the edges: control characters, quotes, backslashes and non-ASCII.
 @Suite struct TextEscapingTests {
-    @Test func jsonEscapesQuotesBackslashAndControls() {
+    @Test func jsonEscapesQuotesBackslashAndControls() async {
         #expect(TextEscaping.jsonString("") == #""""#)
         #expect(TextEscaping.jsonString(#"say "hi"\now"#) == #""say \"hi\"\\now""#)
         #expect(TextEscaping.jsonString("a\nb\rc\td") == #""a\nb\rc\td""#)
@@ -14,12 +14,12 @@ import Testing
         #expect(TextEscaping.jsonString("\u{8}\u{C}") == #""\u0008\u000c""#)
     }
 
-    @Test func jsonKeepsNonASCIIAsIs() {
+    @Test func jsonKeepsNonASCIIAsIs() async {
         #expect(TextEscaping.jsonString("café ☃ 𝄞 e\u{301}") == "\"café ☃ 𝄞 e\u{301}\"")
         #expect(TextEscaping.jsonString("\u{2028}\u{2029}") == "\"\u{2028}\u{2029}\"")
     }
 
-    @Test func xmlEscapesEntitiesNewlinesAndControls() {
+    @Test func xmlEscapesEntitiesNewlinesAndControls() async {
         #expect(TextEscaping.xml(#"<a href="x">'&'</a>"#) == "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;")
         #expect(TextEscaping.xml("one\ntwo") == "one&#10;two")
         // Tab is allowed in XML 1.0; the other C0 controls are not, even as references.
@@ -29,7 +29,7 @@ import Testing
         #expect(TextEscaping.xml(#"back\slash"#) == #"back\slash"#)
     }
 
-    @Test func htmlEscapesTheFiveCharacters() {
+    @Test func htmlEscapesTheFiveCharacters() async {
         #expect(
             TextEscaping.html(#"<b class="x">Tom & Jerry's</b>"#)
                 == "&lt;b class=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;")
@@ -37,7 +37,7 @@ import Testing
         #expect(TextEscaping.html("a\nb\u{1}\\ café ☃") == "a\nb\u{1}\\ café ☃")
     }
 
-    @Test func logfmtQuotesOnlyWhatNeedsIt() {
+    @Test func logfmtQuotesOnlyWhatNeedsIt() async {
         #expect(TextEscaping.logfmtValue("plain") == "plain")
         #expect(TextEscaping.logfmtValue("café☃") == "café☃")
         #expect(TextEscaping.logfmtValue("") == #""""#)

@@ -5,13 +5,13 @@ import Testing
 /// and the order of the cases is the name order the exposition is written in.
 @Suite struct CollectorIDTests {
     @Test(arguments: CollectorID.allCases)
-    func eachCaseBuildsItsOwnCollector(_ id: CollectorID) {
+    func eachCaseBuildsItsOwnCollector(_ id: CollectorID) async {
         #expect(id.collector().id == id)
         #expect(id.collector().name == id.rawValue)
         #expect(!id.summary.isEmpty && id.summary.hasSuffix("."))
     }
 
-    @Test func casesAreInNameOrder() {
+    @Test func casesAreInNameOrder() async {
         let names = CollectorID.allCases.map(\.name)
         #expect(names == names.sorted())
         #expect(Scraper.allCollectors.map(\.name) == names)

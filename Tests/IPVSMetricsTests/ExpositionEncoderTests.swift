@@ -10,7 +10,7 @@ import Testing
         String(decoding: ExpositionEncoder.encode(set, format: format), as: UTF8.self)
     }
 
-    @Test func familiesSortedWithHelpAndType() {
+    @Test func familiesSortedWithHelpAndType() async {
         var set = MetricSet()
         set.add(Self.gauge, .none, .unsigned(1))
         set.add(Self.counter, Labels(["path"], ["/a"]), .unsigned(5))
@@ -26,13 +26,13 @@ import Testing
                 """)
     }
 
-    @Test func labelValuesAreEscaped() {
+    @Test func labelValuesAreEscaped() async {
         var set = MetricSet()
         set.add(Self.counter, Labels(["path"], ["a\"b\\c\nd"]), .unsigned(1))
         #expect(text(set).contains(#"demo_bytes_total{path="a\"b\\c\nd"} 1"#))
     }
 
-    @Test func openMetricsNamesCountersWithoutTotalAndEndsWithEOF() {
+    @Test func openMetricsNamesCountersWithoutTotalAndEndsWithEOF() async {
         var set = MetricSet()
         set.add(Self.counter, Labels(["path"], ["/"]), .unsigned(7))
         set.add(Self.gauge, .none, .unsigned(0))
@@ -68,7 +68,7 @@ import Testing
         #expect(text(set).hasSuffix("demo_up \(expected)\n"))
     }
 
-    @Test func emptyFamiliesAreLeftOut() {
+    @Test func emptyFamiliesAreLeftOut() async {
         var set = MetricSet()
         set.append(MetricFamily(Self.counter, samples: []))
         #expect(text(set) == "")
@@ -77,7 +77,7 @@ import Testing
 
     /// Several collectors may contribute to one family; it is still written once, with one
     /// HELP and TYPE.
-    @Test func familiesFromSeveralSourcesAreMerged() {
+    @Test func familiesFromSeveralSourcesAreMerged() async {
         var set = MetricSet()
         set.add(Self.counter, Labels(["path"], ["/a"]), .unsigned(1))
         set.add(Self.gauge, .none, .unsigned(1))
@@ -88,7 +88,7 @@ import Testing
 
     /// The stream's chunks concatenate to the whole text whatever the chunk size.
     @Test(arguments: [1, 10, 100, 65536])
-    func chunksConcatenateToTheWhole(_ size: Int) {
+    func chunksConcatenateToTheWhole(_ size: Int) async {
         var set = MetricSet()
         set.append(
             MetricFamily(Self.counter, count: 500) { range, w in
@@ -107,7 +107,7 @@ import Testing
         #expect(pieces >= min(500, whole.count / (size + 200)))
     }
 
-    @Test func appendingLabelsKeepsOrder() {
+    @Test func appendingLabelsKeepsOrder() async {
         let labels = Labels(["a", "b"], ["1", "2"]).appending(["c"], ["3"])
         #expect(String(decoding: labels.rendered, as: UTF8.self) == #"{a="1",b="2",c="3"}"#)
         #expect(String(decoding: Labels.none.appending(["x"], ["y"]).rendered, as: UTF8.self) == #"{x="y"}"#)
@@ -118,7 +118,7 @@ import Testing
     /// The contract's `ipvs_connections_total` (counter) and `ipvs_connections` (gauge) would
     /// both be family `ipvs_connections` in OpenMetrics. The counter is written as an unknown
     /// family under its full name; the text format is unaffected.
-    @Test func clashingCounterBecomesUnknownInOpenMetricsOnly() {
+    @Test func clashingCounterBecomesUnknownInOpenMetricsOnly() async {
         var set = MetricSet()
         set.add(MetricCatalog.connectionsTotal, .none, .unsigned(187))
         set.add(

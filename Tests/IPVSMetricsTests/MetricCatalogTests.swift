@@ -6,7 +6,7 @@ import Testing
 /// The catalog is the public contract; these are the Prometheus naming rules it must keep.
 @Suite struct MetricCatalogTests {
     @Test(arguments: MetricCatalog.all.map(\.name))
-    func followsNamingRules(_ name: String) throws {
+    func followsNamingRules(_ name: String) async throws {
         let descriptor = try #require(MetricCatalog.all.first { $0.name == name })
         #expect(name.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" }, "snake_case")
         #expect(name.hasPrefix("ipvs_") || name.hasPrefix("process_"))
@@ -22,13 +22,13 @@ import Testing
         }
     }
 
-    @Test func namesAreUnique() {
+    @Test func namesAreUnique() async {
         #expect(Set(MetricCatalog.all.map(\.name)).count == MetricCatalog.all.count)
     }
 
     /// The README's Metrics table (the contract, ARCHITECTURE.md), name by name: renaming a metric breaks users' dashboards, so it
     /// must be a deliberate change here too.
-    @Test func contractNamesAreAllPresent() {
+    @Test func contractNamesAreAllPresent() async {
         let contract: Set<String> = [
             "ipvs_up", "ipvs_exporter_build_info", "ipvs_exporter_source_info", "ipvs_scrape_collector_duration_seconds",
             "ipvs_scrape_collector_success", "ipvs_connections_total", "ipvs_incoming_packets_total",
@@ -53,7 +53,7 @@ import Testing
         #expect(ipvsNames == contract)
     }
 
-    @Test func labelsFollowNodeExporter() {
+    @Test func labelsFollowNodeExporter() async {
         #expect(MetricCatalog.serviceLabels == ["proto", "local_address", "local_port", "local_mark"])
         #expect(MetricCatalog.backendLabels == MetricCatalog.serviceLabels + ["remote_address", "remote_port"])
         #expect(
@@ -65,7 +65,7 @@ import Testing
     }
 
     /// Operators read the README's table; a metric missing from it is undocumented API.
-    @Test func readmeDocumentsEveryMetric() throws {
+    @Test func readmeDocumentsEveryMetric() async throws {
         let readme = try String(contentsOfFile: Fixtures.packageRoot + "/README.md", encoding: .utf8)
         for descriptor in MetricCatalog.all {
             #expect(readme.contains("`\(descriptor.name)`"), "README.md does not mention \(descriptor.name)")

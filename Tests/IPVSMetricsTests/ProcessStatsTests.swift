@@ -2,7 +2,7 @@ import IPVSMetrics
 import Testing
 
 @Suite struct ProcessStatsTests {
-    @Test func parsesStatWithSpacesAndParenthesesInTheName() throws {
+    @Test func parsesStatWithSpacesAndParenthesesInTheName() async throws {
         let stat = Array(
             "4242 (ipvs (x) y) S 1 4242 4242 0 -1 4194560 300 0 0 0 150 50 0 0 20 0 3 0 1000 123456789 2500 18446744073709551615 0\n"
                 .utf8)
@@ -21,14 +21,14 @@ import Testing
         #expect(stats.openFDs == 7)
     }
 
-    @Test func rejectsATruncatedStat() {
+    @Test func rejectsATruncatedStat() async {
         #expect(
             ProcessStats.parse(
                 stat: Array("1 (x) S 1 2".utf8), limits: nil, procStat: Array("btime 1\n".utf8), clockTicks: 100, pageSize: 4096,
                 openFDs: nil) == nil)
     }
 
-    @Test func readsItself() throws {
+    @Test func readsItself() async throws {
         let stats = try #require(ProcessStats.current())
         #expect(stats.residentBytes > 0)
         #expect(stats.openFDs ?? 0 > 0)

@@ -46,7 +46,7 @@ import Testing
         #expect(ExpositionEncoder.encode(Self.scraper(procRoot: Fixtures.labProc).scrape().metrics, format: format) == bytes)
     }
 
-    @Test func carriesTheFixturesValues() throws {
+    @Test func carriesTheFixturesValues() async throws {
         let samples = Self.samples(Self.text(Self.scraper(procRoot: Fixtures.labProc).scrape()))
         let backend =
             #"{proto="TCP",local_address="10.0.0.100",local_port="80",local_mark="",remote_address="172.16.2.11",remote_port="8080"}"#
@@ -69,7 +69,7 @@ import Testing
 
     /// An IPVS and an IPv6 service on one mark, both emptied by a health checker: /proc shows
     /// `FWM 00000001` twice. The director stays monitored (ipvs_up 1), each service once.
-    @Test func dualStackMarkWithoutRealServersKeepsProcfsUp() throws {
+    @Test func dualStackMarkWithoutRealServersKeepsProcfsUp() async throws {
         let root = try Fixtures.copyOfLabProc()
         try Fixtures.write(
             """
@@ -92,7 +92,7 @@ import Testing
 
     /// /proc has no per-object traffic counters, thresholds, timeouts or daemons: those
     /// metrics are absent, never zero.
-    @Test func procfsLeavesOutWhatItCannotGive() throws {
+    @Test func procfsLeavesOutWhatItCannotGive() async throws {
         let text = Self.text(Self.scraper(procRoot: Fixtures.labProc).scrape())
         for absent in [
             "ipvs_service_connections_total", "ipvs_service_incoming_bytes_total", "ipvs_service_connections_per_second",
@@ -103,13 +103,13 @@ import Testing
         }
     }
 
-    @Test func withoutHZThePersistenceTimeoutIsAbsent() throws {
+    @Test func withoutHZThePersistenceTimeoutIsAbsent() async throws {
         let text = Self.text(Self.scraper(procRoot: Fixtures.labProc, hz: nil).scrape())
         #expect(!text.contains("ipvs_service_persistence_timeout_seconds{"))
         #expect(text.contains(#"persistence_netmask="255.255.255.0""#))
     }
 
-    @Test func brokenStatsFileFailsOnlyTheStatsCollector() throws {
+    @Test func brokenStatsFileFailsOnlyTheStatsCollector() async throws {
         let root = try Fixtures.copyOfLabProc()
         try Fixtures.write("garbage\n", to: root + "/net/ip_vs_stats")
         let outcome = Self.scraper(procRoot: root).scrape()
@@ -126,7 +126,7 @@ import Testing
         #expect(error.line == 1)
     }
 
-    @Test func brokenServiceTableFailsEveryoneWhoNeedsIt() throws {
+    @Test func brokenServiceTableFailsEveryoneWhoNeedsIt() async throws {
         let root = try Fixtures.copyOfLabProc()
         var lines = try String(contentsOfFile: root + "/net/ip_vs", encoding: .utf8).split(
             separator: "\n", omittingEmptySubsequences: false)
@@ -146,7 +146,7 @@ import Testing
     }
 
     /// What a host without the ip_vs module looks like: no /proc/net/ip_vs* at all.
-    @Test func withoutIPVSServesUpZero() throws {
+    @Test func withoutIPVSServesUpZero() async throws {
         let root = try Fixtures.temporaryDirectory()
         let outcome = Self.scraper(procRoot: root).scrape()
         let text = Self.text(outcome)
@@ -161,7 +161,7 @@ import Testing
         #expect(samples["ipvs_exporter_build_info{version=\"0.0.0-test\",revision=\"golden\",swift_version=\"6.x\"}"] == "1")
     }
 
-    @Test func duplicateServiceLinesFailTheScrapeInsteadOfDuplicatingSeries() throws {
+    @Test func duplicateServiceLinesFailTheScrapeInsteadOfDuplicatingSeries() async throws {
         let root = try Fixtures.copyOfLabProc()
         let original = try String(contentsOfFile: root + "/net/ip_vs", encoding: .utf8)
         try Fixtures.write(original + "TCP  0A00006A:0015 rr  persistent 90000 FFFFFFFF\n", to: root + "/net/ip_vs")
@@ -173,7 +173,7 @@ import Testing
         #expect(message.contains("TCP 10.0.0.106:21"))
     }
 
-    @Test func disabledCollectorsAreNotRun() throws {
+    @Test func disabledCollectorsAreNotRun() async throws {
         let outcome = Self.scraper(procRoot: Fixtures.labProc, collectors: [StatsCollector()]).scrape()
         let text = Self.text(outcome)
         #expect(text.contains(#"ipvs_scrape_collector_success{collector="stats"} 1"#))

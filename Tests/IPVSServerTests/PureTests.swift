@@ -47,13 +47,13 @@ import Testing
     }
 
     @Test(arguments: ["9911", "::1:9911", ":", ":99999", "[::1:9911", "host:-1", "host:http", "[]:80"])
-    func rejects(_ text: String) {
+    func rejects(_ text: String) async {
         #expect(throws: ListenAddress.ParseError.self) { try ListenAddress(parsing: text) }
     }
 }
 
 @Suite struct LogFormatTests {
-    @Test func logfmtQuotesWhatNeedsIt() {
+    @Test func logfmtQuotesWhatNeedsIt() async {
         let line = LogFormatHandler.logfmt([
             ("ts", "T"), ("level", "info"), ("msg", "hello world"), ("path", "/a=b"), ("n", "3"), ("e", ""),
         ])
@@ -61,7 +61,7 @@ import Testing
         #expect(LogFormatHandler.logfmt([("msg", "a \"q\"\nb")]) == #"msg="a \"q\"\nb""#)
     }
 
-    @Test func jsonEscapes() {
+    @Test func jsonEscapes() async {
         #expect(LogFormatHandler.json([("msg", "a\"b\\\n\u{1}")]) == #"{"msg":"a\"b\\\n\u0001"}"#)
     }
 
@@ -73,7 +73,7 @@ import Testing
         #expect(LogFormatHandler.rfc3339(seconds: seconds, milliseconds: milliseconds) == expected)
     }
 
-    @Test func warnIsSpelledLikeGo() {
+    @Test func warnIsSpelledLikeGo() async {
         #expect(LogFormatHandler.levelName(.warning) == "warn")
     }
 }

@@ -7,7 +7,7 @@ import WebConfig
 @Suite struct WebConfigurationParsingTests {
     static let secretHash = "$2b$10$YvkyHv6SFwbLy6uR9bUcruTQdRlyksPy/XGwP3fwk5SJhVc1mTzRq"  // "secret", made by libcrypt
 
-    @Test func aFullFileIsRead() throws {
+    @Test func aFullFileIsRead() async throws {
         let configuration = try WebConfiguration.parse(
             """
             tls_server_config:
@@ -64,12 +64,12 @@ import WebConfig
         }
     }
 
-    @Test func emptyFileMeansNothingChanges() throws {
+    @Test func emptyFileMeansNothingChanges() async throws {
         let configuration = try WebConfiguration.parse("", path: "web.yml")
         #expect(configuration.tls == nil && configuration.headers.isEmpty && configuration.basicAuthUsers.isEmpty)
     }
 
-    @Test func credentialsOfTheAuthorizationHeader() {
+    @Test func credentialsOfTheAuthorizationHeader() async {
         #expect(BasicAuthentication.credentials("Basic cHJvbWV0aGV1czpzZWNyZXQ=")! == ("prometheus", "secret"))
         #expect(BasicAuthentication.credentials("basic  dTpwOmFzcw==")! == ("u", "p:ass"), "the password may hold colons")
         #expect(BasicAuthentication.credentials("Bearer abc") == nil)
@@ -78,7 +78,7 @@ import WebConfig
         #expect(BasicAuthentication.credentials(nil) == nil)
     }
 
-    @Test func bcryptChecks() {
+    @Test func bcryptChecks() async {
         #expect(BasicAuthentication.check("secret", against: Self.secretHash))
         #expect(!BasicAuthentication.check("Secret", against: Self.secretHash))
         #expect(!BasicAuthentication.check("secret", against: "$2b$10$notahash"))
@@ -89,7 +89,7 @@ import WebConfig
         #expect(!authentication.allows(authorization: "Basic bm9ib2R5OnNlY3JldA=="), "unknown user nobody:secret")
     }
 
-    @Test func bcryptHashShape() {
+    @Test func bcryptHashShape() async {
         #expect(WebConfiguration.isBcryptHash(Self.secretHash))
         #expect(WebConfiguration.isBcryptHash("$2y$10$mDwo.lAisC94iLAyP81MCesa29IzH37oigHC/42V2pdJlUprsJPze"))
         #expect(!WebConfiguration.isBcryptHash("$2x$10$mDwo.lAisC94iLAyP81MCesa29IzH37oigHC/42V2pdJlUprsJPze"))

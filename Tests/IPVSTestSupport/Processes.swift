@@ -41,13 +41,63 @@ public enum Processes {
     }
 
     /// A bash script run to completion, with pipefail.
-    public static func shell(_ script: String) throws -> Result {
-        try run("/bin/bash", ["-o", "pipefail", "-c", script])
+    public static func shell(_ script: String) async throws -> Result {
+        try await run("/bin/bash", ["-o", "pipefail", "-c", script])
     }
 
-    /// Runs a program to completion.
-    public static func run(_ executable: String, _ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 120) throws
-        -> Result
+    /// Runs a program to completion without blocking the caller's thread: the pipes are read
+    /// and the exit awaited on Dispatch's threads, and the test's task is resumed when all is
+    /// in. (Blocking here held Swift's cooperative threads, two on this machine, and starved
+    /// the async tests running beside the integration suites.)
+    ///
+    /// At most ``runLimit`` programs run at once, across every suite: with the helpers async,
+    /// Swift Testing starts every integration test and parameterized case together, and 14
+    /// keepalived checks, key generation and Prometheus on 2 cores starved the exporters that
+    /// other tests were waiting for. The timeout starts once the program has its turn.
+    public static func run(_ executable: String, _ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 120)
+        async throws -> Result
+    {
+        await slots.acquire()
+        do {
+            let result = try await runNow(executable, arguments, stdin: stdin, timeout: timeout)
+            await slots.release()
+            return result
+        } catch {
+            await slots.release()
+            throw error
+        }
+    }
+
+    /// Programs run at once by ``run(_:_:stdin:timeout:)``: one per core of the machine CI runs on.
+    public static let runLimit = 2
+    static let slots = Slots(limit: runLimit)
+
+    /// A counting semaphore for tasks: waiting suspends the task, it never blocks a thread.
+    actor Slots {
+        private var free: Int
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+
+        init(limit: Int) { free = limit }
+
+        func acquire() async {
+            if free > 0 {
+                free -= 1
+                return
+            }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+
+        /// Hands the slot to the longest waiting task, in arrival order.
+        func release() {
+            if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+        }
+    }
+
+    /// Output is read on two threads of the call's own, and the exit comes from the
+    /// termination handler: nothing here blocks a Dispatch worker, whose pool also delivers the
+    /// log lines of every ``RunningProcess`` (blocking reads on it left exporters' logs unread).
+    private static func runNow(_ executable: String, _ arguments: [String], stdin: String?, timeout: TimeInterval)
+        async throws -> Result
     {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -58,32 +108,54 @@ public enum Processes {
         process.standardError = err
         let input = Pipe()
         process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let collected = Mutex<(Data, Data)>((Data(), Data()))
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            collected.withLock { $0.0 = data }
-            group.leave()
+        let command = ([executable] + arguments).joined(separator: " ")
+        // stdout, stderr, the status; the call resumes once, when all three are in or at the timeout.
+        let state = Mutex<(stdout: Data?, stderr: Data?, status: Int32?, resumed: Bool)>((nil, nil, nil, false))
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+            @Sendable func update(_ change: @Sendable (inout (stdout: Data?, stderr: Data?, status: Int32?, resumed: Bool)) -> Void) {
+                let result: Result? = state.withLock { state in
+                    change(&state)
+                    guard !state.resumed, let stdout = state.stdout, let stderr = state.stderr, let status = state.status else {
+                        return nil
+                    }
+                    state.resumed = true
+                    return Result(
+                        status: status, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+                }
+                if let result { continuation.resume(returning: result) }
+            }
+            process.terminationHandler = { process in
+                let status = process.terminationStatus
+                update { $0.status = status }
+            }
+            do {
+                try process.run()
+            } catch {
+                continuation.resume(throwing: error)
+                return
+            }
+            Thread {
+                let data = out.fileHandleForReading.readDataToEndOfFile()
+                update { $0.stdout = data }
+            }.start()
+            Thread {
+                let data = err.fileHandleForReading.readDataToEndOfFile()
+                update { $0.stderr = data }
+            }.start()
+            Thread {
+                if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+                try? input.fileHandleForWriting.close()
+            }.start()
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                let timedOut = state.withLock { state in
+                    defer { state.resumed = true }
+                    return !state.resumed
+                }
+                guard timedOut else { return }
+                process.terminate()
+                continuation.resume(throwing: Timeout(command: command))
+            }
         }
-        group.enter()
-        DispatchQueue.global().async {
-            let data = err.fileHandleForReading.readDataToEndOfFile()
-            collected.withLock { $0.1 = data }
-            group.leave()
-        }
-        if group.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
-            throw Timeout(command: ([executable] + arguments).joined(separator: " "))
-        }
-        process.waitUntilExit()
-        let (stdoutData, stderrData) = collected.withLock { $0 }
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self))
     }
 
     public struct Timeout: Error, CustomStringConvertible {
@@ -115,6 +187,7 @@ public final class RunningProcess {
     public let process = Process()
     private let buffer = LineBuffer()
     private let output = Pipe()
+    private let exited = DispatchSemaphore(value: 0)
 
     final class LineBuffer: Sendable {
         /// Complete lines, and the unterminated tail of the last read.
@@ -138,6 +211,7 @@ public final class RunningProcess {
         if let environment { process.environment = environment }
         process.standardError = output
         process.standardOutput = output
+        process.terminationHandler = { [exited] _ in exited.signal() }
         output.fileHandleForReading.readabilityHandler = { [buffer] handle in
             let data = handle.availableData
             guard !data.isEmpty else { return }
@@ -152,23 +226,24 @@ public final class RunningProcess {
     }
 
     /// Waits until a log line contains `text`; returns that line.
-    public func waitForLine(containing text: String, timeout: TimeInterval = 15) throws -> String {
+    public func waitForLine(containing text: String, timeout: TimeInterval = 15) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let line = log.first(where: { $0.contains(text) }) { return line }
             if !process.isRunning {
-                Thread.sleep(forTimeInterval: 0.1)
+                // Its last output may still be on the way through the pipe.
+                try await Task.sleep(for: .milliseconds(100))
                 if let line = log.first(where: { $0.contains(text) }) { return line }
                 throw Exited(status: process.terminationStatus, log: log)
             }
-            Thread.sleep(forTimeInterval: 0.02)
+            try await Task.sleep(for: .milliseconds(20))
         }
         throw Processes.Timeout(command: "waiting for \"\(text)\"; log so far:\n" + log.joined(separator: "\n"))
     }
 
     /// The port of the exporter's "listening" log line.
-    public func listeningPort() throws -> Int {
-        let line = try waitForLine(containing: "msg=listening")
+    public func listeningPort() async throws -> Int {
+        let line = try await waitForLine(containing: "msg=listening")
         guard let colon = line.lastIndex(of: ":"), let port = Int(line[line.index(after: colon)...].prefix { $0.isNumber }) else {
             throw Exited(status: -1, log: [line])
         }
@@ -178,18 +253,18 @@ public final class RunningProcess {
     public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     /// Waits for exit; returns the status, or nil on timeout.
-    public func waitForExit(timeout: TimeInterval = 10) -> Int32? {
+    public func waitForExit(timeout: TimeInterval = 10) async -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         return process.isRunning ? nil : process.terminationStatus
     }
 
+    /// Terminates the process (SIGKILL after 5 s). Synchronous, for `defer`: it waits on the
+    /// exit signal, not in a sleep loop, and a terminated exporter exits in milliseconds.
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            _ = waitForExit(timeout: 5)
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
+        guard process.isRunning else { return }
+        process.terminate()
+        if exited.wait(timeout: .now() + 5) == .timedOut { kill(process.processIdentifier, SIGKILL) }
     }
 
     public struct Exited: Error, CustomStringConvertible {

@@ -32,8 +32,8 @@ public final class PrometheusServer {
     }
 
     /// Runs an instant query. A query Prometheus rejects comes back with status "error".
-    public func ask(_ promql: String) throws -> Answer {
-        let result = try Processes.run(
+    public func ask(_ promql: String) async throws -> Answer {
+        let result = try await Processes.run(
             "/usr/bin/curl",
             ["-s", "--max-time", "20", "--data-urlencode", "query=\(promql)", "http://127.0.0.1:\(port)/api/v1/query"])
         guard let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
@@ -46,7 +46,7 @@ public final class PrometheusServer {
     }
 
     /// The result vector of an instant query, empty when it failed.
-    public func query(_ promql: String) throws -> [[String: Any]] { try ask(promql).vector }
+    public func query(_ promql: String) async throws -> [[String: Any]] { try await ask(promql).vector }
 
     public static func value(_ sample: [String: Any]) -> String? {
         (sample["value"] as? [Any])?.last as? String

@@ -42,7 +42,7 @@ import Testing
         let messages = Mutex<[String]>([])
     }
 
-    @Test func netlinkWhenItWorks() throws {
+    @Test func netlinkWhenItWorks() async throws {
         let reader = AutoStateReader(
             netlink: StubReader(.netlink, .success(Self.table(.netlink))),
             procfs: StubReader(.procfs, .success(Self.table(.procfs)))
@@ -54,7 +54,7 @@ import Testing
         #expect(reader.source == .netlink)
     }
 
-    @Test func refusalSwitchesToProcForGoodWithOneWarning() throws {
+    @Test func refusalSwitchesToProcForGoodWithOneWarning() async throws {
         let netlink = StubReader(.netlink, .failure(.permissionDenied("EPERM")))
         let warnings = Warnings()
         let reader = AutoStateReader(netlink: netlink, procfs: StubReader(.procfs, .success(Self.table(.procfs)))) { reason in
@@ -70,7 +70,7 @@ import Testing
         #expect(reader.source == .procfs)
     }
 
-    @Test func missingModuleFallsBackForThatReadOnly() throws {
+    @Test func missingModuleFallsBackForThatReadOnly() async throws {
         let netlink = StubReader(.netlink, .failure(.unavailable("no IPVS family")))
         let reader = AutoStateReader(netlink: netlink, procfs: StubReader(.procfs, .success(Self.table(.procfs)))) { _ in
             Issue.record("a missing module is not a refusal")
@@ -80,7 +80,7 @@ import Testing
         #expect(try reader.serviceTable().source == .netlink)
     }
 
-    @Test func otherNetlinkErrorsAreReported() {
+    @Test func otherNetlinkErrorsAreReported() async {
         let reader = AutoStateReader(
             netlink: StubReader(.netlink, .failure(.netlink(.malformed("reply")))),
             procfs: StubReader(.procfs, .success(Self.table(.procfs)))

@@ -12,18 +12,18 @@ import Testing
     ]
 
     @Test(arguments: serviceTableCaptures)
-    func serviceTableCaptureParses(_ name: String) throws {
+    func serviceTableCaptureParses(_ name: String) async throws {
         let table = try ServiceTableParser.parse(Array(try Fixtures.capture(name).utf8), file: name, hz: 250)
         #expect(table.info.connectionTableSize == 4096)
         #expect(table.info.versionString == "1.2.1")
     }
 
     @Test(arguments: statsCaptures)
-    func statsCaptureParses(_ name: String) throws {
+    func statsCaptureParses(_ name: String) async throws {
         _ = try GlobalStatsParser.parse(Array(try Fixtures.capture(name).utf8), file: name)
     }
 
-    @Test func globalStatsValues() throws {
+    @Test func globalStatsValues() async throws {
         let stats = try ProcFS(root: Fixtures.labProc).globalStats()
         // Line 3 and line 6 of proc-net-ip_vs_stats.txt, hex.
         #expect(
@@ -38,7 +38,7 @@ import Testing
         )
     }
 
-    @Test func zeroedStatsAreZero() throws {
+    @Test func zeroedStatsAreZero() async throws {
         let stats = try GlobalStatsParser.parse(
             Array(try Fixtures.capture("proc-net-ip_vs_stats.after-zero.txt").utf8), file: "after-zero")
         #expect(
@@ -47,7 +47,7 @@ import Testing
     }
 
     /// The `~` row of the per-CPU file is the estimator's sum, which is what ip_vs_stats shows.
-    @Test func perCPUTotalsEqualGlobalStats() throws {
+    @Test func perCPUTotalsEqualGlobalStats() async throws {
         let procfs = ProcFS(root: Fixtures.labProc)
         let perCPU = try procfs.perCPUStats()
         let global = try procfs.globalStats()
@@ -57,7 +57,7 @@ import Testing
         #expect(perCPU.perCPU[0]?.connections == 0xFC)
     }
 
-    @Test func connectionTableParsesEveryLine() throws {
+    @Test func connectionTableParsesEveryLine() async throws {
         let text = try Fixtures.capture("proc-net-ip_vs_conn.txt")
         let counts = try ConnectionTableParser.parse(Array(text.utf8), file: "ip_vs_conn")
         let entryLines = text.split(separator: "\n").count - 1
@@ -73,7 +73,7 @@ import Testing
         #expect(templates > 0)
     }
 
-    @Test func streamingInSmallChunksGivesTheSameCounts() throws {
+    @Test func streamingInSmallChunksGivesTheSameCounts() async throws {
         let bytes = Array(try Fixtures.capture("proc-net-ip_vs_conn.txt").utf8)
         let whole = try ConnectionTableParser.parse(bytes, file: "ip_vs_conn")
         for chunkSize in [1, 7, 64, 1000] {
@@ -88,7 +88,7 @@ import Testing
         }
     }
 
-    @Test func sysctlsReadAsTheKernelPrintsThem() throws {
+    @Test func sysctlsReadAsTheKernelPrintsThem() async throws {
         let sysctls = try ProcFS(root: Fixtures.labProc).sysctls()
         let listed = try Fixtures.capture("ls-proc-sys-net-ipv4-vs.txt").split(whereSeparator: { $0 == "\n" || $0 == " " }).map(
             String.init)
@@ -100,13 +100,13 @@ import Testing
         #expect(sysctls.syncThreshold?.period == 50)
     }
 
-    @Test func hzComesFromTheKernelsOwnConfig() throws {
+    @Test func hzComesFromTheKernelsOwnConfig() async throws {
         let hz = KernelHZ.detect(procfs: ProcFS(root: Fixtures.labProc), bootDirectory: Fixtures.labBoot)
         #expect(hz?.hz == 250)
         #expect(hz?.source.hasSuffix("config-6.1.0-56-amd64") == true)
     }
 
-    @Test func hzIsUnknownWithoutAConfig() throws {
+    @Test func hzIsUnknownWithoutAConfig() async throws {
         let hz = KernelHZ.detect(procfs: ProcFS(root: Fixtures.labProc), bootDirectory: "/nonexistent")
         #expect(hz == nil)
     }
@@ -126,12 +126,12 @@ import Testing
         listing = try IPVSAdmListing(parsing: try Fixtures.capture("ipvsadm-L-n.txt"))
     }
 
-    @Test func sameServices() {
+    @Test func sameServices() async {
         #expect(Set(table.services.map(\.id.description)) == Set(listing.services.map(\.key)))
         #expect(table.services.count == 25)
     }
 
-    @Test func schedulersPersistenceAndOnePacketAgree() throws {
+    @Test func schedulersPersistenceAndOnePacketAgree() async throws {
         for service in table.services {
             let listed = try #require(listing.service(service.id.description))
             #expect(service.scheduler.name == listed.scheduler, "\(service.id)")
@@ -146,7 +146,7 @@ import Testing
         }
     }
 
-    @Test func realServersAgree() throws {
+    @Test func realServersAgree() async throws {
         var compared = 0
         for service in table.services {
             let listed = try #require(listing.service(service.id.description))
@@ -167,7 +167,7 @@ import Testing
         #expect(compared > 30)
     }
 
-    @Test func firewallMarkFamiliesAreSettledFromWhatProcShows() throws {
+    @Test func firewallMarkFamiliesAreSettledFromWhatProcShows() async throws {
         let families = Dictionary(
             uniqueKeysWithValues: table.services.compactMap { service in
                 service.id.firewallMark.map { ($0, service.id.family) }
@@ -175,7 +175,7 @@ import Testing
         #expect(families == [1: .ipv4, 2: .ipv6])
     }
 
-    @Test func clearedTableIsEmpty() throws {
+    @Test func clearedTableIsEmpty() async throws {
         let cleared = try ServiceTableParser.parse(
             Array(try Fixtures.capture("proc-net-ip_vs.after-clear.txt").utf8), file: "x", hz: 250)
         #expect(cleared.services.isEmpty)

@@ -41,7 +41,7 @@ import Testing
         BackendID(service: service, address: IPAddress(address)!, port: port)
     }
 
-    @Test func addressServiceByStateWithTemplatesApart() throws {
+    @Test func addressServiceByStateWithTemplatesApart() async throws {
         let result = try attribute([
             "TCP C0A81402 9A40 0A000001 0050 AC10010B 1F90 ESTABLISHED     890",
             "TCP C0A81402 9A41 0A000001 0050 AC10010B 1F90 ESTABLISHED     890",
@@ -54,7 +54,7 @@ import Testing
         #expect(result.unmatchedGroups == 0)
     }
 
-    @Test func portZeroServiceTakesEveryPortAndItsTemplate() throws {
+    @Test func portZeroServiceTakesEveryPortAndItsTemplate() async throws {
         let result = try attribute([
             "TCP C0A81402 9A40 0A000003 0050 AC10011E 0050 ESTABLISHED     890",
             "TCP C0A81400 0000 0A000003 0000 AC10011E 0000 ASSURED         300",
@@ -65,13 +65,13 @@ import Testing
         #expect(result.unmatchedGroups == 0)
     }
 
-    @Test func ftpTemplateHasVirtualPortZero() throws {
+    @Test func ftpTemplateHasVirtualPortZero() async throws {
         let result = try attribute(["TCP C0A81402 0000 0A000006 0000 AC10010B 0000 NONE            300"])
         #expect(result.templates[backend(.address(.tcp, IPAddress("10.0.0.6")!, port: 21), "172.16.1.11", 21)] == 1)
         #expect(result.unmatchedGroups == 0)
     }
 
-    @Test func firewallMarkEntriesCarryThePacketsAddress() throws {
+    @Test func firewallMarkEntriesCarryThePacketsAddress() async throws {
         let result = try attribute([
             "TCP C0A81402 9A40 0A000068 01BB AC10020B 1F90 ESTABLISHED     890",
             // Persistent firewall-mark service: no port translation, template with protocol IP.
@@ -88,14 +88,14 @@ import Testing
 
     /// Connections of a removed real server stay in the table until they expire; they are kept
     /// under labels built from the entry, never dropped or folded into another server.
-    @Test func entriesOfARemovedServerKeepTheirOwnLabels() throws {
+    @Test func entriesOfARemovedServerKeepTheirOwnLabels() async throws {
         let result = try attribute(["TCP C0A81402 9A40 0A000001 0050 AC100909 1F90 FIN_WAIT         30"])
         #expect(result.unmatchedGroups == 1)
         #expect(result.byState[backend(.address(.tcp, IPAddress("10.0.0.1")!, port: 80), "172.16.9.9", 8080)] == ["FIN_WAIT": 1])
     }
 
     /// The real capture: every entry is attributed to a configured real server.
-    @Test func labCaptureIsFullyAttributed() throws {
+    @Test func labCaptureIsFullyAttributed() async throws {
         let procfs = ProcFS(root: Fixtures.labProc)
         let table = try procfs.serviceTable(hz: 250)
         let counts = try procfs.connectionCounts()

@@ -32,7 +32,7 @@ import Testing
         #expect(IPAddress(input) == nil)
     }
 
-    @Test func bytesRoundTrip() throws {
+    @Test func bytesRoundTrip() async throws {
         for text in ["10.0.0.1", "2001:db8::1", "::", "fe80::1:2:3:4"] {
             let address = try #require(IPAddress(text))
             #expect(IPAddress(bytes: address.bytes) == address)
@@ -40,7 +40,7 @@ import Testing
         #expect(IPAddress(bytes: [1, 2, 3]) == nil)
     }
 
-    @Test func ordering() {
+    @Test func ordering() async {
         #expect(IPAddress("10.0.0.9")! < IPAddress("10.0.0.10")!)
         #expect(IPAddress("255.255.255.255")! < IPAddress("::")!)
     }

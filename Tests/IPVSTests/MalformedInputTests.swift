@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test(arguments: serviceTableCases)
-    func serviceTable(_ c: Case) throws {
+    func serviceTable(_ c: Case) async throws {
         let error = #expect(throws: ProcParseError.self) {
             try ServiceTableParser.parse(c.text, file: "/proc/net/ip_vs", hz: 250)
         }
@@ -111,7 +111,7 @@ import Testing
     ]
 
     @Test(arguments: statsCases)
-    func globalStats(_ c: Case) throws {
+    func globalStats(_ c: Case) async throws {
         let error = #expect(throws: ProcParseError.self) {
             try GlobalStatsParser.parse(c.text, file: "/proc/net/ip_vs_stats")
         }
@@ -160,7 +160,7 @@ import Testing
     ]
 
     @Test(arguments: connectionCases)
-    func connectionTable(_ c: Case) throws {
+    func connectionTable(_ c: Case) async throws {
         let error = #expect(throws: ProcParseError.self) {
             try ConnectionTableParser.parse(c.text, file: "/proc/net/ip_vs_conn")
         }
@@ -169,7 +169,7 @@ import Testing
         #expect(c.expected.isEmpty || error?.expected.contains(c.expected) == true, "\(error?.description ?? "")")
     }
 
-    @Test func sysctlThatIsNotANumber() throws {
+    @Test func sysctlThatIsNotANumber() async throws {
         let error = #expect(throws: ProcParseError.self) {
             try SysctlParser.parse(Array("ten\n".utf8), name: "am_droprate", file: "/proc/sys/net/ipv4/vs/am_droprate")
         }
@@ -177,28 +177,28 @@ import Testing
         #expect(error?.line == 1)
     }
 
-    @Test func sysctlWithTwoLines() throws {
+    @Test func sysctlWithTwoLines() async throws {
         let error = #expect(throws: ProcParseError.self) {
             try SysctlParser.parse(Array("1\n2\n".utf8), name: "am_droprate", file: "f")
         }
         #expect(error?.line == 2)
     }
 
-    @Test func malformedSyncThreshold() throws {
+    @Test func malformedSyncThreshold() async throws {
         #expect(throws: ProcParseError.self) {
             try SysctlParser.parse(Array("3\n".utf8), name: "sync_threshold", file: "f")
         }
         #expect(try SysctlParser.parse(Array("3\t50\n".utf8), name: "sync_threshold", file: "f") == "3\t50")
     }
 
-    @Test func missingFileIsNotFoundNotAParseError() throws {
+    @Test func missingFileIsNotFoundNotAParseError() async throws {
         let procfs = ProcFS(root: "/nonexistent-procfs")
         #expect(throws: ProcFSError.notFound(path: "/nonexistent-procfs/net/ip_vs")) {
             try procfs.serviceTable(hz: nil)
         }
     }
 
-    @Test func unreadableFileIsAnIOErrorWithThePath() throws {
+    @Test func unreadableFileIsAnIOErrorWithThePath() async throws {
         // A directory where a file should be: open succeeds, read fails with EISDIR.
         let root = try Fixtures.temporaryDirectory()
         try FileManagerShim.makeDirectory(root + "/net/ip_vs")

@@ -5,7 +5,7 @@ import Testing
 
 /// The numbers the decoder spells out equal the kernel header's (`<linux/ip_vs.h>`).
 @Suite struct NetlinkABITests {
-    @Test func commands() {
+    @Test func commands() async {
         #expect(Int(IPVSABI.Command.newService) == IPVS_CMD_NEW_SERVICE)
         #expect(Int(IPVSABI.Command.getService) == IPVS_CMD_GET_SERVICE)
         #expect(Int(IPVSABI.Command.newDest) == IPVS_CMD_NEW_DEST)
@@ -18,7 +18,7 @@ import Testing
         #expect(Int(IPVSABI.Command.getInfo) == IPVS_CMD_GET_INFO)
     }
 
-    @Test func attributes() {
+    @Test func attributes() async {
         #expect(Int(IPVSABI.CommandAttribute.service) == IPVS_CMD_ATTR_SERVICE)
         #expect(Int(IPVSABI.CommandAttribute.dest) == IPVS_CMD_ATTR_DEST)
         #expect(Int(IPVSABI.CommandAttribute.daemon) == IPVS_CMD_ATTR_DAEMON)

@@ -18,12 +18,12 @@ import Testing
         try IPVSAdmListing(parsing: try Fixtures.text("lab/netlink/\(capture)/\(view)/\(name).txt"))
     }
 
-    @Test func thereAreRecordings() {
+    @Test func thereAreRecordings() async {
         #expect(Self.captures.count >= 14)
     }
 
     @Test(arguments: captures)
-    func decodesWhatIPVSAdmShows(_ capture: String) throws {
+    func decodesWhatIPVSAdmShows(_ capture: String) async throws {
         let table = try NetlinkStateReader.serviceTable(using: try Self.replay(capture).transport)
         let list = try Self.listing(capture, "before", "list")
         #expect(table.source == .netlink)
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test(arguments: captures)
-    func decodesTimeoutsAndDaemons(_ capture: String) throws {
+    func decodesTimeoutsAndDaemons(_ capture: String) async throws {
         let replay = try Self.replay(capture)
         let timeouts = try NetlinkStateReader.timeouts(using: replay.transport)
         let text = try Fixtures.text("lab/netlink/\(capture)/before/timeout.txt")
@@ -96,7 +96,7 @@ import Testing
 
     /// Every prefix of a real reply is an error, never a crash and never a partial table.
     @Test(arguments: ["services", "dests-0", "info", "config", "daemons"])
-    func everyTruncationIsAnError(_ request: String) throws {
+    func everyTruncationIsAnError(_ request: String) async throws {
         let capture = "fwmark-main"
         let bytes = try Fixtures.bytes("lab/netlink/\(capture)/\(request).bin")
         let dump = !(request == "info" || request == "config")
@@ -111,7 +111,7 @@ import Testing
     }
 
     /// Bit flips and random bytes: the decoder answers with a value or an error, nothing else.
-    @Test func corruptedRepliesNeverCrash() throws {
+    @Test func corruptedRepliesNeverCrash() async throws {
         var generator = SystemRandomNumberGenerator()
         let original = try Self.replay("tun-sh-main")
         for round in 0..<3000 {
@@ -157,7 +157,7 @@ import Testing
         }
     }
 
-    @Test func aDeletedServiceIsLeftOut() throws {
+    @Test func aDeletedServiceIsLeftOut() async throws {
         let full = try NetlinkStateReader.serviceTable(using: try NetlinkDecoderTests.replay("schedulers-main").transport)
         try #require(full.services.count >= 2)
         let transport = try Self.transport(emptying: 1) { () throws(NetlinkError) -> NetlinkReply in
@@ -167,7 +167,7 @@ import Testing
         #expect(table.services.map(\.id) == full.services.enumerated().filter { $0.offset != 1 }.map(\.element.id))
     }
 
-    @Test func aServiceWithoutRealServersStays() throws {
+    @Test func aServiceWithoutRealServersStays() async throws {
         let full = try NetlinkStateReader.serviceTable(using: try NetlinkDecoderTests.replay("schedulers-main").transport)
         let info = try #require(try NetlinkDecoderTests.replay("schedulers-main").replies["info"])
         let transport = try Self.transport(emptying: 1) { () throws(NetlinkError) -> NetlinkReply in
@@ -179,7 +179,7 @@ import Testing
         #expect(table.services[1].realServers.isEmpty)
     }
 
-    @Test func otherFailuresOfTheCheckAreErrors() throws {
+    @Test func otherFailuresOfTheCheckAreErrors() async throws {
         let transport = try Self.transport(emptying: 0) { () throws(NetlinkError) -> NetlinkReply in
             throw NetlinkError.kernel(command: 4, errno: EPERM)
         }
@@ -220,7 +220,7 @@ import Testing
         }
     }
 
-    @Test func decodesAPlainService() throws {
+    @Test func decodesAPlainService() async throws {
         let service = try IPVSNetlinkDecoder.service(Self.service(Self.tcpService))
         #expect(service.id == .address(.tcp, IPAddress("10.0.0.1")!, port: 80))
         #expect(service.flags == [])  // HASHED is masked out
@@ -229,7 +229,7 @@ import Testing
     }
 
     /// Counters above 2^32 survive: STATS64 wins over the 32-bit nest, which truncates.
-    @Test func prefersSixtyFourBitStats() throws {
+    @Test func prefersSixtyFourBitStats() async throws {
         let big: [UInt64] = [5_000_000_000, 6_000_000_000, 7, 9_000_000_000, 10, 1, 2, 3, 4, 5]
         let truncated = big.map { $0 & 0xFFFF_FFFF }
         let payload = Self.service(
@@ -244,7 +244,7 @@ import Testing
         #expect(only32.counters?.connections == 5_000_000_000 & 0xFFFF_FFFF)
     }
 
-    @Test func skipsPaddingInStats() throws {
+    @Test func skipsPaddingInStats() async throws {
         let payload = Self.service(
             Self.tcpService + [Self.attribute(12, Self.attribute(11, []) + Self.stats(Array(1...10), wide: true))])
         #expect(try IPVSNetlinkDecoder.service(payload).rates?.outgoingBytes == 10)
@@ -268,13 +268,13 @@ import Testing
         #expect(error?.description.contains(message) == true, "\(what): \(String(describing: error))")
     }
 
-    @Test func rejectsAnAttributeLongerThanItsParent() {
+    @Test func rejectsAnAttributeLongerThanItsParent() async {
         var payload = Self.service(Self.tcpService)
         payload[4] = 0xFF  // the SERVICE nest claims 255 + … bytes
         #expect(throws: NetlinkError.self) { try IPVSNetlinkDecoder.service(payload) }
     }
 
-    @Test func rejectsTheWrongCommand() {
+    @Test func rejectsTheWrongCommand() async {
         var payload = Self.service(Self.tcpService)
         payload[0] = 5
         let error = #expect(throws: NetlinkError.self) { try IPVSNetlinkDecoder.service(payload) }
@@ -282,7 +282,7 @@ import Testing
     }
 
     /// A refusal arrives as NLMSG_ERROR with -EPERM: that is what auto mode falls back on.
-    @Test func permissionDeniedIsRecognised() throws {
+    @Test func permissionDeniedIsRecognised() async throws {
         let message =
             Self.u32(36) + Self.u16(2) + Self.u16(0) + Self.u32(7) + Self.u32(99) + Self.u32(UInt32(bitPattern: -1))
             + [UInt8](repeating: 0, count: 16)
@@ -290,7 +290,7 @@ import Testing
         #expect(error?.isPermissionDenied == true)
     }
 
-    @Test func aStaleMessageOfAnotherRequestIsIgnored() throws {
+    @Test func aStaleMessageOfAnotherRequestIsIgnored() async throws {
         // An ACK of sequence 6 (a previous request), then this request's DONE (sequence 7).
         let staleAck =
             Self.u32(36) + Self.u16(2) + Self.u16(0) + Self.u32(6) + Self.u32(99) + Self.u32(0) + [UInt8](repeating: 0, count: 16)
@@ -308,7 +308,7 @@ extension Array {
 
 /// Found by `corruptedRepliesNeverCrash`: an error code of Int32.min trapped on negation.
 @Suite struct NetlinkRegressionTests {
-    @Test func errorCodeOfInt32MinIsAnErrorNotATrap() {
+    @Test func errorCodeOfInt32MinIsAnErrorNotATrap() async {
         let done =
             NetlinkMalformedReplyTests.u32(20) + NetlinkMalformedReplyTests.u16(3) + NetlinkMalformedReplyTests.u16(2)
             + NetlinkMalformedReplyTests.u32(7) + NetlinkMalformedReplyTests.u32(1) + NetlinkMalformedReplyTests.u32(0x8000_0000)

@@ -16,7 +16,7 @@ import Testing
         try ServiceTableParser.parse(Array((Self.header + body).utf8), file: "ip_vs", hz: hz).services
     }
 
-    @Test func persistentPortZeroService() throws {
+    @Test func persistentPortZeroService() async throws {
         let services = try parse(
             "TCP  0A000003:0000 wlc  persistent 90000 FFFFFFFF\n  -> C0A8011E:0000      Route   1      0          0         \n")
         let service = try #require(services.first)
@@ -30,7 +30,7 @@ import Testing
             ])
     }
 
-    @Test func ipv6PersistenceMaskIsTheByteSwappedPrefixLength() throws {
+    @Test func ipv6PersistenceMaskIsTheByteSwappedPrefixLength() async throws {
         let services = try parse(
             """
             TCP  [2001:0db8:0000:0000:0000:0000:0000:0002]:01BB rr persistent 90000 80000000
@@ -47,7 +47,7 @@ import Testing
         #expect(services[0].onePacket == nil)
     }
 
-    @Test func onePacketAndSchedulerNone() throws {
+    @Test func onePacketAndSchedulerNone() async throws {
         let services = try parse("UDP  0A000001:0035 wlc ops  \nTCP  0A000008:0050 none  \n")
         #expect(services[0].onePacket == true)
         #expect(services[0].scheduler == "wlc")
@@ -55,13 +55,13 @@ import Testing
         #expect(services[1].scheduler == "none")
     }
 
-    @Test func sctpLinesAreOneColumnWider() throws {
+    @Test func sctpLinesAreOneColumnWider() async throws {
         let services = try parse("SCTP  0A000004:13C4 mh  \n  -> C0A80128:13C4      Masq    1      0          0         \n")
         #expect(services[0].id == .address(.sctp, IPAddress("10.0.0.4")!, port: 5060))
         #expect(services[0].realServers.count == 1)
     }
 
-    @Test func everyForwardingMethodAndLargeWeights() throws {
+    @Test func everyForwardingMethodAndLargeWeights() async throws {
         let services = try parse(
             """
             TCP  0A000001:0050 rr  
@@ -79,7 +79,7 @@ import Testing
         #expect(servers[3].inactiveConnections == 4)
     }
 
-    @Test func mixedFamilyTunnelUnderAnIPv4Service() throws {
+    @Test func mixedFamilyTunnelUnderAnIPv4Service() async throws {
         let services = try parse(
             "TCP  0A000005:0050 rr  \n  -> [2001:0db8:0000:0000:0000:0000:0000:0021]:0050      Tunnel  1      0          0         \n"
         )
@@ -87,7 +87,7 @@ import Testing
         #expect(services[0].realServers[0].address == IPAddress("2001:db8::21")!)
     }
 
-    @Test func firewallMarkFamilies() throws {
+    @Test func firewallMarkFamilies() async throws {
         let services = try parse(
             """
             FWM  80000000 rr ops 
@@ -150,25 +150,25 @@ import Testing
 
     /// Two lines that both show IPv4 cannot be two services: left as read, for the uniqueness
     /// check to report that the table changed during the read.
-    @Test func oneMarkTwiceInOneFamilyIsLeftAsRead() throws {
+    @Test func oneMarkTwiceInOneFamilyIsLeftAsRead() async throws {
         let services = try parse(
             "FWM  00000001 wlc \n  -> C0A80135:0050      Route   1      0          0         \nFWM  00000001 wlc \n  -> C0A80136:0050      Route   1      0          0         \n"
         )
         #expect(services.map(\.id) == [.firewallMark(1, family: .ipv4), .firewallMark(1, family: .ipv4)])
     }
 
-    @Test func persistenceTimeoutStaysInJiffiesWithoutHZ() throws {
+    @Test func persistenceTimeoutStaysInJiffiesWithoutHZ() async throws {
         let services = try parse("TCP  0A000002:01BB sh  persistent 150000 FFFFFF00\n", hz: nil)
         #expect(services[0].persistence?.timeoutSeconds == nil)
         #expect(services[0].persistence?.timeoutJiffies == 150000)
     }
 
-    @Test func persistenceTimeoutNotDivisibleByHZIsNotGuessed() throws {
+    @Test func persistenceTimeoutNotDivisibleByHZIsNotGuessed() async throws {
         let services = try parse("TCP  0A000002:01BB sh  persistent 150001 FFFFFF00\n", hz: 250)
         #expect(services[0].persistence?.timeoutSeconds == nil)
     }
 
-    @Test func headerOnlyIsAnEmptyTable() throws {
+    @Test func headerOnlyIsAnEmptyTable() async throws {
         #expect(try parse("").isEmpty)
     }
 }

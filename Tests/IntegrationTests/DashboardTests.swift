@@ -16,30 +16,31 @@ import Testing
     }
 
     /// A YAML file as JSON objects, through python3-yaml (the test's only YAML reader).
-    static func yaml(_ path: String) throws -> [String: Any] {
-        let result = try Processes.run(
+    static func yaml(_ path: String) async throws -> [String: Any] {
+        let result = try await Processes.run(
             "/usr/bin/python3", ["-c", "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)", path])
         #expect(result.status == 0, "\(result.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
 
-    static func rules() throws -> [[String: Any]] {
-        let groups = try #require(try yaml(rulesFile)["groups"] as? [[String: Any]])
+    static func rules() async throws -> [[String: Any]] {
+        let groups = try #require(try await yaml(rulesFile)["groups"] as? [[String: Any]])
         return groups.flatMap { $0["rules"] as? [[String: Any]] ?? [] }
     }
 
     // MARK: promtool
 
     @Test(.enabled(if: Processes.shouldRun(needing: "promtool")))
-    func promtoolChecksTheRules() throws {
-        let result = try Processes.run("/usr/bin/promtool", ["check", "rules", Self.rulesFile])
+    func promtoolChecksTheRules() async throws {
+        let result = try await Processes.run("/usr/bin/promtool", ["check", "rules", Self.rulesFile])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("SUCCESS"), "\(result.stdout)")
     }
 
     @Test(.enabled(if: Processes.shouldRun(needing: "promtool")))
-    func promtoolUnitTestsPass() throws {
-        let result = try Processes.run("/bin/sh", ["-c", "cd '\(Self.directory)' && promtool test rules ipvs-alerts.test.yaml"])
+    func promtoolUnitTestsPass() async throws {
+        let result = try await Processes.run(
+            "/bin/sh", ["-c", "cd '\(Self.directory)' && promtool test rules ipvs-alerts.test.yaml"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("SUCCESS"), "\(result.stdout)")
     }
@@ -47,10 +48,10 @@ import Testing
     /// Every alert has a series set that fires it and one that must not; every alert has the
     /// annotations and runbook section operators need.
     @Test(.enabled(if: Processes.shouldRun(needing: "python3")))
-    func everyAlertIsTestedBothWaysAndHasARunbook() throws {
-        let alerts = try Self.rules().compactMap { $0["alert"] as? String }
+    func everyAlertIsTestedBothWaysAndHasARunbook() async throws {
+        let alerts = try await Self.rules().compactMap { $0["alert"] as? String }
         #expect(alerts.count >= 6)
-        let tests = try #require(try Self.yaml(Self.directory + "/ipvs-alerts.test.yaml")["tests"] as? [[String: Any]])
+        let tests = try #require(try await Self.yaml(Self.directory + "/ipvs-alerts.test.yaml")["tests"] as? [[String: Any]])
         var fires: Set<String> = []
         var stays: Set<String> = []
         for test in tests {
@@ -60,7 +61,7 @@ import Testing
             }
         }
         let readme = try String(contentsOfFile: Self.directory + "/README.md", encoding: .utf8)
-        for rule in try Self.rules() {
+        for rule in try await Self.rules() {
             guard let alert = rule["alert"] as? String else { continue }
             #expect(fires.contains(alert), "\(alert) has no test that fires it")
             #expect(stays.contains(alert), "\(alert) has no test where it must stay silent")
@@ -77,7 +78,7 @@ import Testing
     // MARK: What Grafana needs on import
 
     @Test(arguments: dashboards)
-    func importsIntoGrafana(_ name: String) throws {
+    func importsIntoGrafana(_ name: String) async throws {
         let board = try Self.dashboard(name)
         #expect((board["uid"] as? String).map { !$0.isEmpty && $0.count <= 40 } == true, "uid")
         #expect(!(board["title"] as? String ?? "").isEmpty, "title")
@@ -116,9 +117,9 @@ import Testing
     /// Names the dashboards and rules may use: the exporter's catalog (checked against
     /// the README's Metrics table by MetricCatalogTests), the recording rules of ipvs-alerts.yaml, and
     /// Prometheus' own `up`.
-    static func allowedNames() throws -> (metrics: Set<String>, labels: Set<String>) {
+    static func allowedNames() async throws -> (metrics: Set<String>, labels: Set<String>) {
         var metrics = Set(MetricCatalog.all.map(\.name))
-        metrics.formUnion(try rules().compactMap { $0["record"] as? String })
+        await metrics.formUnion(try rules().compactMap { $0["record"] as? String })
         metrics.insert("up")
         var labels = Set(MetricCatalog.all.flatMap(\.labelNames))
         // Target labels, and the one label the recording rules add.
@@ -127,12 +128,12 @@ import Testing
     }
 
     @Test(.enabled(if: Processes.shouldRun(needing: "python3")), arguments: dashboards + ["ipvs-alerts.yaml"])
-    func namesOnlyContractMetricsAndLabels(_ name: String) throws {
-        let (metrics, labels) = try Self.allowedNames()
+    func namesOnlyContractMetricsAndLabels(_ name: String) async throws {
+        let (metrics, labels) = try await Self.allowedNames()
         let expressions: [String] =
             name.hasSuffix(".json")
             ? Self.expressions(try Self.dashboard(name)).map(\.expression)
-            : try Self.rules().compactMap { $0["expr"] as? String }
+            : try await Self.rules().compactMap { $0["expr"] as? String }
         #expect(!expressions.isEmpty)
         for expression in expressions {
             let used = PromQLNames(expression)
@@ -146,7 +147,7 @@ import Testing
     }
 
     /// The scanner itself: it must see what a dashboard names, or the check above proves nothing.
-    @Test func scannerFindsMetricsAndLabels() {
+    @Test func scannerFindsMetricsAndLabels() async {
         let names = PromQLNames(
             #"sum by (instance, service) (rate(ipvs_service_connections_total{instance=~"$instance", foo!="a{b}"}[$__rate_interval]) * on (job) group_left (service) ipvs:service_name_info{service=~"$service"}) > bool 0"#
         )
@@ -164,7 +165,7 @@ import Testing
     /// second and evaluates ipvs-alerts.yaml. Each variable and panel query of both dashboards
     /// must parse and return data.
     @Test(.enabled(if: Processes.shouldRun(needing: "prometheus", "curl", "python3")))
-    func everyExpressionReturnsData() throws {
+    func everyExpressionReturnsData() async throws {
         var exporters: [RunningProcess] = []
         defer { exporters.forEach { $0.stop() } }
         var targets: [String] = []
@@ -176,7 +177,7 @@ import Testing
                     "--netlink.replay", Fixtures.path("lab/netlink/" + capture),
                 ])
             exporters.append(exporter)
-            targets.append("'127.0.0.1:\(try exporter.listeningPort())'")
+            targets.append("'127.0.0.1:\(try await exporter.listeningPort())'")
         }
         let prometheus = try PrometheusServer(
             configuration: """
@@ -198,10 +199,10 @@ import Testing
         repeat {
             failures = []
             for name in Self.dashboards {
-                failures += try Self.runDashboard(try Self.dashboard(name), name: name, on: prometheus)
+                failures += try await Self.runDashboard(try Self.dashboard(name), name: name, on: prometheus)
             }
             if failures.isEmpty { break }
-            Thread.sleep(forTimeInterval: 1)
+            try await Task.sleep(for: .seconds(1))
         } while Date() < deadline
         #expect(
             failures.isEmpty,
@@ -212,7 +213,7 @@ import Testing
     /// escaped regex alternation of all its values; a single-value one is tried with each of its
     /// values (every director, every service). A query must parse in every selection and return
     /// data in at least one: a service without persistence has no persistence timeout.
-    static func runDashboard(_ board: [String: Any], name: String, on prometheus: PrometheusServer) throws -> [String] {
+    static func runDashboard(_ board: [String: Any], name: String, on prometheus: PrometheusServer) async throws -> [String] {
         var failures: [String] = []
         let variables = ((board["templating"] as? [String: Any])?["list"] as? [[String: Any]] ?? [])
             .filter { $0["type"] as? String == "query" }
@@ -223,7 +224,7 @@ import Testing
             var next: [[String: String]] = []
             for selection in selections {
                 let definition = substitute(variable["definition"] as? String ?? "", selection)
-                let found = try variableValues(definition, regex: variable["regex"] as? String ?? "", on: prometheus)
+                let found = try await variableValues(definition, regex: variable["regex"] as? String ?? "", on: prometheus)
                 if multi, !found.isEmpty {
                     next.append(
                         selection.merging([variableName: "(" + found.map(escapeForRegex).joined(separator: "|") + ")"]) { $1 })
@@ -240,7 +241,7 @@ import Testing
             var answered = false
             for selection in selections {
                 let query = substitute(expression, selection)
-                let answer = try prometheus.ask(query)
+                let answer = try await prometheus.ask(query)
                 if answer.status != "success" {
                     failures.append("\(name) «\(panel)»: \(answer.error ?? answer.status): \(query)")
                     break
@@ -256,18 +257,18 @@ import Testing
 
     /// `label_values(selector, label)` and `query_result(expr)` with a capture regex, the two
     /// variable query forms the dashboards use.
-    static func variableValues(_ definition: String, regex: String, on prometheus: PrometheusServer) throws -> [String] {
+    static func variableValues(_ definition: String, regex: String, on prometheus: PrometheusServer) async throws -> [String] {
         if definition.hasPrefix("label_values("), let comma = definition.lastIndex(of: ",") {
             let selector = String(definition[definition.index(definition.startIndex, offsetBy: 13)..<comma])
             let label = definition[definition.index(after: comma)...].dropLast().trimmingCharacters(in: .whitespaces)
-            let vector = try prometheus.query(selector)
+            let vector = try await prometheus.query(selector)
             return Array(Set(vector.compactMap { PrometheusServer.labels($0)[label] })).sorted()
         }
         if definition.hasPrefix("query_result(") {
             let expression = String(definition.dropFirst(13).dropLast())
             let pattern = try Regex(String(regex.dropFirst().dropLast()))
             var found: Set<String> = []
-            for sample in try prometheus.query(expression) {
+            for sample in try await prometheus.query(expression) {
                 let text =
                     "{"
                     + PrometheusServer.labels(sample).sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }

@@ -7,16 +7,16 @@ import Testing
 @Suite(.serialized) struct ExporterBinaryTests {
     static var exporter: String { Processes.exporterBinary }
 
-    static func start(_ arguments: [String]) throws -> (RunningProcess, Int) {
+    static func start(_ arguments: [String]) async throws -> (RunningProcess, Int) {
         let process = try RunningProcess(exporter, ["--web.listen-address", "127.0.0.1:0"] + arguments)
-        return (process, try process.listeningPort())
+        return (process, try await process.listeningPort())
     }
 
     static let fixtureArguments = ["--path.procfs", Fixtures.labProc, "--path.boot", Fixtures.labBoot]
 
     @Test(.enabled(if: Processes.shouldRun(needing: "promtool")))
-    func promtoolAcceptsTheGoldenExpositions() throws {
-        let result = try Processes.run(
+    func promtoolAcceptsTheGoldenExpositions() async throws {
+        let result = try await Processes.run(
             "/usr/bin/promtool", ["check", "metrics"], stdin: try Fixtures.text("expected/kernel-6.1-lab.procfs.prom"))
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.isEmpty && result.stderr.isEmpty, "promtool has remarks: \(result.stdout)\(result.stderr)")
@@ -24,27 +24,27 @@ import Testing
 
     /// The issue's own check: `curl -s -H 'Accept-Encoding: gzip' …/metrics | gunzip | promtool check metrics`.
     @Test(.enabled(if: Processes.shouldRun(needing: "promtool", "curl", "gunzip")))
-    func liveGzipOutputPassesPromtool() throws {
-        let (process, port) = try Self.start(Self.fixtureArguments)
+    func liveGzipOutputPassesPromtool() async throws {
+        let (process, port) = try await Self.start(Self.fixtureArguments)
         defer { process.stop() }
-        let result = try Processes.shell(
+        let result = try await Processes.shell(
             "curl -sf -H 'Accept-Encoding: gzip' http://127.0.0.1:\(port)/metrics | gunzip | promtool check metrics")
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.isEmpty && result.stderr.isEmpty, "\(result.stdout)\(result.stderr)")
         // The process_* metrics come from the real /proc/self and are part of the live check.
-        let plain = try Processes.shell("curl -sf http://127.0.0.1:\(port)/metrics")
+        let plain = try await Processes.shell("curl -sf http://127.0.0.1:\(port)/metrics")
         #expect(plain.stdout.contains("process_resident_memory_bytes "))
         #expect(plain.stdout.contains("ipvs_up 1\n"))
     }
 
     /// A host without IPVS: the exporter starts, serves ipvs_up 0 and says why once, however
     /// many scrapes follow.
-    @Test func withoutIPVSServesUpZeroAndSaysWhyOnce() throws {
+    @Test func withoutIPVSServesUpZeroAndSaysWhyOnce() async throws {
         let empty = try Fixtures.temporaryDirectory("no-ipvs")
-        let (process, port) = try Self.start(["--path.procfs", empty])
+        let (process, port) = try await Self.start(["--path.procfs", empty])
         defer { process.stop() }
         for _ in 0..<3 {
-            let body = try Processes.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
+            let body = try await Processes.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
             #expect(body.contains("\nipvs_up 0\n"))
             #expect(body.contains(#"ipvs_scrape_collector_success{collector="services"} 0"#))
         }
@@ -54,21 +54,22 @@ import Testing
         #expect(why.first?.contains(empty + "/net/ip_vs does not exist") == true)
     }
 
-    @Test func sigtermDrainsAndExitsZero() throws {
-        let (process, port) = try Self.start(Self.fixtureArguments)
-        #expect(try Processes.shell("curl -sf -o /dev/null -w '%{http_code}' http://127.0.0.1:\(port)/metrics").stdout == "200")
+    @Test func sigtermDrainsAndExitsZero() async throws {
+        let (process, port) = try await Self.start(Self.fixtureArguments)
+        #expect(
+            try await Processes.shell("curl -sf -o /dev/null -w '%{http_code}' http://127.0.0.1:\(port)/metrics").stdout == "200")
         process.signal(SIGTERM)
-        let status = process.waitForExit(timeout: 10)
+        let status = await process.waitForExit(timeout: 10)
         #expect(status == 0, "log:\n\(process.log.joined(separator: "\n"))")
         #expect(process.log.contains { $0.contains("msg=\"shutting down\"") && $0.contains("signal=SIGTERM") })
         #expect(process.log.last?.contains("msg=stopped") == true)
     }
 
-    @Test func jsonLogFormat() throws {
+    @Test func jsonLogFormat() async throws {
         let process = try RunningProcess(
             Self.exporter, ["--web.listen-address", "127.0.0.1:0", "--log.format", "json"] + Self.fixtureArguments)
         defer { process.stop() }
-        let line = try process.waitForLine(containing: "\"msg\":\"listening\"")
+        let line = try await process.waitForLine(containing: "\"msg\":\"listening\"")
         let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
         #expect(object?["level"] == "info")
         #expect(object?["address"]?.hasPrefix("127.0.0.1:") == true)
@@ -81,14 +82,14 @@ import Testing
         (["--no-such-flag"], "Unknown option"),
         (["--web.max-requests=-1"], "0 or more"),
     ])
-    func badCommandLinesExitThree(_ arguments: [String], _ message: String) throws {
-        let result = try Processes.run(Self.exporter, arguments)
+    func badCommandLinesExitThree(_ arguments: [String], _ message: String) async throws {
+        let result = try await Processes.run(Self.exporter, arguments)
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
-    @Test func helpTeachesTheFlags() throws {
-        let result = try Processes.run(Self.exporter, ["serve", "--help"])
+    @Test func helpTeachesTheFlags() async throws {
+        let result = try await Processes.run(Self.exporter, ["serve", "--help"])
         #expect(result.status == 0)
         for flag in [
             "--web.listen-address", "--web.telemetry-path", "--web.max-requests", "--path.procfs", "--collector.connections",
@@ -105,10 +106,10 @@ import Testing
             ("connections", "ipvs_connections{"), ("stats", "ipvs_connections_total "), ("sync_daemons", nil),
             ("services", "ipvs_service_info{"), ("backends", "ipvs_backend_weight{"), ("info", nil), ("timeouts", nil),
         ] as [(String, String?)])
-    func collectorsTurnOff(_ collector: String, _ sample: String?) throws {
-        let (process, port) = try Self.start(Self.fixtureArguments + ["--no-collector.\(collector)"])
+    func collectorsTurnOff(_ collector: String, _ sample: String?) async throws {
+        let (process, port) = try await Self.start(Self.fixtureArguments + ["--no-collector.\(collector)"])
         defer { process.stop() }
-        let body = try Processes.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
+        let body = try await Processes.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
         #expect(body.contains("ipvs_up 1\n"))
         #expect(!body.contains(#"collector="\#(collector)""#), "\(collector) still reports")
         if let sample { #expect(!body.contains(sample), "\(sample) still served") }
@@ -116,11 +117,11 @@ import Testing
 
     /// `--netlink.replay` serves a recording as netlink mode would have served the kernel: the
     /// sync daemon, timeouts and 64-bit counters ipvsadm showed in the lab at that moment.
-    @Test func replaysARecordedNetlinkDump() throws {
-        let (process, port) = try Self.start(
+    @Test func replaysARecordedNetlinkDump() async throws {
+        let (process, port) = try await Self.start(
             Self.fixtureArguments + ["--netlink.replay", Fixtures.path("lab/netlink/sync-daemon-master")])
         defer { process.stop() }
-        let body = try Processes.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
+        let body = try await Processes.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
         let daemon = try Fixtures.text("lab/netlink/sync-daemon-master/before/daemon.txt")
         #expect(daemon.hasPrefix("master sync daemon (mcast=d-bk, syncid=7,"), "\(daemon)")
         #expect(body.contains(#"ipvs_sync_daemon_info{state="master",interface="d-bk",syncid="7"} 1"#))
@@ -128,23 +129,23 @@ import Testing
         #expect(body.contains(#"ipvs_timeout_seconds{protocol="tcpfin"} 120"#))
         #expect(process.log.contains { $0.contains("serving recorded netlink replies") && $0.contains("level=warn") })
 
-        let missing = try Processes.run(
+        let missing = try await Processes.run(
             Self.exporter, ["--web.listen-address", "127.0.0.1:0", "--netlink.replay", "/nonexistent"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("/nonexistent") && missing.stderr.contains("no such directory"), "\(missing.stderr)")
     }
 
-    @Test func versionNamesTheRevision() throws {
-        let result = try Processes.run(Self.exporter, ["--version"])
+    @Test func versionNamesTheRevision() async throws {
+        let result = try await Processes.run(Self.exporter, ["--version"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("ipvs_exporter 0.1.0 (revision "))
     }
 
-    @Test func portInUseIsAClearError() throws {
-        let (first, port) = try Self.start(Self.fixtureArguments)
+    @Test func portInUseIsAClearError() async throws {
+        let (first, port) = try await Self.start(Self.fixtureArguments)
         defer { first.stop() }
         let second = try RunningProcess(Self.exporter, ["--web.listen-address", "127.0.0.1:\(port)"] + Self.fixtureArguments)
-        #expect(second.waitForExit(timeout: 10) == 1)
+        await #expect(second.waitForExit(timeout: 10) == 1)
         #expect(second.log.contains { $0.contains("cannot listen") && $0.contains("level=error") })
     }
 }
@@ -154,7 +155,7 @@ import Testing
 /// of an unprivileged exporter was dropped.
 @Suite(.serialized) struct UnprivilegedExporterTests {
     @Test(.enabled(if: getuid() == 0 && Processes.which("setpriv") != nil))
-    func servesAsNobodyWithoutCapabilities() throws {
+    func servesAsNobodyWithoutCapabilities() async throws {
         let directory = try Fixtures.temporaryDirectory("unprivileged")
         let binary = directory + "/ipvs_exporter"
         try FileManager.default.copyItem(atPath: Processes.exporterBinary, toPath: binary)
@@ -167,8 +168,8 @@ import Testing
                 "--web.listen-address", "127.0.0.1:0", "--ipvs.source", "procfs", "--path.procfs", Fixtures.labProc,
             ])
         defer { process.stop() }
-        let port = try process.listeningPort()
-        let result = try Processes.run("/usr/bin/curl", ["-sf", "--max-time", "10", "http://127.0.0.1:\(port)/metrics"])
+        let port = try await process.listeningPort()
+        let result = try await Processes.run("/usr/bin/curl", ["-sf", "--max-time", "10", "http://127.0.0.1:\(port)/metrics"])
         #expect(result.status == 0, "curl: \(result.stderr)\nlog:\n\(process.log.joined(separator: "\n"))")
         #expect(result.stdout.contains("\nipvs_up 1\n"))
     }

@@ -28,24 +28,24 @@ import Testing
         }
     }()
 
-    @Test func atLeastTenFiles() {
+    @Test func atLeastTenFiles() async {
         #expect(Self.cases.count >= 10)
         #expect(Self.cases.contains { $0.keepalivedAccepts } && Self.cases.contains { !$0.keepalivedAccepts })
     }
 
     @Test(.enabled(if: Processes.shouldRun(needing: "keepalived")), arguments: cases)
-    func keepalivedGivesTheRecordedVerdict(_ testCase: Case) throws {
+    func keepalivedGivesTheRecordedVerdict(_ testCase: Case) async throws {
         let keepalived = Processes.which("keepalived") ?? "/usr/sbin/keepalived"
-        let result = try Processes.run(keepalived, ["-f", Self.directory + "/" + testCase.file, "--config-test"])
+        let result = try await Processes.run(keepalived, ["-f", Self.directory + "/" + testCase.file, "--config-test"])
         #expect(
             (result.status == 0) == testCase.keepalivedAccepts,
             "keepalived --config-test exit \(result.status): \(result.stderr)\(result.stdout)")
     }
 
     @Test(arguments: cases)
-    func linterAgrees(_ testCase: Case) throws {
+    func linterAgrees(_ testCase: Case) async throws {
         // Run from the fixture directory so the includes and messages use relative paths.
-        let result = try Processes.run(
+        let result = try await Processes.run(
             "/bin/sh",
             [
                 "-c",
@@ -69,8 +69,8 @@ import Testing
     }
 
     /// Findings in an included file point into that file.
-    @Test func findingsPointIntoIncludedFiles() throws {
-        let result = try Processes.run(
+    @Test func findingsPointIntoIncludedFiles() async throws {
+        let result = try await Processes.run(
             "/bin/sh",
             [
                 "-c",
@@ -79,8 +79,8 @@ import Testing
         #expect(result.stdout.hasPrefix("conf.d/10-web.conf:14:17: LVS201"), "\(result.stdout)")
     }
 
-    @Test func ipvsadmAndKeepalivedTogetherIsAUsageError() throws {
-        let result = try Processes.run(
+    @Test func ipvsadmAndKeepalivedTogetherIsAUsageError() async throws {
+        let result = try await Processes.run(
             Processes.exporterBinary, ["lint", "--keepalived", Self.directory + "/dr-correct.conf", "--ipvsadm", "/dev/null"])
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("give one"))

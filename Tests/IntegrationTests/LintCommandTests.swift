@@ -5,8 +5,8 @@ import Testing
 /// `ipvs_exporter lint` as CI runs it: real inputs captured from the kernel lab, exit codes,
 /// messages on standard error, colour only on a terminal.
 @Suite struct LintCommandTests {
-    static func lint(_ arguments: [String], stdin: String? = nil) throws -> Processes.Result {
-        try Processes.run(Processes.exporterBinary, ["lint"] + arguments, stdin: stdin)
+    static func lint(_ arguments: [String], stdin: String? = nil) async throws -> Processes.Result {
+        try await Processes.run(Processes.exporterBinary, ["lint"] + arguments, stdin: stdin)
     }
 
     struct Setup: CustomStringConvertible, Sendable {
@@ -39,8 +39,8 @@ import Testing
         ]
     }
 
-    @Test(arguments: setups) func labSetup(_ setup: Setup) throws {
-        let run = try Self.lint(Self.arguments(setup.name))
+    @Test(arguments: setups) func labSetup(_ setup: Setup) async throws {
+        let run = try await Self.lint(Self.arguments(setup.name))
         let document = try #require(
             try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stderr)")
         let findings = document["findings"] as? [[String: Any]] ?? []
@@ -52,29 +52,30 @@ import Testing
     }
 
     /// The command the lab typed (`-r 172.16.1.11:9090 -g`), which ipvsadm accepted and rewrote.
-    @Test func typedDRPortIsFlagged() throws {
+    @Test func typedDRPortIsFlagged() async throws {
         let typed = try Fixtures.text("lab/lint-inputs/dr-port-rewrite.txt").split(separator: "\n")[0]
         let command = typed.replacingOccurrences(of: "ipvsadm ", with: "").replacingOccurrences(of: " (saved as:)", with: "")
         let rules = "-A -t 10.0.0.101:8080 -s rr\n\(command)\n"
-        let run = try Self.lint(["--ipvsadm", "-", "--format", "concise"], stdin: rules)
+        let run = try await Self.lint(["--ipvsadm", "-", "--format", "concise"], stdin: rules)
         #expect(run.status == 1)
         #expect(run.stdout.hasPrefix("<stdin>:2:"), "\(run.stdout)")
         #expect(run.stdout.contains("LVS201 [error] DR real server 172.16.1.11:9090 differs from the service port 8080"))
     }
 
-    @Test func malformedInputExitsTwoWithLocation() throws {
-        let run = try Self.lint(["--ipvsadm", "-"], stdin: "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w x\n")
+    @Test func malformedInputExitsTwoWithLocation() async throws {
+        let run = try await Self.lint(
+            ["--ipvsadm", "-"], stdin: "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -w x\n")
         #expect(run.status == 2)
         #expect(run.stderr == "<stdin>:2:40: error: expected a weight (an integer), found \"x\"\n")
         #expect(run.stdout.isEmpty, "no partial report")
     }
 
-    @Test func unreadableInputsExitTwo() throws {
+    @Test func unreadableInputsExitTwo() async throws {
         let directory = try Fixtures.temporaryDirectory("lint")
-        let missing = try Self.lint(["--ipvsadm", directory + "/nope.ipvs"])
+        let missing = try await Self.lint(["--ipvsadm", directory + "/nope.ipvs"])
         #expect(missing.status == 2 && missing.stderr.contains("nope.ipvs: no such file"))
         try Data([0x2D, 0x41, 0x0A, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: directory + "/binary"))
-        let binary = try Self.lint(["--iptables", directory + "/binary"])
+        let binary = try await Self.lint(["--iptables", directory + "/binary"])
         #expect(binary.status == 2)
         #expect(binary.stderr.contains("binary:2:1: error: expected UTF-8 text"), "\(binary.stderr)")
     }
@@ -83,31 +84,31 @@ import Testing
         ["--ipvsadm", "x", "--format", "nope"], [], ["--explain", "LVS999"], ["--ipvsadm", "-", "--iptables", "-"], ["--bogus"],
         ["--ipvsadm", "x", "--failure-threshold", "fatal"],
     ])
-    func usageErrorsExitThree(_ arguments: [String]) throws {
-        let run = try Self.lint(arguments)
+    func usageErrorsExitThree(_ arguments: [String]) async throws {
+        let run = try await Self.lint(arguments)
         #expect(run.status == 3, "\(arguments): \(run.stderr)")
         #expect(run.stderr.contains("Usage: ipvs_exporter lint") || run.stderr.contains("Error:"), "\(run.stderr)")
     }
 
-    @Test func failureThreshold() throws {
+    @Test func failureThreshold() async throws {
         // Only a warning (LVS206) and an info (LVS108).
         let rules = "-A -t 10.0.0.1:80 -s rr -p 60 -M 255.0.255.0\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m\n-A -t 10.0.0.1:81 -s rr\n"
-        #expect(try Self.lint(["--ipvsadm", "-"], stdin: rules).status == 1)
-        #expect(try Self.lint(["--ipvsadm", "-", "--failure-threshold", "error"], stdin: rules).status == 0)
-        #expect(try Self.lint(["--ipvsadm", "-", "--failure-threshold", "none"], stdin: rules).status == 0)
+        #expect(try await Self.lint(["--ipvsadm", "-"], stdin: rules).status == 1)
+        #expect(try await Self.lint(["--ipvsadm", "-", "--failure-threshold", "error"], stdin: rules).status == 0)
+        #expect(try await Self.lint(["--ipvsadm", "-", "--failure-threshold", "none"], stdin: rules).status == 0)
         let info = "-A -t 10.0.0.1:80 -s rr -p 60 -M 255.0.255.0\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m\n"
-        #expect(try Self.lint(["--ipvsadm", "-"], stdin: info).status == 0)
-        #expect(try Self.lint(["--ipvsadm", "-", "--failure-threshold", "info"], stdin: info).status == 1)
+        #expect(try await Self.lint(["--ipvsadm", "-"], stdin: info).status == 0)
+        #expect(try await Self.lint(["--ipvsadm", "-", "--failure-threshold", "info"], stdin: info).status == 1)
     }
 
-    @Test(arguments: ["LVS201", "lvs201", "dr-tun-port-mismatch"]) func explainPrintsThePage(_ rule: String) throws {
-        let run = try Self.lint(["--explain", rule])
+    @Test(arguments: ["LVS201", "lvs201", "dr-tun-port-mismatch"]) func explainPrintsThePage(_ rule: String) async throws {
+        let run = try await Self.lint(["--explain", rule])
         #expect(run.status == 0)
         #expect(run.stdout == (try String(contentsOfFile: Fixtures.packageRoot + "/lint-rules/LVS201.md", encoding: .utf8)))
     }
 
-    @Test func listRules() throws {
-        let run = try Self.lint(["--list-rules"])
+    @Test func listRules() async throws {
+        let run = try await Self.lint(["--list-rules"])
         #expect(run.status == 0)
         let ids = run.stdout.split(separator: "\n").map { String($0.prefix(6)) }
         let pages = try FileManager.default.contentsOfDirectory(atPath: Fixtures.packageRoot + "/lint-rules").filter {
@@ -118,16 +119,16 @@ import Testing
     }
 
     /// Colour only on a terminal, never with NO_COLOR (no-color.org).
-    @Test func colourOnlyOnATerminal() throws {
+    @Test func colourOnlyOnATerminal() async throws {
         let script = try #require(Processes.which("script"), "util-linux script gives the linter a terminal")
         let input = Fixtures.path("lint/formats/rules.ipvs")
         // The test runner's own environment may carry NO_COLOR: set it explicitly both ways.
         let command = "env -u NO_COLOR \(Processes.exporterBinary) lint --ipvsadm \(input)"
-        let piped = try Processes.run(Processes.exporterBinary, ["lint", "--ipvsadm", input])
+        let piped = try await Processes.run(Processes.exporterBinary, ["lint", "--ipvsadm", input])
         #expect(!piped.stdout.contains("\u{1B}["))
-        let terminal = try Processes.run(script, ["-qec", command, "/dev/null"])
+        let terminal = try await Processes.run(script, ["-qec", command, "/dev/null"])
         #expect(terminal.stdout.contains("\u{1B}[1;31merror\u{1B}[0m"), "\(terminal.stdout)")
-        let noColor = try Processes.run(
+        let noColor = try await Processes.run(
             script, ["-qec", command.replacingOccurrences(of: "-u NO_COLOR", with: "NO_COLOR=1"), "/dev/null"])
         #expect(!noColor.stdout.contains("\u{1B}["), "\(noColor.stdout)")
         #expect(noColor.stdout.contains("error LVS201"))

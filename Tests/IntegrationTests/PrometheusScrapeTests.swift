@@ -6,12 +6,12 @@ import Testing
 /// test asks Prometheus, not the exporter, what it stored.
 @Suite(.serialized) struct PrometheusScrapeTests {
     @Test(.enabled(if: Processes.shouldRun(needing: "prometheus")))
-    func prometheusScrapesTheExporter() throws {
+    func prometheusScrapesTheExporter() async throws {
         let exporter = try RunningProcess(
             Processes.exporterBinary,
             ["--web.listen-address", "127.0.0.1:0", "--path.procfs", Fixtures.labProc, "--path.boot", Fixtures.labBoot])
         defer { exporter.stop() }
-        let exporterPort = try exporter.listeningPort()
+        let exporterPort = try await exporter.listeningPort()
 
         let prometheus = try PrometheusServer(
             configuration: """
@@ -29,9 +29,9 @@ import Testing
         let deadline = Date().addingTimeInterval(40)
         var up: String?
         while Date() < deadline {
-            up = try prometheus.query(#"up{job="ipvs"}"#).first.flatMap(PrometheusServer.value)
-            if up == "1", try prometheus.query("ipvs_up").first.flatMap(PrometheusServer.value) == "1" { break }
-            Thread.sleep(forTimeInterval: 0.5)
+            up = try await prometheus.query(#"up{job="ipvs"}"#).first.flatMap(PrometheusServer.value)
+            if up == "1", try await prometheus.query("ipvs_up").first.flatMap(PrometheusServer.value) == "1" { break }
+            try await Task.sleep(for: .seconds(0.5))
         }
         #expect(up == "1", "Prometheus log:\n\(prometheus.log.suffix(20).joined(separator: "\n"))")
 
@@ -53,13 +53,13 @@ import Testing
             (#"min(ipvs_scrape_collector_success)"#, "1"),
         ]
         for (promql, expected) in checks {
-            let result = try prometheus.query(promql)
+            let result = try await prometheus.query(promql)
             #expect(result.count == 1, "\(promql) returned \(result.count) series")
             #expect(result.first.flatMap(PrometheusServer.value) == expected, "\(promql)")
         }
 
         // The gauge keeps its own metadata although a counter is named ipvs_connections_total.
-        let metadata = try Processes.run(
+        let metadata = try await Processes.run(
             "/usr/bin/curl", ["-sf", "http://127.0.0.1:\(prometheus.port)/api/v1/metadata?metric=ipvs_connections"])
         #expect(metadata.stdout.contains(#""type":"gauge""#), "\(metadata.stdout)")
     }

@@ -20,8 +20,8 @@ import Testing
     }
 
     @Test(.enabled(if: Processes.shouldRun(needing: "systemd-analyze")))
-    func systemdAnalyzeVerifyIsClean() throws {
-        let result = try Processes.run(
+    func systemdAnalyzeVerifyIsClean() async throws {
+        let result = try await Processes.run(
             Processes.which("systemd-analyze") ?? "/usr/bin/systemd-analyze", ["verify", try Self.unitForVerify()])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.isEmpty && result.stderr.isEmpty, "systemd has remarks: \(result.stdout)\(result.stderr)")
@@ -29,8 +29,8 @@ import Testing
 
     /// systemd's own exposure score (0 safest, 10 worst); 2.0 or below is its "OK".
     @Test(.enabled(if: Processes.shouldRun(needing: "systemd-analyze")))
-    func exposureIsLow() throws {
-        let result = try Processes.run(
+    func exposureIsLow() async throws {
+        let result = try await Processes.run(
             Processes.which("systemd-analyze") ?? "/usr/bin/systemd-analyze",
             ["security", "--offline=yes", "--no-pager", try Self.unitForVerify()])
         let line = try #require(
@@ -43,8 +43,8 @@ import Testing
     /// The system calls the unit's `SystemCallFilter=` lines allow, with systemd's own group
     /// definitions (`systemd-analyze syscall-filter`) and its rules for several lines: the first
     /// sets the mode (an allow list starts from @default), later `~` lines remove, others add.
-    static func allowedSystemCalls() throws -> Set<String> {
-        let listing = try Processes.run(
+    static func allowedSystemCalls() async throws -> Set<String> {
+        let listing = try await Processes.run(
             Processes.which("systemd-analyze") ?? "/usr/bin/systemd-analyze", ["syscall-filter", "--no-pager"])
         try #require(listing.status == 0, "\(listing.stderr)")
         var groups: [String: [String]] = [:]
@@ -87,9 +87,9 @@ import Testing
     /// passing says nothing about whether the service would start. It would not have:
     /// libdispatch's worker threads call setpriority, which `~@resources` took away.
     @Test(.enabled(if: Processes.shouldRun(needing: "systemd-analyze", "strace", "curl", "openssl", "python3")))
-    func systemCallFilterAllowsWhatTheExporterCalls() throws {
-        let allowed = try Self.allowedSystemCalls()
-        let material = try WebConfigurationTests.material()
+    func systemCallFilterAllowsWhatTheExporterCalls() async throws {
+        let allowed = try await Self.allowedSystemCalls()
+        let material = try await WebConfigurationTests.material()
         try Fixtures.write(
             "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nbasic_auth_users:\n  prometheus: \(material.prometheusHash)\n",
             to: material.directory + "/web.yml")
@@ -102,19 +102,19 @@ import Testing
                 "--web.config.file", material.directory + "/web.yml",
             ])
         defer { process.stop() }
-        let port = try process.listeningPort()
+        let port = try await process.listeningPort()
         let base = "--cacert \(material.ca) -u prometheus:s3cret https://127.0.0.1:\(port)"
-        #expect(try WebConfigurationTests.status("\(base)/metrics") == "200")
-        #expect(try WebConfigurationTests.status("--compressed \(base)/metrics") == "200")
-        #expect(try WebConfigurationTests.status("\(base)/") == "200")
-        #expect(try WebConfigurationTests.status("\(base)/nothing") == "404")
+        await #expect(try WebConfigurationTests.status("\(base)/metrics") == "200")
+        await #expect(try WebConfigurationTests.status("--compressed \(base)/metrics") == "200")
+        await #expect(try WebConfigurationTests.status("\(base)/") == "200")
+        await #expect(try WebConfigurationTests.status("\(base)/nothing") == "404")
         // The exporter is strace's child; strace exits with its status.
         let child = try #require(
             Int32(
-                try Processes.shell("pgrep -P \(process.process.processIdentifier)").stdout.trimmingCharacters(
+                try await Processes.shell("pgrep -P \(process.process.processIdentifier)").stdout.trimmingCharacters(
                     in: .whitespacesAndNewlines)))
         kill(child, SIGTERM)
-        #expect(process.waitForExit(timeout: 20) == 0)
+        await #expect(process.waitForExit(timeout: 20) == 0)
         var called = Set<String>()
         for line in try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n") {
             // "PID name(arguments) = result", "PID <... name resumed>…"; signals and exits start with --- or +++.
@@ -130,7 +130,7 @@ import Testing
             "the unit's SystemCallFilter would kill the exporter at: \(called.subtracting(allowed).sorted())")
     }
 
-    @Test func keepsLeastPrivilege() throws {
+    @Test func keepsLeastPrivilege() async throws {
         let lines = Set(try String(contentsOfFile: Self.unit, encoding: .utf8).split(separator: "\n").map(String.init))
         for setting in [
             "DynamicUser=yes", "AmbientCapabilities=CAP_NET_ADMIN", "CapabilityBoundingSet=CAP_NET_ADMIN", "NoNewPrivileges=yes",

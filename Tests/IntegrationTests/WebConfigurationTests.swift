@@ -25,7 +25,7 @@ import Testing
         let prometheusHash: String
     }
 
-    static func material() throws -> Material {
+    static func material() async throws -> Material {
         let directory = try Fixtures.temporaryDirectory("web-config")
         let script = """
             set -e; cd '\(directory)'
@@ -42,13 +42,13 @@ import Testing
             signed stranger stranger other 'extendedKeyUsage=clientAuth'
             signed renewed 127.0.0.1 other 'subjectAltName=IP:127.0.0.1'
             """
-        let made = try Processes.shell(script)
+        let made = try await Processes.shell(script)
         try #require(made.status == 0, "openssl: \(made.stderr)")
-        return Material(directory: directory, prometheusHash: try bcrypt("s3cret"))
+        return Material(directory: directory, prometheusHash: try await bcrypt("s3cret"))
     }
 
-    static func bcrypt(_ password: String) throws -> String {
-        let hash = try Processes.shell(
+    static func bcrypt(_ password: String) async throws -> String {
+        let hash = try await Processes.shell(
             #"python3 -W ignore -c 'import crypt; print(crypt.crypt("\#(password)", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))'"#
         )
         try #require(hash.status == 0 && hash.stdout.hasPrefix("$2b$10$"), "bcrypt: \(hash.stderr)")
@@ -56,18 +56,18 @@ import Testing
     }
 
     /// Asks until curl gives `expected`, for up to 5 s; the last answer.
-    static func eventually(_ arguments: String, _ expected: String) throws -> String {
+    static func eventually(_ arguments: String, _ expected: String) async throws -> String {
         let deadline = Date().addingTimeInterval(5)
         var answer = ""
         repeat {
-            answer = try status(arguments)
+            answer = try await status(arguments)
             if answer == expected { break }
-            Thread.sleep(forTimeInterval: 0.2)
+            try await Task.sleep(for: .seconds(0.2))
         } while Date() < deadline
         return answer
     }
 
-    static func start(config: String, in material: Material) throws -> (RunningProcess, Int) {
+    static func start(config: String, in material: Material) async throws -> (RunningProcess, Int) {
         try Fixtures.write(config, to: material.directory + "/web.yml")
         let process = try RunningProcess(
             Processes.exporterBinary,
@@ -75,17 +75,17 @@ import Testing
                 "--web.listen-address", "127.0.0.1:0", "--path.procfs", Fixtures.labProc, "--web.config.file",
                 material.directory + "/web.yml",
             ])
-        return (process, try process.listeningPort())
+        return (process, try await process.listeningPort())
     }
 
     /// `curl -s -o /dev/null -w %{http_code}` plus arguments: "000" when the connection failed.
-    static func status(_ arguments: String) throws -> String {
-        try Processes.shell("curl -s -o /dev/null -w '%{http_code}' --max-time 10 \(arguments) || true").stdout
+    static func status(_ arguments: String) async throws -> String {
+        try await Processes.shell("curl -s -o /dev/null -w '%{http_code}' --max-time 10 \(arguments) || true").stdout
     }
 
-    @Test(.enabled(if: needs)) func tlsWithAMinimumVersion() throws {
-        let material = try Self.material()
-        let (process, port) = try Self.start(
+    @Test(.enabled(if: needs)) func tlsWithAMinimumVersion() async throws {
+        let material = try await Self.material()
+        let (process, port) = try await Self.start(
             config: """
                 tls_server_config:
                   cert_file: server.crt
@@ -98,26 +98,26 @@ import Testing
                 """, in: material)
         defer { process.stop() }
         let url = "https://127.0.0.1:\(port)/metrics"
-        #expect(try Self.status("--cacert \(material.ca) \(url)") == "200")
+        #expect(try await Self.status("--cacert \(material.ca) \(url)") == "200")
         // Plain HTTP on the TLS port is no scrape; a client that stops at TLS 1.2 gets nothing.
-        #expect(try Self.status("http://127.0.0.1:\(port)/metrics") != "200")
-        #expect(try Self.status("--cacert \(material.ca) --tls-max 1.2 \(url)") == "000")
-        let old = try Processes.shell(
+        #expect(try await Self.status("http://127.0.0.1:\(port)/metrics") != "200")
+        #expect(try await Self.status("--cacert \(material.ca) --tls-max 1.2 \(url)") == "000")
+        let old = try await Processes.shell(
             "openssl s_client -connect 127.0.0.1:\(port) -tls1_2 -CAfile \(material.ca) < /dev/null 2>&1 || true")
         #expect(
             old.stdout.contains("alert protocol version") || old.stdout.contains("no protocols available")
                 || old.stdout.contains("Cipher is (NONE)"), "\(old.stdout)")
-        let current = try Processes.shell(
+        let current = try await Processes.shell(
             "openssl s_client -connect 127.0.0.1:\(port) -tls1_3 -CAfile \(material.ca) < /dev/null 2>&1 || true")
         #expect(current.stdout.contains("Verify return code: 0 (ok)") && current.stdout.contains("TLSv1.3"), "\(current.stdout)")
-        let headers = try Processes.shell("curl -s -D - -o /dev/null --cacert \(material.ca) \(url)").stdout.lowercased()
+        let headers = try await Processes.shell("curl -s -D - -o /dev/null --cacert \(material.ca) \(url)").stdout.lowercased()
         #expect(headers.contains("strict-transport-security: max-age=31536000"))
         #expect(headers.contains("x-content-type-options: nosniff"))
     }
 
-    @Test(.enabled(if: needs)) func clientCertificateRequired() throws {
-        let material = try Self.material()
-        let (process, port) = try Self.start(
+    @Test(.enabled(if: needs)) func clientCertificateRequired() async throws {
+        let material = try await Self.material()
+        let (process, port) = try await Self.start(
             config: """
                 tls_server_config:
                   cert_file: server.crt
@@ -127,76 +127,77 @@ import Testing
                 """, in: material)
         defer { process.stop() }
         let url = "--cacert \(material.ca) https://127.0.0.1:\(port)/metrics"
-        #expect(try Self.status(url) == "000", "no client certificate: refused")
+        #expect(try await Self.status(url) == "000", "no client certificate: refused")
         #expect(
-            try Self.status("--cert \(material.strangerCert) --key \(material.strangerKey) \(url)") == "000",
+            try await Self.status("--cert \(material.strangerCert) --key \(material.strangerKey) \(url)") == "000",
             "a certificate from another CA: refused")
-        #expect(try Self.status("--cert \(material.client) --key \(material.clientKey) \(url)") == "200")
+        #expect(try await Self.status("--cert \(material.client) --key \(material.clientKey) \(url)") == "200")
     }
 
-    @Test(.enabled(if: needs)) func basicAuthentication() throws {
-        let material = try Self.material()
-        let (process, port) = try Self.start(
+    @Test(.enabled(if: needs)) func basicAuthentication() async throws {
+        let material = try await Self.material()
+        let (process, port) = try await Self.start(
             config: """
                 basic_auth_users:
                   prometheus: \(material.prometheusHash)
                 """, in: material)
         defer { process.stop() }
         let url = "http://127.0.0.1:\(port)/metrics"
-        #expect(try Self.status(url) == "401")
-        #expect(try Self.status("-u prometheus:wrong \(url)") == "401")
-        #expect(try Self.status("-u nobody:s3cret \(url)") == "401")
-        #expect(try Self.status("-u prometheus:s3cret \(url)") == "200")
+        #expect(try await Self.status(url) == "401")
+        #expect(try await Self.status("-u prometheus:wrong \(url)") == "401")
+        #expect(try await Self.status("-u nobody:s3cret \(url)") == "401")
+        #expect(try await Self.status("-u prometheus:s3cret \(url)") == "200")
         // Remembered: the second time needs no bcrypt, and still only with the right password.
-        #expect(try Self.status("-u prometheus:s3cret \(url)") == "200")
-        #expect(try Self.status("-u prometheus:s3cret2 \(url)") == "401")
-        let challenge = try Processes.shell("curl -s -D - -o /dev/null \(url)").stdout
+        #expect(try await Self.status("-u prometheus:s3cret \(url)") == "200")
+        #expect(try await Self.status("-u prometheus:s3cret2 \(url)") == "401")
+        let challenge = try await Processes.shell("curl -s -D - -o /dev/null \(url)").stdout
         #expect(challenge.lowercased().contains("www-authenticate: basic"))
     }
 
     /// Certificates renewed and passwords changed apply without a restart, as with
     /// exporter-toolkit; a version that cannot be used is reported once and changes nothing.
-    @Test(.enabled(if: needs)) func changesApplyWithoutARestart() throws {
-        let material = try Self.material()
+    @Test(.enabled(if: needs)) func changesApplyWithoutARestart() async throws {
+        let material = try await Self.material()
         let tls = "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n"
-        let (process, port) = try Self.start(
+        let (process, port) = try await Self.start(
             config: tls + "basic_auth_users:\n  prometheus: \(material.prometheusHash)\n", in: material)
         defer { process.stop() }
         let url = "https://127.0.0.1:\(port)/metrics"
-        #expect(try Self.status("--cacert \(material.ca) -u prometheus:s3cret \(url)") == "200")
+        #expect(try await Self.status("--cacert \(material.ca) -u prometheus:s3cret \(url)") == "200")
 
         // A new password: the old one stops working.
         try Fixtures.write(
-            tls + "basic_auth_users:\n  prometheus: \(try Self.bcrypt("n3w"))\n", to: material.directory + "/web.yml")
-        #expect(try Self.eventually("--cacert \(material.ca) -u prometheus:n3w \(url)", "200") == "200")
-        #expect(try Self.status("--cacert \(material.ca) -u prometheus:s3cret \(url)") == "401")
-        #expect(try process.waitForLine(containing: "web configuration reloaded").contains("basic_auth=true"))
+            tls + "basic_auth_users:\n  prometheus: \(try await Self.bcrypt("n3w"))\n", to: material.directory + "/web.yml")
+        #expect(try await Self.eventually("--cacert \(material.ca) -u prometheus:n3w \(url)", "200") == "200")
+        #expect(try await Self.status("--cacert \(material.ca) -u prometheus:s3cret \(url)") == "401")
+        #expect(try await process.waitForLine(containing: "web configuration reloaded").contains("basic_auth=true"))
 
         // Certificates renewed in place, as an ACME client does (the file itself unchanged):
         // the new chain is served, the old CA no longer verifies it.
-        let renamed = try Processes.shell("cd '\(material.directory)' && mv renewed.key server.key && mv renewed.crt server.crt")
+        let renamed = try await Processes.shell(
+            "cd '\(material.directory)' && mv renewed.key server.key && mv renewed.crt server.crt")
         try #require(renamed.status == 0)
-        #expect(try Self.eventually("--cacert \(material.otherCA) -u prometheus:n3w \(url)", "200") == "200")
-        #expect(try Self.status("--cacert \(material.ca) -u prometheus:n3w \(url)") == "000")
+        #expect(try await Self.eventually("--cacert \(material.otherCA) -u prometheus:n3w \(url)", "200") == "200")
+        #expect(try await Self.status("--cacert \(material.ca) -u prometheus:n3w \(url)") == "000")
 
         // A broken version: said once, with where and why; the settings in force stay.
         try Fixtures.write(tls + "basic_auth_users:\n  prometheus: plaintext\n", to: material.directory + "/web.yml")
         for _ in 0..<4 {
-            Thread.sleep(forTimeInterval: 0.6)
-            #expect(try Self.status("--cacert \(material.otherCA) -u prometheus:n3w \(url)") == "200")
-            #expect(try Self.status("--cacert \(material.otherCA) -u prometheus:plaintext \(url)") == "401")
+            try await Task.sleep(for: .seconds(0.6))
+            #expect(try await Self.status("--cacert \(material.otherCA) -u prometheus:n3w \(url)") == "200")
+            #expect(try await Self.status("--cacert \(material.otherCA) -u prometheus:plaintext \(url)") == "401")
         }
-        let broken = try process.waitForLine(containing: "cannot be used; the previous settings stay")
+        let broken = try await process.waitForLine(containing: "cannot be used; the previous settings stay")
         #expect(broken.contains("web.yml:5:15: expected a bcrypt hash"), "\(broken)")
         #expect(process.log.filter { $0.contains("cannot be used; the previous settings stay") }.count == 1)
 
         // Dropping TLS from the file would turn HTTPS into HTTP under the clients' feet.
         try Fixtures.write("basic_auth_users:\n  prometheus: \(material.prometheusHash)\n", to: material.directory + "/web.yml")
         for _ in 0..<3 {
-            Thread.sleep(forTimeInterval: 0.6)
-            #expect(try Self.status("--cacert \(material.otherCA) -u prometheus:n3w \(url)") == "200")
+            try await Task.sleep(for: .seconds(0.6))
+            #expect(try await Self.status("--cacert \(material.otherCA) -u prometheus:n3w \(url)") == "200")
         }
-        _ = try process.waitForLine(containing: "turning TLS on or off needs a restart")
+        _ = try await process.waitForLine(containing: "turning TLS on or off needs a restart")
     }
 
     /// A file that cannot be used stops the exporter at start, saying where and why.
@@ -218,10 +219,10 @@ import Testing
             ("http_server_config:\n  headers:\n    Server: x\n", "header Server cannot be set"),
             ("tls_config:\n  x: 1\n", "web.yml:1:1: expected tls_server_config"),
         ])
-    func unusableFilesStopTheStart(_ config: String, _ message: String) throws {
-        let material = try Self.material()
+    func unusableFilesStopTheStart(_ config: String, _ message: String) async throws {
+        let material = try await Self.material()
         try Fixtures.write(config, to: material.directory + "/web.yml")
-        let result = try Processes.run(
+        let result = try await Processes.run(
             Processes.exporterBinary,
             [
                 "--web.listen-address", "127.0.0.1:0", "--path.procfs", Fixtures.labProc, "--web.config.file",

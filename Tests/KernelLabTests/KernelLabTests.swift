@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test(.enabled(if: results != nil), arguments: captures)
-    func exporterAgreesWithIPVSAdm(_ capture: String) throws {
+    func exporterAgreesWithIPVSAdm(_ capture: String) async throws {
         let loaded = try LabCapture(directory: Self.results! + "/" + capture, name: capture)
         for mismatch in LabComparison.compare(loaded) {
             Issue.record("\(mismatch)")
@@ -36,7 +36,7 @@ import Testing
     /// The 64-bit scenario really passed 2^32 bytes, so the comparison above proved that the
     /// netlink reader does not truncate.
     @Test(.enabled(if: results != nil && captures.contains("counters-64bit/main")))
-    func sixtyFourBitCountersPassedTwoToTheThirtyTwo() throws {
+    func sixtyFourBitCountersPassedTwoToTheThirtyTwo() async throws {
         let capture = try LabCapture(directory: Self.results! + "/counters-64bit/main")
         let bytes = try #require(capture.scrapes["netlink"]?.first { $0.name == "ipvs_backend_incoming_bytes_total" }?.unsigned)
         #expect(bytes > 1 << 32)
@@ -69,7 +69,7 @@ import Testing
 
     /// Every scenario script ran and produced at least one capture.
     @Test(.enabled(if: results != nil))
-    func everyScenarioProducedACapture() throws {
+    func everyScenarioProducedACapture() async throws {
         let scripts = try FileManager.default.contentsOfDirectory(atPath: Fixtures.packageRoot + "/Tests/Kernel/scenarios")
             .filter { $0.hasSuffix(".sh") }.map { String($0.dropLast(3)) }
         let captured = Set(Self.captures.map { String($0.prefix { $0 != "/" }) })
@@ -91,12 +91,12 @@ import Testing
         return directory
     }
 
-    @Test func realCaptureAgrees() throws {
+    @Test func realCaptureAgrees() async throws {
         let mismatches = LabComparison.compare(try LabCapture(directory: Self.fixture))
         #expect(mismatches.isEmpty, "\(mismatches)")
     }
 
-    @Test func brokenWeightIsReportedWithMetricLabelsExpectedAndActual() throws {
+    @Test func brokenWeightIsReportedWithMetricLabelsExpectedAndActual() async throws {
         let directory = try Self.copyOfFixture()
         let path = directory + "/procfs.prom"
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -113,7 +113,7 @@ import Testing
         #expect(mismatch.description.contains("expected 2, exporter says 7"))
     }
 
-    @Test func missingServiceIsReported() throws {
+    @Test func missingServiceIsReported() async throws {
         let directory = try Self.copyOfFixture()
         let path = directory + "/procfs.prom"
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -123,7 +123,7 @@ import Testing
         #expect(mismatches.contains { $0.metric == "ipvs_service_info" && $0.actual == "absent" })
     }
 
-    @Test func countOutsideTheBeforeAfterWindowIsReported() throws {
+    @Test func countOutsideTheBeforeAfterWindowIsReported() async throws {
         let directory = try Self.copyOfFixture()
         let path = directory + "/procfs.prom"
         let text = try String(contentsOfFile: path, encoding: .utf8)
