@@ -1,6 +1,7 @@
 // ipvs-lab-netlink: what the kernel lab needs to write to IPVS that ipvsadm will not write.
 //
 //   ipvs-lab-netlink add-dest -t|-u|-f SERVICE -r ADDRESS:PORT -g|-m|-i [-w WEIGHT]
+//   ipvs-lab-netlink udp-clients VIP:PORT COUNT SOURCE...     (see UDPClients.swift)
 //
 // ipvsadm replaces the port of a direct-routing or tunnelled real server with the service's
 // before sending; this sends IPVS_CMD_NEW_DEST with the port as given, so the lab can hold a
@@ -26,6 +27,10 @@ func endpoint(_ text: String) -> (IPAddress, UInt16)? {
 
 let usage = "usage: ipvs-lab-netlink add-dest -t|-u|-f SERVICE -r ADDRESS:PORT -g|-m|-i [-w WEIGHT]"
 var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "udp-clients" {
+    udpClients(Array(arguments.dropFirst()))
+    exit(0)
+}
 guard arguments.first == "add-dest" else { fail(usage) }
 arguments.removeFirst()
 var service: VirtualServiceID?
