@@ -29,6 +29,7 @@ def main():
     parser.add_argument("--conn")
     parser.add_argument("--lint")
     parser.add_argument("--netlink")
+    parser.add_argument("--conn-growth")
     args = parser.parse_args()
 
     rows = [line.rstrip("\n").split("\t") for line in open(args.results) if line.strip()]
@@ -116,9 +117,8 @@ def main():
     size = int(conn_rss[3]) if conn_rss else 0
     w(f"/proc/net/ip_vs_conn of {lines - 1:,} entries ({size / 1e6:.0f} MB), aggregated per real server and state,")
     w("beside `wc -l` on the same file (hyperfine, same run). The scrape is the exporter with only")
-    w("the connections collector; `ipvs-bench conntrack` is the parser alone; `ipvs-bench conntrack-floor`")
-    w("is the least any aggregation of this file does (split each line at spaces byte by byte, hash")
-    w("the key fields, count per hash: no validation, no conversion).")
+    w("the connections collector; `ipvs-bench conntrack` is the aggregation alone (parse, validate,")
+    w("count per real server and state), one run per process as hyperfine starts it.")
     w("")
     w("| command | median ms | ÷ wc -l |")
     w("|---|---:|---:|")
@@ -127,8 +127,9 @@ def main():
         name = re.sub(r"/tmp/\S+/", "…/", result["command"])
         w(f"| `{name}` | {result['median'] * 1000:.1f} | {result['median'] / base:.2f}× |")
     scrape_ratio = conn[1]["median"] / base
-    floor = f"; floor (split and count only) {conn[3]['median'] / base:.1f}×" if len(conn) > 3 else ""
-    verdicts.append(("1M-entry connection table ≤ 2× `wc -l`", f"{scrape_ratio:.2f}×{floor}", scrape_ratio <= 2))
+    aggregation_ratio = conn[2]["median"] / base
+    verdicts.append(("1M-entry connection table, aggregation ≤ 3× `wc -l`", f"{aggregation_ratio:.2f}×", aggregation_ratio <= 3))
+    verdicts.append(("1M-entry connection table, scrape ≤ 2× `wc -l`", f"{scrape_ratio:.2f}×", scrape_ratio <= 2))
     if conn_rss:
         w("")
         w(f"Peak RSS of that exporter: {int(conn_rss[1]) / 1024:.1f} MiB (the file is streamed, never loaded whole).")
@@ -180,6 +181,58 @@ def main():
             w("The kernel lab run did not finish; its output is above.")
         w("")
 
+    # The kernel's cost of reading ip_vs_conn, in the VM.
+    if args.conn_growth and os.path.exists(args.conn_growth):
+        text = open(args.conn_growth).read()
+        rows_growth = []
+        for line in text.splitlines():
+            fields = line.split()
+            if len(fields) == 9 and fields[0].isdigit():
+                rows_growth.append(fields)
+        release = re.search(r"^kernel (\S+)", text, re.M)
+        w("## Reading the kernel's connection table as it grows (kernel lab)")
+        w("")
+        w(f"`Benchmarks/kernel/conn-growth.sh` in the QEMU lab (TCG, one virtual CPU), kernel "
+          f"{release.group(1) if release else 'unknown'}: UDP entries from one client port each, then, in")
+        w("one run: `dd` of `/proc/net/ip_vs_conn` with 1 KiB, 4 KiB and 256 KiB reads (256 KiB is the")
+        w("exporter's read size), `cat`, a scrape of an exporter with only the connections collector and")
+        w("no limit, and a scrape of an exporter with every default (the guard at 40,000 entries).")
+        w("Milliseconds; VM figures under emulation, ratios are what carries over to hardware.")
+        w("")
+        w("| entries | 1 KiB reads | 4 KiB reads | 256 KiB reads | cat | × per doubling (cat) | connections-only scrape | ÷ cat | default scrape | connections read |")
+        w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        previous = None
+        worst_ratio = 0.0
+        worst_default = 0
+        for fields in rows_growth:
+            entries, r1k, r4k, r256k, cat, only, default, success, estimate = fields
+            cat_ms = max(int(cat), 1)
+            growth_text = f"{int(cat) / max(previous, 1):.1f}×" if previous is not None else "–"
+            previous = int(cat)
+            ratio = int(only) / cat_ms
+            worst_ratio = max(worst_ratio, ratio)
+            worst_default = max(worst_default, int(default))
+            read = "yes" if success == "1" else f"skipped (estimate {estimate})"
+            w(f"| {int(entries):,} | {int(r1k):,} | {int(r4k):,} | {int(r256k):,} | {int(cat):,} | {growth_text} "
+              f"| {int(only):,} | {ratio:.2f}× | {int(default):,} | {read} |")
+        w("")
+        if rows_growth:
+            w("Each doubling of the table multiplies the read's time by about four: this kernel walks the")
+            w("hash table from its first bucket at every read() (it lacks the late-2024 change that resumes")
+            w("from the last bucket), and seq_file hands out about one page per read(), so reads larger")
+            w("than 4 KiB cost the same and smaller ones cost more. The exporter reads as fast as the")
+            w("kernel lets anyone; the guard is what keeps a scrape short on a big table.")
+            verdicts.append(("connections-only scrape ≤ 1.2× `cat` of ip_vs_conn at every size (VM)", f"worst {worst_ratio:.2f}×", worst_ratio <= 1.2))
+            verdicts.append(("default scrape ≤ 5 s at every size (VM, guard at its default)", f"worst {worst_default / 1000:.2f} s", worst_default <= 5000))
+        else:
+            w("The run did not finish; its output:")
+            w("")
+            w("```")
+            for line in text.splitlines()[-20:]:
+                w(line)
+            w("```")
+        w("")
+
     w("## What changed, and why")
     w("")
     w("Profiles (callgrind instruction counts, `ipvs-bench` in-process timings) drove these changes;")
@@ -203,6 +256,11 @@ def main():
     w("  (/proc/PID/pagemap against the section table). Linked with lld and packed relative")
     w("  relocations (DT_RELR, glibc 2.36) they take 19 KB: idle RSS 22.8 -> 18.6 MB, peak at")
     w("  1,000x10 29.1 -> 25.4 MB, still PIE. (Non-PIE would save 1 MB more and lose the image's ASLR.)")
+    w("- **The connection table at fixed offsets** (2a8ccbf): the kernel prints TCP, UDP and template")
+    w("  lines with fixed-width fields, so each field is read at its column, eight hex digits per")
+    w("  64-bit load, and counted under integer keys in a table whose slots are loaded 64 lines at")
+    w("  a time (the misses overlap); other lines take the general parser. 1M entries: 36× `wc -l`")
+    w("  before, the ratio above now.")
     w("- **lint at scale** (6b4767a, e9026df): a 10,000-service save with 50,000 firewall rules took")
     w("  minutes (every service against every rule, linear searches per line, array copies per")
     w("  append). Rules index firewall rules by destination, parsers use dictionaries and read")
@@ -217,11 +275,11 @@ def main():
             "  for TLS); a 1,000×10 scrape itself adds about 7 MB.",
         ],
         "connection table": [
-            "- **The connection table**: `wc -l` only looks for newline bytes (vectorised memchr). Any",
-            "  aggregation must split each line into fields and group by them: `conntrack-floor`, which",
-            "  does only that, byte by byte, without validating a single field, is already the floor",
-            "  ratio in the table; the parser validates every field (hex addresses, ports, states,",
-            "  expiry) and names the line of any malformed one.",
+            "- **The connection table**: `wc -l` looks for newline bytes and nothing else; most of its time",
+            "  is the kernel copying the file. The aggregation also validates every field (as the general",
+            "  parser would, so a malformed line is still named) and counts each line under its real",
+            "  server and state: with 10,000 real servers × 6 states that is a random probe of a 1.5 MB",
+            "  table per line, a cache miss that the batching only partly hides.",
         ],
         "netlink scrape": [
             "- **netlink in the VM**: collecting (the netlink dumps and decoding) is the share shown in",

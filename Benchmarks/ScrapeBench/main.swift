@@ -10,8 +10,6 @@ import SystemSupport
 ///   ipvs-bench render SERVICES SERVERS [RUNS]     netlink-shaped table → exposition bytes
 ///   ipvs-bench procfs DIR [RUNS]                  a /proc tree → exposition bytes
 ///   ipvs-bench conntrack FILE [RUNS]              ip_vs_conn → counts
-///   ipvs-bench conntrack-floor FILE [RUNS]        the least any aggregation does: split each
-///                                                 line into fields, count by the key fields
 ///   ipvs-bench lint SERVICES SERVERS RULES [RUNS]  generated save + iptables-save → findings
 ///   ipvs-bench lint-inputs DIR SERVICES SERVERS RULES   write those inputs (for hyperfine)
 ///
@@ -117,46 +115,6 @@ case "conntrack":
         times.append(Double(now() - start) / 1e6)
     }
     report("conntrack \(arguments[2])", times, "\(entries) entries")
-case "conntrack-floor":
-    // No validation, no conversion: stream, split at spaces, hash the key fields (protocol,
-    // virtual and destination address and port, state) and count per hash. A lower bound for
-    // any parser of this file, to set BENCHMARKS.md's target against.
-    let runs = arguments.count > 3 ? Int(arguments[3]) ?? 10 : 10
-    var times: [Double] = []
-    var groups = 0
-    for _ in 0..<runs {
-        let start = now()
-        var counts: [UInt64: Int] = [:]
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var field = 0
-        var inGap = false
-        do {
-            try Files.stream(arguments[2], mapError: { $0 }) { (chunk: ArraySlice<UInt8>) throws(FileError) in
-                chunk.withUnsafeBufferPointer { buffer in
-                    for byte in buffer {
-                        if byte == 0x0A {
-                            counts[hash, default: 0] &+= 1
-                            hash = 0xcbf2_9ce4_8422_2325
-                            field = 0
-                            inGap = false
-                        } else if byte == 0x20 {
-                            if !inGap { field &+= 1; inGap = true }
-                        } else {
-                            inGap = false
-                            // Fields 0 (protocol), 3-7 (virtual, destination, state).
-                            if field == 0 || (field >= 3 && field <= 7) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-                        }
-                    }
-                }
-            }
-        } catch {
-            print("error: \(error)")
-            exit(1)
-        }
-        groups = counts.count
-        times.append(Double(now() - start) / 1e6)
-    }
-    report("conntrack-floor \(arguments[2])", times, "\(groups) groups")
 case "lint":
     let services = Int(arguments[2]) ?? 10_000
     let servers = arguments.count > 3 ? Int(arguments[3]) ?? 10 : 10
