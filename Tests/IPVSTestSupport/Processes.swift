@@ -112,7 +112,9 @@ public enum Processes {
         // stdout, stderr, the status; the call resumes once, when all three are in or at the timeout.
         let state = Mutex<(stdout: Data?, stderr: Data?, status: Int32?, resumed: Bool)>((nil, nil, nil, false))
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
-            @Sendable func update(_ change: @Sendable (inout (stdout: Data?, stderr: Data?, status: Int32?, resumed: Bool)) -> Void) {
+            @Sendable func update(
+                _ change: @Sendable (inout (stdout: Data?, stderr: Data?, status: Int32?, resumed: Bool)) -> Void
+            ) {
                 let result: Result? = state.withLock { state in
                     change(&state)
                     guard !state.resumed, let stdout = state.stdout, let stderr = state.stderr, let status = state.status else {
@@ -120,7 +122,8 @@ public enum Processes {
                     }
                     state.resumed = true
                     return Result(
-                        status: status, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+                        status: status, stdout: String(decoding: stdout, as: UTF8.self),
+                        stderr: String(decoding: stderr, as: UTF8.self))
                 }
                 if let result { continuation.resume(returning: result) }
             }

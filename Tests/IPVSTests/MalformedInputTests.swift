@@ -1,5 +1,6 @@
 import IPVSKernel
 import IPVSTestSupport
+import SystemSupport
 import Testing
 
 /// Hostile or broken input: every reader answers with an error naming file and line, and what
@@ -193,7 +194,7 @@ import Testing
 
     @Test func missingFileIsNotFoundNotAParseError() async throws {
         let procfs = ProcFS(root: "/nonexistent-procfs")
-        #expect(throws: ProcFSError.notFound(path: "/nonexistent-procfs/net/ip_vs")) {
+        #expect(throws: ProcFSError.file(.notFound(path: "/nonexistent-procfs/net/ip_vs"))) {
             try procfs.serviceTable(hz: nil)
         }
     }
@@ -203,7 +204,7 @@ import Testing
         let root = try Fixtures.temporaryDirectory()
         try FileManagerShim.makeDirectory(root + "/net/ip_vs")
         let error = #expect(throws: ProcFSError.self) { try ProcFS(root: root).serviceTable(hz: nil) }
-        guard case .io(let path, _, _) = error else {
+        guard case .file(FileError.io(let path, _, _))? = error else {
             Issue.record("expected an I/O error, got \(String(describing: error))")
             return
         }

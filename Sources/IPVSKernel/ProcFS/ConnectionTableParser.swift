@@ -50,7 +50,7 @@ public struct ConnectionTableParser {
         var parser = ConnectionTableParser(file: path)
         let clock = ContinuousClock()
         let deadline = budget.map { clock.now + $0 }
-        try Files.stream(path, mapError: ProcFSError.init) { (chunk: ArraySlice<UInt8>) throws(ProcFSError) in
+        try Files.stream(path, mapError: ProcFSError.file) { (chunk: ArraySlice<UInt8>) throws(ProcFSError) in
             if let budget, let deadline, clock.now > deadline {
                 let (seconds, attoseconds) = budget.components
                 throw .overBudget(path: path, milliseconds: seconds * 1000 + attoseconds / 1_000_000_000_000_000)

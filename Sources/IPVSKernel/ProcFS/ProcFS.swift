@@ -57,7 +57,7 @@ public struct ProcFS: Sendable, Hashable {
     /// `sys/net/ipv4/vs/*`. Throws ``ProcFSError/notFound(path:)`` when the directory is absent.
     public func sysctls() throws(ProcFSError) -> IPVSSysctls {
         let directory = path("sys/net/ipv4/vs")
-        guard let names = try Self.list(directory) else { throw .notFound(path: directory) }
+        guard let names = try Self.list(directory) else { throw .file(.notFound(path: directory)) }
         var values: [String: String] = [:]
         for name in names {
             let file = directory + "/" + name
@@ -72,10 +72,10 @@ public struct ProcFS: Sendable, Hashable {
     }
 
     private static func read(_ file: String, limit: Int = 256 << 20) throws(ProcFSError) -> [UInt8] {
-        do throws(FileError) { return try Files.read(file, limit: limit) } catch { throw ProcFSError(error) }
+        do throws(FileError) { return try Files.read(file, limit: limit) } catch { throw .file(error) }
     }
 
     private static func list(_ directory: String) throws(ProcFSError) -> [String]? {
-        do throws(FileError) { return try Files.list(directory) } catch { throw ProcFSError(error) }
+        do throws(FileError) { return try Files.list(directory) } catch { throw .file(error) }
     }
 }

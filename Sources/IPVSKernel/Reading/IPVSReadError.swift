@@ -1,4 +1,5 @@
 import IPVSModel
+import SystemSupport
 
 /// Why IPVS state could not be read.
 public enum IPVSReadError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -30,7 +31,7 @@ public enum IPVSReadError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Maps a procfs failure, telling "module not loaded" apart from real errors.
     public static func from(_ error: ProcFSError) -> IPVSReadError {
-        if case .notFound(let path) = error {
+        if case .file(FileError.notFound(let path)) = error {
             return .unavailable("\(path) does not exist (is the ip_vs kernel module loaded?)")
         }
         return .procfs(error)
