@@ -23,7 +23,7 @@ BENCH_PACKAGES := hyperfine wrk prometheus-node-exporter curl python3
 LAB_RESULTS ?= .build/kernel-lab/results
 LAB_JOBS ?= 2
 
-.PHONY: help deps test-deps kernel-deps bench-deps bench bench-smoke fuzz fuzz-smoke build build-debug build-static install run test test-swift test-kernel test-load lint-format format lab-fixtures clean
+.PHONY: help deps test-deps kernel-deps bench-deps bench bench-smoke fuzz fuzz-smoke build build-debug build-static install run test test-swift test-kernel test-load test-stress lint-format format lab-fixtures clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -106,6 +106,10 @@ test-kernel: kernel-deps build-static build-debug ## Boot a real IPVS kernel per
 
 test-load: build-static bench-deps ## Floods, slowloris, slow readers, wrong passwords while a client scrapes (Tests/Load/load-test.sh)
 	Tests/Load/load-test.sh .build-static/release/ipvs_exporter 15
+
+test-stress: test-deps ## The server and integration suites 20 times, then every test 3 times, under stress-ng --cpu N
+	@scripts/ensure-packages stress-ng bc
+	Tests/Load/stress-tests.sh 20 3
 
 lab-fixtures: ## Copy the lab's recordings into Tests/Fixtures/lab (review, then commit)
 	rm -rf Tests/Fixtures/lab/lint-inputs Tests/Fixtures/lab/netlink
