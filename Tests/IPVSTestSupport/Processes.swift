@@ -215,13 +215,18 @@ public final class RunningProcess {
         process.standardError = output
         process.standardOutput = output
         process.terminationHandler = { [exited] _ in exited.signal() }
-        output.fileHandleForReading.readabilityHandler = { [buffer] handle in
-            let data = handle.availableData
-            guard !data.isEmpty else { return }
-            let text = String(decoding: data, as: UTF8.self)
-            buffer.append(text)
-        }
         try process.run()
+        // A thread of its own reads the log until the pipe closes. (FileHandle's
+        // readabilityHandler runs on Dispatch's workers, which a loaded test run can leave busy
+        // long enough that an exporter's "listening" line stayed unread past the wait.)
+        let reading = output.fileHandleForReading
+        Thread { [buffer] in
+            while true {
+                let data = reading.availableData
+                if data.isEmpty { return }
+                buffer.append(String(decoding: data, as: UTF8.self))
+            }
+        }.start()
     }
 
     public var log: [String] {
@@ -241,6 +246,10 @@ public final class RunningProcess {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
+        // Once more after the deadline: on a loaded machine this task may have been parked past
+        // the deadline while the line arrived (seen under stress-ng: "listening" logged within
+        // 25 ms, the waiter resumed 15 s later and gave up without looking).
+        if let line = log.first(where: { $0.contains(text) }) { return line }
         throw Processes.Timeout(command: "waiting for \"\(text)\"; log so far:\n" + log.joined(separator: "\n"))
     }
 

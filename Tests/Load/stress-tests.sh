@@ -17,29 +17,29 @@ stress-ng --cpu "$cpus" --timeout 0 --quiet &
 hog=$!
 trap 'kill $hog 2>/dev/null; wait $hog 2>/dev/null' EXIT
 log=$(mktemp)
-timed() {  # timed NAME ARGS...: one swift test run; prints its seconds, or fails with its log
-    local name=$1 start end
+# One swift test run: its seconds in $seconds, or a stop with its failures and log.
+timed() {  # timed NAME ARGS...
+    local name=$1 start
     shift
     start=$(date +%s.%N)
     if ! IPVS_REQUIRE_TOOLS=1 swift test --skip-build "$@" > "$log" 2>&1; then
-        grep -E "✘|error" "$log" | head -30
+        grep -E "✘|error:" "$log" | head -30
         echo "stress-tests: $name FAILED under stress-ng --cpu $cpus (full log: $log)" >&2
         exit 1
     fi
-    end=$(date +%s.%N)
-    echo "$end - $start" | bc
+    seconds=$(echo "$(date +%s.%N) - $start" | bc)
 }
 slowest=0
 for i in $(seq "$runs"); do
-    t=$(timed "server and integration suites, run $i" --filter "IPVSServerTests|IntegrationTests")
-    echo "stress-tests: server and integration suites, run $i/$runs passed in ${t}s" >&2
-    slowest=$(echo "if ($t > $slowest) $t else $slowest" | bc)
+    timed "server and integration suites, run $i" --filter "IPVSServerTests|IntegrationTests"
+    echo "stress-tests: server and integration suites, run $i/$runs passed in ${seconds}s" >&2
+    slowest=$(echo "if ($seconds > $slowest) $seconds else $slowest" | bc)
 done
 slowest_full=0
 for i in $(seq "$full"); do
-    t=$(timed "full suite, run $i")
-    echo "stress-tests: full suite, run $i/$full passed in ${t}s" >&2
-    slowest_full=$(echo "if ($t > $slowest_full) $t else $slowest_full" | bc)
+    timed "full suite, run $i"
+    echo "stress-tests: full suite, run $i/$full passed in ${seconds}s" >&2
+    slowest_full=$(echo "if ($seconds > $slowest_full) $seconds else $slowest_full" | bc)
 done
 echo "stress-tests: under stress-ng --cpu $cpus: $runs/$runs runs of the server and integration suites (slowest ${slowest}s), $full/$full full runs (slowest ${slowest_full}s)"
 rm -f "$log"
