@@ -196,8 +196,9 @@ def main():
         w(f"`Benchmarks/kernel/conn-growth.sh` in the QEMU lab (TCG, one virtual CPU), kernel "
           f"{release.group(1) if release else 'unknown'}: UDP entries from one client port each, then, in")
         w("one run: `dd` of `/proc/net/ip_vs_conn` with 1 KiB, 4 KiB and 256 KiB reads (256 KiB is the")
-        w("exporter's read size), `cat`, a scrape of an exporter with only the connections collector and")
-        w("no limit, and a scrape of an exporter with every default (the guard at 40,000 entries).")
+        w("exporter's read size); `cat` and a scrape of an exporter with only the connections collector")
+        w("and no limit, in turn, three times (medians: one read of a big table varies by a third); a")
+        w("scrape of an exporter with every default (the guard at 40,000 entries).")
         w("Milliseconds; VM figures under emulation, ratios are what carries over to hardware.")
         w("")
         w("| entries | 1 KiB reads | 4 KiB reads | 256 KiB reads | cat | × per doubling (cat) | connections-only scrape | ÷ cat | default scrape | connections read |")

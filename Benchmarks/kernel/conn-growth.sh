@@ -4,14 +4,15 @@
 # the client namespace), then, alternating in the same run:
 #   - dd of the file with 1 KiB, 4 KiB and 256 KiB reads (256 KiB is the exporter's read size;
 #     seq_file returns at most about a page per read(), so the read count is what matters),
-#   - cat,
-#   - a scrape of an exporter with only the connections collector and no limit,
+#   - cat and a scrape of an exporter with only the connections collector and no limit, in
+#     turn, ROUNDS times (the medians are printed: one read of a big table varies by a third),
 #   - a scrape of an exporter with every default (the guard at its default).
 # Prints one line per size, then `kernel RELEASE`. All times are milliseconds.
 # Usage (host): Tests/Kernel/vm.sh --add .build-static/release/ipvs_exporter=/usr/bin/ipvs_exporter \
 #   --add .build-static/release/ipvs-lab-netlink=/usr/bin/ipvs-lab-netlink --add Tests/Kernel/lib.sh=/test/lib.sh \
-#   Benchmarks/kernel/conn-growth.sh [SIZES...]
+#   Benchmarks/kernel/conn-growth.sh [SIZES...]      (ROUNDS=3 in the environment by default)
 . /test/lib.sh
+rounds=${ROUNDS:-3}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(20000 40000 80000 160000)
 setup_topology
@@ -32,6 +33,7 @@ for port in 9911 9912; do
 done
 now() { echo "${EPOCHREALTIME/./}"; }
 ms() { echo $(( ($2 - $1) / 1000 )); }
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 # Entries as the real servers count them (netlink: no read of the table itself).
 entries() { ipvsadm -Ln | awk '/->/ && $NF ~ /^[0-9]+$/ {sum += $(NF - 1) + $NF} END {print sum + 0}'; }
 have=0
@@ -44,9 +46,16 @@ for size in "${sizes[@]}"; do
     t0=$(now); dd if=/proc/net/ip_vs_conn of=/dev/null bs=1024 2>/dev/null; t1=$(now); read1k=$(ms "$t0" "$t1")
     t0=$(now); dd if=/proc/net/ip_vs_conn of=/dev/null bs=4096 2>/dev/null; t1=$(now); read4k=$(ms "$t0" "$t1")
     t0=$(now); dd if=/proc/net/ip_vs_conn of=/dev/null bs=262144 2>/dev/null; t1=$(now); read256k=$(ms "$t0" "$t1")
-    t0=$(now); cat /proc/net/ip_vs_conn > /dev/null; t1=$(now); cat_ms=$(ms "$t0" "$t1")
-    # (busybox wget's read timeout, 900 s by default, is far above any of these reads.)
-    t0=$(now); wget -q -O /tmp/only.prom http://127.0.0.1:9911/metrics; t1=$(now); only=$(ms "$t0" "$t1")
+    cats=()
+    onlys=()
+    for ((round = 0; round < rounds; round++)); do
+        t0=$(now); cat /proc/net/ip_vs_conn > /dev/null; t1=$(now); cats+=($(ms "$t0" "$t1"))
+        # (busybox wget's read timeout, 900 s by default, is far above any of these reads.)
+        t0=$(now); wget -q -O /tmp/only.prom http://127.0.0.1:9911/metrics; t1=$(now); onlys+=($(ms "$t0" "$t1"))
+    done
+    log "size $size: cat ${cats[*]} ms; connections-only scrape ${onlys[*]} ms"
+    cat_ms=$(median "${cats[@]}")
+    only=$(median "${onlys[@]}")
     t0=$(now); wget -q -O /tmp/defaults.prom http://127.0.0.1:9912/metrics; t1=$(now); defaults=$(ms "$t0" "$t1")
     success=$(awk '$1 == "ipvs_scrape_collector_success{collector=\"connections\"}" {print $2}' /tmp/defaults.prom)
     estimate=$(awk '$1 == "ipvs_connection_table_estimated_entries" {print $2}' /tmp/defaults.prom)
