@@ -16,12 +16,7 @@ rounds=${ROUNDS:-3}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(20000 40000 80000 160000)
 setup_topology
-add_vip 10.0.0.160/32
-# UDP entries live an hour: long enough for every read of the biggest table.
-ipvsadm --set 900 120 3600
-ipvsadm -A -u 10.0.0.160:53 -s rr
-ipvsadm -a -u 10.0.0.160:53 -r 172.16.1.11:53 -g -w 1
-ipvsadm -a -u 10.0.0.160:53 -r 172.16.2.11:53 -g -w 1
+udp_table_service 10.0.0.160
 in_ns cl ip addr add 192.168.20.3/24 dev eth0
 in_ns cl ip addr add 192.168.20.4/24 dev eth0
 ipvs_exporter --web.listen-address 127.0.0.1:9911 --ipvs.source procfs --log.level warn \

@@ -57,6 +57,17 @@ setup_topology() {
     done
 }
 
+# udp_table_service VIP: a UDP service on VIP:53, round robin over both real servers by direct
+# routing, whose entries live an hour: the connection-table scenario and bench fill it with
+# udp-clients and read it for minutes (DR: the real servers drop the datagrams, no replies).
+udp_table_service() {
+    add_vip "$1/32"
+    ipvsadm --set 900 120 3600
+    ipvsadm -A -u "$1:53" -s rr
+    ipvsadm -a -u "$1:53" -r 172.16.1.11:53 -g -w 1
+    ipvsadm -a -u "$1:53" -r 172.16.2.11:53 -g -w 1
+}
+
 add_vip() { ip addr add "$1" dev vip0 nodad 2>/dev/null || ip addr add "$1" dev vip0; }
 
 # Web servers on both real servers: port list, each answers with the real server's name.

@@ -5,12 +5,7 @@
 # says so (collector success 0, the estimate as a gauge), logs one line, and stays fast.
 . /test/lib.sh
 setup_topology
-add_vip 10.0.0.170/32
-# UDP entries outlive the scenario.
-ipvsadm --set 900 120 3600
-ipvsadm -A -u 10.0.0.170:53 -s rr
-ipvsadm -a -u 10.0.0.170:53 -r 172.16.1.11:53 -g -w 1
-ipvsadm -a -u 10.0.0.170:53 -r 172.16.2.11:53 -g -w 1
+udp_table_service 10.0.0.170
 entries=12000
 in_ns cl ipvs-lab-netlink udp-clients 10.0.0.170:53 0 "$entries" 192.168.20.2 || fail "udp-clients could not send"
 lines=$(($(wc -l < /proc/net/ip_vs_conn) - 1))
