@@ -8,7 +8,8 @@ import SystemSupport
 /// In-process timings of the exporter's hot paths, for `make bench` and profiling:
 ///
 ///   ipvs-bench render SERVICES SERVERS [RUNS]     netlink-shaped table → exposition bytes
-///   ipvs-bench procfs DIR [RUNS]                  a /proc tree → exposition bytes
+///   ipvs-bench procfs DIR [RUNS] [COLLECTOR,…]    a /proc tree → exposition bytes (only those
+///                                                 collectors, the connections one unguarded)
 ///   ipvs-bench conntrack FILE [RUNS]              ip_vs_conn → counts
 ///   ipvs-bench lint SERVICES SERVERS RULES [RUNS]  generated save + iptables-save → findings
 ///   ipvs-bench lint-inputs DIR SERVICES SERVERS RULES   write those inputs (for hyperfine)
@@ -59,13 +60,15 @@ func report(_ name: String, _ samples: [Double], _ extra: String) {
     print("\(name) median \(ms(median)) ms (min \(ms(sorted.first!)), max \(ms(sorted.last!)), \(samples.count) runs) \(extra)")
 }
 
-let arguments = CommandLine.arguments
-guard arguments.count >= 3 else {
+func usage() -> Never {
     print(
-        "usage: ipvs-bench render SERVICES SERVERS [RUNS] | procfs DIR [RUNS] | conntrack FILE [RUNS] | lint SERVICES SERVERS RULES [RUNS] | lint-inputs DIR SERVICES SERVERS RULES"
+        "usage: ipvs-bench render SERVICES SERVERS [RUNS] | procfs DIR [RUNS] [COLLECTOR,…] | conntrack FILE [RUNS] | lint SERVICES SERVERS RULES [RUNS] | lint-inputs DIR SERVICES SERVERS RULES"
     )
     exit(2)
 }
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else { usage() }
 switch arguments[1] {
 case "render":
     let services = Int(arguments[2]) ?? 1000
@@ -89,8 +92,15 @@ case "render":
 case "procfs":
     let runs = arguments.count > 3 ? Int(arguments[3]) ?? 20 : 20
     let procfs = ProcFS(root: arguments[2])
+    var collectors = Scraper.allCollectors
+    if arguments.count > 4 {
+        let names = arguments[4].split(separator: ",").map(String.init)
+        let ids = names.compactMap(CollectorID.init(rawValue:))
+        guard ids.count == names.count else { usage() }
+        collectors = ids.map { $0.collector(CollectorOptions(connectionsMaxEntries: nil)) }
+    }
     let scraper = Scraper(
-        collectors: Scraper.allCollectors, procfs: procfs, reader: ProcFSStateReader(procfs: procfs, hz: nil),
+        collectors: collectors, procfs: procfs, reader: ProcFSStateReader(procfs: procfs, hz: nil),
         exporterMetrics: false)
     var times: [Double] = []
     var bytes = 0

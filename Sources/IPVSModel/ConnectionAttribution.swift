@@ -16,22 +16,12 @@
 /// server has it (persistent firewall-mark services do not translate ports).
 public enum ConnectionAttribution {
     public static func attribute(_ counts: ConnectionCounts, to services: [VirtualService]) -> BackendConnections {
-        var byAddress: [VirtualServiceID: VirtualService] = [:]
-        var firewallMarkServices: [VirtualService] = []
-        var byMark: [VirtualServiceID: VirtualService] = [:]
-        for service in services {
-            switch service.id {
-            case .address: byAddress[service.id] = service
-            case .firewallMark:
-                firewallMarkServices.append(service)
-                byMark[service.id] = service
-            }
-        }
-
+        let index = ServiceIndex(services)
         var result = BackendConnections()
+        result.byState.reserveCapacity(counts.groups.count)
         for (group, count) in counts.groups {
             let backend: BackendID
-            if let matched = match(group, byAddress: byAddress, byMark: byMark, firewallMarkServices: firewallMarkServices) {
+            if let matched = index.match(group) {
                 backend = matched
             } else {
                 result.unmatchedGroups += 1
@@ -44,48 +34,6 @@ public enum ConnectionAttribution {
             }
         }
         return result
-    }
-
-    static func match(
-        _ group: ConnectionGroup, byAddress: [VirtualServiceID: VirtualService], byMark: [VirtualServiceID: VirtualService],
-        firewallMarkServices: [VirtualService]
-    ) -> BackendID? {
-        let destination = group.destinationAddress
-        let destinationPort = group.destinationPort
-        if group.isTemplate && group.proto.number == 0 {
-            guard let mark = markOfTemplate(group.virtualAddress),
-                let service = byMark[.firewallMark(mark, family: group.virtualAddress.family)],
-                let server = realServer(in: service, address: destination, port: destinationPort)
-            else { return nil }
-            return BackendID(service: service.id, address: server.address, port: server.port)
-        }
-        let proto = group.proto
-        var candidates: [VirtualServiceID] = [.address(proto, group.virtualAddress, port: group.virtualPort)]
-        if group.virtualPort != 0 {
-            candidates.append(.address(proto, group.virtualAddress, port: 0))
-        } else if group.isTemplate {
-            candidates.append(.address(proto, group.virtualAddress, port: 21))
-        }
-        for id in candidates {
-            if let service = byAddress[id], let server = realServer(in: service, address: destination, port: destinationPort) {
-                return BackendID(service: service.id, address: server.address, port: server.port)
-            }
-        }
-        var found: BackendID?
-        for service in firewallMarkServices where service.id.family == group.virtualAddress.family {
-            if let server = realServer(in: service, address: destination, port: destinationPort) {
-                if found != nil { return nil }  // the same real server in two mark services: ambiguous
-                found = BackendID(service: service.id, address: server.address, port: server.port)
-            }
-        }
-        return found
-    }
-
-    static func realServer(in service: VirtualService, address: IPAddress, port: UInt16) -> RealServer? {
-        if let exact = service.realServers.first(where: { $0.address == address && $0.port == port }) { return exact }
-        if let portless = service.realServers.first(where: { $0.address == address && $0.port == 0 }) { return portless }
-        let sameAddress = service.realServers.filter { $0.address == address }
-        return sameAddress.count == 1 ? sameAddress[0] : nil
     }
 
     /// A firewall-mark template's virtual address is the mark: the whole IPv4 address, or the
@@ -106,5 +54,87 @@ public enum ConnectionAttribution {
         return BackendID(
             service: .address(group.proto, group.virtualAddress, port: group.virtualPort), address: group.destinationAddress,
             port: group.destinationPort)
+    }
+}
+
+/// The services by what connection entries name, with every real server's address and port in
+/// one flat array: a big table has tens of thousands of groups, and matching one must neither
+/// copy a service (and retain its arrays) nor allocate.
+struct ServiceIndex {
+    private var byAddress: [VirtualServiceID: Int] = [:]
+    private var byMark: [VirtualServiceID: Int] = [:]
+    private var markServices: [Int] = []
+    private var ids: [VirtualServiceID] = []
+    private var servers: [Range<Int>] = []
+    private var endpoints: [(address: IPAddress, port: UInt16)] = []
+
+    init(_ services: [VirtualService]) {
+        ids.reserveCapacity(services.count)
+        servers.reserveCapacity(services.count)
+        for (position, service) in services.enumerated() {
+            ids.append(service.id)
+            let first = endpoints.count
+            for server in service.realServers { endpoints.append((server.address, server.port)) }
+            servers.append(first..<endpoints.count)
+            switch service.id {
+            case .address: byAddress[service.id] = position
+            case .firewallMark:
+                markServices.append(position)
+                byMark[service.id] = position
+            }
+        }
+    }
+
+    func match(_ group: ConnectionGroup) -> BackendID? {
+        let destination = group.destinationAddress
+        let destinationPort = group.destinationPort
+        if group.isTemplate && group.proto.number == 0 {
+            guard let mark = ConnectionAttribution.markOfTemplate(group.virtualAddress),
+                let service = byMark[.firewallMark(mark, family: group.virtualAddress.family)]
+            else { return nil }
+            return backend(in: service, address: destination, port: destinationPort)
+        }
+        let proto = group.proto
+        if let service = byAddress[.address(proto, group.virtualAddress, port: group.virtualPort)],
+            let found = backend(in: service, address: destination, port: destinationPort)
+        {
+            return found
+        }
+        // A port-0 service accepts every port; a template with port 0 may be an FTP service's.
+        let otherPort: UInt16? = group.virtualPort != 0 ? 0 : (group.isTemplate ? 21 : nil)
+        if let otherPort, let service = byAddress[.address(proto, group.virtualAddress, port: otherPort)],
+            let found = backend(in: service, address: destination, port: destinationPort)
+        {
+            return found
+        }
+        var found: BackendID?
+        for service in markServices where ids[service].family == group.virtualAddress.family {
+            if let backend = backend(in: service, address: destination, port: destinationPort) {
+                if found != nil { return nil }  // the same real server in two mark services: ambiguous
+                found = backend
+            }
+        }
+        return found
+    }
+
+    /// The real server by address and port, then by address with port 0 (added without a
+    /// port), then by address alone when exactly one real server has it.
+    private func backend(in service: Int, address: IPAddress, port: UInt16) -> BackendID? {
+        var portless: Int?
+        var sameAddress: Int?
+        var sameAddressCount = 0
+        for position in servers[service] where endpoints[position].address == address {
+            if endpoints[position].port == port { return backendID(service, position) }
+            if endpoints[position].port == 0 && portless == nil { portless = position }
+            sameAddressCount += 1
+            sameAddress = position
+        }
+        if let portless { return backendID(service, portless) }
+        if sameAddressCount == 1, let sameAddress { return backendID(service, sameAddress) }
+        return nil
+    }
+
+    private func backendID(_ service: Int, _ position: Int) -> BackendID {
+        BackendID(service: ids[service], address: endpoints[position].address, port: endpoints[position].port)
     }
 }

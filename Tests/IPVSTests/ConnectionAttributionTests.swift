@@ -94,6 +94,34 @@ import Testing
         #expect(result.byState[backend(.address(.tcp, IPAddress("10.0.0.1")!, port: 80), "172.16.9.9", 8080)] == ["FIN_WAIT": 1])
     }
 
+    /// Within a service: the exact address and port wins wherever it is listed, then a real
+    /// server added without a port, then the address alone only when one real server has it.
+    @Test(arguments: [
+        ("AC100901 1F90", "172.16.9.1", UInt16(8080)),  // exact, listed after the portless one
+        ("AC100901 2382", "172.16.9.1", UInt16(0)),  // another port: the portless one
+        ("AC100902 2382", "172.16.9.2", UInt16(8443)),  // one server on that address
+    ])
+    func realServerByPortThenWithoutThenByAddress(entry: String, address: String, port: UInt16) async throws {
+        let id = VirtualServiceID.address(.tcp, IPAddress("10.0.9.1")!, port: 80)
+        let services = [
+            VirtualService(
+                id: id, scheduler: "rr",
+                realServers: [
+                    Self.server("172.16.9.1", 0), Self.server("172.16.9.1", 8080), Self.server("172.16.9.2", 8443),
+                    Self.server("172.16.9.3", 1), Self.server("172.16.9.3", 2),
+                ])
+        ]
+        let text =
+            "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n"
+            + "TCP C0A81402 9A40 0A000901 0050 \(entry) ESTABLISHED     890\n"
+            + "TCP C0A81402 9A41 0A000901 0050 AC100903 0003 ESTABLISHED     890\n"
+        let result = ConnectionAttribution.attribute(try ConnectionTableParser.parse(Array(text.utf8), file: "c"), to: services)
+        #expect(result.byState[backend(id, address, port)] == ["ESTABLISHED": 1])
+        // Two real servers on 172.16.9.3, neither on port 3: ambiguous, kept apart.
+        #expect(result.unmatchedGroups == 1)
+        #expect(result.byState[backend(id, "172.16.9.3", 3)] == ["ESTABLISHED": 1])
+    }
+
     /// The real capture: every entry is attributed to a configured real server.
     @Test func labCaptureIsFullyAttributed() async throws {
         let procfs = ProcFS(root: Fixtures.labProc)

@@ -53,11 +53,24 @@ public struct ConnectionsCollector: Collector {
         let attributed = ConnectionAttribution.attribute(counts, to: table.services)
         var entries: [(Labels, SampleValue)] = []
         var templates: [(Labels, SampleValue)] = []
-        for backend in Set(attributed.byState.keys).union(attributed.templates.keys).sorted() {
-            let labels = backend.service.backendLabels(address: backend.address, port: backend.port)
+        entries.reserveCapacity(attributed.byState.count * 3)
+        // Sorted by service, then real server; the service's labels are built once per service,
+        // not once per real server (a big table has tens of thousands of backends).
+        var backends = Array(attributed.byState.keys)
+        backends.append(contentsOf: attributed.templates.keys.filter { attributed.byState[$0] == nil })
+        backends.sort()
+        var service: (id: VirtualServiceID, builder: Labels.Builder)?
+        for backend in backends {
+            if service?.id != backend.service { service = (backend.service, backend.service.labelBuilder) }
+            var builder = service!.builder
+            builder.add("remote_address", backend.address)
+            builder.add("remote_port", UInt64(backend.port))
+            let labels = builder.labels
             if let states = attributed.byState[backend] {
                 for (state, count) in states.sorted(by: { $0.key < $1.key }) {
-                    entries.append((labels.appending(["state"], [state]), .unsigned(count)))
+                    var withState = Labels.Builder(labels)
+                    withState.add("state", state)
+                    entries.append((withState.labels, .unsigned(count)))
                 }
             }
             if let count = attributed.templates[backend] {
