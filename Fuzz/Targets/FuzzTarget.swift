@@ -58,9 +58,21 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = try? TimeoutsParser.parse(Self.file(bytes))
             _ = try? TimeoutsParser.parse(commandLine: String(decoding: bytes.prefix(64), as: UTF8.self))
         case .keepalived:
-            // Includes resolve to the input itself, so include handling is fuzzed too (depth is capped).
+            // Includes resolve to the input itself, so include handling is fuzzed too. The
+            // parser reads up to 1,000 files; past a few, a load fails instead, or a handful of
+            // include lines would make one input cost a thousand parses and slow the search.
             let file = Self.file(bytes)
-            _ = try? KeepalivedParser.parse(file, load: { _ throws(LintInputError) in file })
+            let loads = LoadCount()
+            _ = try? KeepalivedParser.parse(
+                file,
+                load: { path throws(LintInputError) in
+                    loads.value += 1
+                    guard loads.value <= 8 else {
+                        throw LintInputError(
+                            SourceLocation(file: file.id, line: 1, column: 1), found: path, expected: "at most 8 includes")
+                    }
+                    return file
+                })
         case .lintConfiguration:
             _ = try? LintConfiguration.parse(Self.file(bytes, name: ".ipvs-lint.yaml"), knownRules: RuleRegistry.id)
         case .baseline:
@@ -68,6 +80,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .webConfig:
             _ = try? WebConfiguration.parse(String(decoding: bytes, as: UTF8.self), path: "/etc/ipvs/web.yml")
         }
+    }
+
+    /// How many includes one keepalived input has loaded.
+    final class LoadCount {
+        var value = 0
     }
 
     static func file(_ bytes: [UInt8], name: String = "fuzz") -> SourceFile {
