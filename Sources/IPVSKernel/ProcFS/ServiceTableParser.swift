@@ -24,8 +24,9 @@ public enum ServiceTableParser {
         let info = try parseHeader(&cursor)
         var services: [VirtualService] = []
         var pendingMasks: [Int: UInt32] = [:]  // firewall-mark services whose family is settled at the end
+        var fields: [Token] = []
         while let line = cursor.next() {
-            let fields = tokens(of: line)
+            tokens(of: line, into: &fields)
             guard let first = fields.first else {
                 throw cursor.error("a service line or a real server line", found: line)
             }
