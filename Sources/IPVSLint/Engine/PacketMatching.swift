@@ -26,6 +26,10 @@ extension ServiceDefinition {
 }
 
 extension IPTablesRule {
+    /// Port options of tcp, udp, sctp and multiport that `matches` judges itself; built once,
+    /// not per rule and service (a 6,000-service lint asks hundreds of thousands of times).
+    private static let portOptionsJudged: Set<String> = ["dport", "destination-port", "dports", "destination-ports", "ports"]
+
     func matches(_ packet: PacketProfile) -> MatchResult {
         var results: [MatchResult] = []
         if let destination {
@@ -66,8 +70,7 @@ extension IPTablesRule {
                 results.append(Self.newConnectionResult(module))
             case "tcp", "udp", "sctp", "multiport":
                 // Ports are judged above; anything else (source ports, flags) is undecided.
-                let decided: Set<String> = ["dport", "destination-port", "dports", "destination-ports", "ports"]
-                if module.options.contains(where: { !decided.contains($0.name) }) { results.append(.maybe) }
+                if module.options.contains(where: { !Self.portOptionsJudged.contains($0.name) }) { results.append(.maybe) }
             default:
                 results.append(.maybe)
             }
