@@ -116,13 +116,6 @@ struct LintCommand: ParsableCommand {
         if let explain, RuleRegistry.lookup(explain) == nil {
             throw ValidationError("no rule \(explain); ipvs_exporter lint --list-rules lists them")
         }
-        if explain == nil && !listRules && !live && ipvsadm == nil && keepalived == nil && iptables == nil && ip6tables == nil
-            && sysctls.isEmpty && timeouts == nil
-        {
-            throw ValidationError(
-                "nothing to lint: give --live or at least one of --ipvsadm, --keepalived, --iptables, --ip6tables, --sysctl, --timeouts"
-            )
-        }
         if netns != nil && !live { throw ValidationError("--netns reads a live namespace: give --live too") }
         if updateBaseline && baseline == nil { throw ValidationError("--update-baseline needs --baseline FILE") }
         if noConfig && config != nil { throw ValidationError("--config and --no-config contradict each other") }
@@ -136,6 +129,21 @@ struct LintCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Here rather than in validate(): argument-parser validates before it reports unknown
+        // flags, so a misspelt input flag (--ipvs) would be answered "nothing to lint" without
+        // the flag being named.
+        if explain == nil && !listRules && !live && ipvsadm == nil && keepalived == nil && iptables == nil && ip6tables == nil
+            && sysctls.isEmpty && timeouts == nil
+        {
+            var output = StandardError()
+            print(
+                """
+                Error: nothing to lint: give --live or at least one of --ipvsadm, --keepalived, --iptables, --ip6tables, --sysctl, --timeouts
+                Usage: \(IPVSExporterCommand.usageString(for: LintCommand.self))
+                  See 'ipvs_exporter lint --help' for more information.
+                """, to: &output)
+            throw ExitCode(3)
+        }
         if let explain, let rule = RuleRegistry.lookup(explain) {
             print(
                 RuleDocumentation.page(rule.metadata.id)

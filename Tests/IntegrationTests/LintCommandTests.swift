@@ -80,6 +80,21 @@ import Testing
         #expect(binary.stderr.contains("binary:2:1: error: expected UTF-8 text"), "\(binary.stderr)")
     }
 
+    /// A misspelt input flag is named, with or without a valid input beside it; only a command
+    /// line with no input flag at all is "nothing to lint".
+    @Test(arguments: [
+        (["--ipvs", "rules.ipvs"], "Unknown option '--ipvs'. Did you mean '--ipvsadm'?"),
+        (["--ipvs", "rules.ipvs", "--iptables", "/dev/null"], "Unknown option '--ipvs'. Did you mean '--ipvsadm'?"),
+        ([], "Error: nothing to lint: give --live or at least one of --ipvsadm"),
+        (["--format", "json"], "Error: nothing to lint"),
+    ])
+    func misspeltFlagIsNamedBeforeNothingToLint(_ arguments: [String], message: String) async throws {
+        let run = try await Self.lint(arguments)
+        #expect(run.status == 3)
+        #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        #expect(run.stderr.contains("Usage: ipvs_exporter lint <options>"), "\(run.stderr)")
+    }
+
     @Test(arguments: [
         ["--ipvsadm", "x", "--format", "nope"], [], ["--explain", "LVS999"], ["--ipvsadm", "-", "--iptables", "-"], ["--bogus"],
         ["--ipvsadm", "x", "--failure-threshold", "fatal"],
