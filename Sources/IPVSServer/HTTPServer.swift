@@ -76,14 +76,18 @@ public final class HTTPServer: Sendable {
                     }
                 }
             }
-        if let host = address.host {
-            return try await bootstrap.bind(host: host, port: address.port).get()
-        }
-        // Every address: the IPv6 wildcard also takes IPv4 (bindv6only=0); without IPv6, IPv4 only.
         do {
-            return try await bootstrap.bind(host: "::", port: address.port).get()
+            if let host = address.host {
+                return try await bootstrap.bind(host: host, port: address.port).get()
+            }
+            // Every address: the IPv6 wildcard also takes IPv4 (bindv6only=0); without IPv6, IPv4 only.
+            do {
+                return try await bootstrap.bind(host: "::", port: address.port).get()
+            } catch {
+                return try await bootstrap.bind(host: "0.0.0.0", port: address.port).get()
+            }
         } catch {
-            return try await bootstrap.bind(host: "0.0.0.0", port: address.port).get()
+            throw ListenError(address: address, underlying: error)
         }
     }
 

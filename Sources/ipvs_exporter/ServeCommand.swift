@@ -202,6 +202,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         do {
             _ = try await server.start()
+        } catch let error as ListenError {
+            logger.error("cannot listen", metadata: ["address": "\(error.address)", "error": "\(error.reason)"])
+            await server.shutdown()
+            throw ExitCode(1)
         } catch {
             logger.error("cannot listen", metadata: ["error": "\(error)"])
             await server.shutdown()

@@ -146,7 +146,20 @@ import Testing
         defer { first.stop() }
         let second = try RunningProcess(Self.exporter, ["--web.listen-address", "127.0.0.1:\(port)"] + Self.fixtureArguments)
         await #expect(second.waitForExit(timeout: 10) == 1)
-        #expect(second.log.contains { $0.contains("cannot listen") && $0.contains("level=error") })
+        // The address and the reason in words, not NIO's internal call.
+        let line = second.log.first { $0.contains("cannot listen") && $0.contains("level=error") }
+        #expect(line?.contains("address=127.0.0.1:\(port)") == true, "\(second.log)")
+        #expect(line?.contains("error=\"address already in use: another process") == true, "\(second.log)")
+        #expect(line?.contains("bind(descriptor") == false, "\(second.log)")
+    }
+
+    @Test func addressNotOnThisHostIsAClearError() async throws {
+        // 192.0.2.0/24 is TEST-NET-1: no interface of the test machine has it.
+        let run = try RunningProcess(Self.exporter, ["--web.listen-address", "192.0.2.1:9911"] + Self.fixtureArguments)
+        await #expect(run.waitForExit(timeout: 10) == 1)
+        let line = run.log.first { $0.contains("cannot listen") }
+        #expect(line?.contains("address=192.0.2.1:9911") == true, "\(run.log)")
+        #expect(line?.contains("no interface of this host has that address") == true, "\(run.log)")
     }
 }
 
