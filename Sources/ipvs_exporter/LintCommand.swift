@@ -116,6 +116,17 @@ struct LintCommand: ParsableCommand {
         if let explain, RuleRegistry.lookup(explain) == nil {
             throw ValidationError("no rule \(explain); ipvs_exporter lint --list-rules lists them")
         }
+        for argument in sysctls {
+            let file = LintSession.SysctlFile(argument: argument)
+            if file.host?.isEmpty == true {
+                throw ValidationError(
+                    "--sysctl \(argument): nothing before \"=\"; give HOST=FILE for a real server (its address as in the ipvsadm file) or FILE for the director"
+                )
+            }
+            if file.path.isEmpty {
+                throw ValidationError("--sysctl \(argument): no file after \"=\"; give HOST=FILE")
+            }
+        }
         if netns != nil && !live { throw ValidationError("--netns reads a live namespace: give --live too") }
         if updateBaseline && baseline == nil { throw ValidationError("--update-baseline needs --baseline FILE") }
         if noConfig && config != nil { throw ValidationError("--config and --no-config contradict each other") }

@@ -81,14 +81,18 @@ import Testing
     }
 
     /// A misspelt input flag is named, with or without a valid input beside it; only a command
-    /// line with no input flag at all is "nothing to lint".
+    /// line with no input flag at all is "nothing to lint". A `--sysctl` mapping without its
+    /// host or its file is a usage error (3), not a file that cannot be read (2) or a silent
+    /// director file.
     @Test(arguments: [
         (["--ipvs", "rules.ipvs"], "Unknown option '--ipvs'. Did you mean '--ipvsadm'?"),
         (["--ipvs", "rules.ipvs", "--iptables", "/dev/null"], "Unknown option '--ipvs'. Did you mean '--ipvsadm'?"),
         ([], "Error: nothing to lint: give --live or at least one of --ipvsadm"),
         (["--format", "json"], "Error: nothing to lint"),
+        (["--sysctl", "10.0.0.11="], "--sysctl 10.0.0.11=: no file after \"=\"; give HOST=FILE"),
+        (["--sysctl", "=/dev/null"], "--sysctl =/dev/null: nothing before \"=\"; give HOST=FILE"),
     ])
-    func misspeltFlagIsNamedBeforeNothingToLint(_ arguments: [String], message: String) async throws {
+    func commandLineMistakesAreNamed(_ arguments: [String], message: String) async throws {
         let run = try await Self.lint(arguments)
         #expect(run.status == 3)
         #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
