@@ -80,6 +80,22 @@ import Testing
         #expect(binary.stderr.contains("binary:2:1: error: expected UTF-8 text"), "\(binary.stderr)")
     }
 
+    /// A capture that printed nothing (`<(ssh lb ipvsadm-save -n)` when ssh failed) must not
+    /// pass CI: an ipvsadm input without a virtual service is LVS904, a warning, exit 1 at the
+    /// default threshold. keepalived.conf without a virtual_server is normal (a VRRP-only part).
+    @Test func emptyIPVSAdmCaptureFailsTheRunButKeepalivedDoesNot() async throws {
+        let empty = try await Self.lint(["--ipvsadm", "-", "--format", "concise"], stdin: "")
+        #expect(empty.status == 1, "\(empty.stdout) \(empty.stderr)")
+        #expect(empty.stdout.contains("<stdin>:1:1: LVS904 [warning] <stdin> is empty"), "\(empty.stdout)")
+        let comments = try await Self.lint(["--ipvsadm", "-", "--format", "concise"], stdin: "# saved by cron\n")
+        #expect(comments.status == 1)
+        #expect(comments.stdout.contains("LVS904 [warning] <stdin> has no -A line"), "\(comments.stdout)")
+        let vrrpOnly = "vrrp_instance VI_1 {\n  state MASTER\n  interface eth0\n  virtual_router_id 51\n  priority 100\n}\n"
+        let keepalived = try await Self.lint(["--keepalived", "-", "--format", "concise"], stdin: vrrpOnly)
+        #expect(keepalived.status == 0, "\(keepalived.stdout) \(keepalived.stderr)")
+        #expect(!keepalived.stdout.contains("LVS904"))
+    }
+
     /// A misspelt input flag is named, with or without a valid input beside it; only a command
     /// line with no input flag at all is "nothing to lint". A `--sysctl` mapping without its
     /// host or its file is a usage error (3), not a file that cannot be read (2) or a silent

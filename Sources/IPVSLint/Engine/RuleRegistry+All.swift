@@ -64,5 +64,6 @@ extension RuleRegistry {
         NonNumericDump.self,
         UnusedSuppression.self,
         LegacyOpsToken.self,
+        NoVirtualServices.self,
     ]
 }

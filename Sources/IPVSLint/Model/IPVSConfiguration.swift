@@ -26,6 +26,9 @@ public struct IPVSConfiguration: Sendable, Hashable {
     public var timeoutSettings: [Located<[Int64]>] = []
     /// Words that are host or service names rather than numbers.
     public var names: [Located<String>] = []
+    /// Read from keepalived.conf, where a file without virtual servers is normal (a VRRP-only
+    /// part of a split configuration), rather than from an ipvsadm rules file.
+    public var fromKeepalived = false
 
     public static func == (lhs: IPVSConfiguration, rhs: IPVSConfiguration) -> Bool {
         lhs.file == rhs.file && lhs.services == rhs.services

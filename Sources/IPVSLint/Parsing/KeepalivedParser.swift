@@ -276,6 +276,7 @@ public enum KeepalivedParser {
 
         init(file: SourceFile) {
             configuration = IPVSConfiguration(file: file)
+            configuration.fromKeepalived = true
         }
 
         mutating func top(_ statements: [Statement]) throws(LintInputError) {
