@@ -114,7 +114,9 @@ struct LintCommand: ParsableCommand {
 
     func validate() throws {
         if let explain, RuleRegistry.lookup(explain) == nil {
-            throw ValidationError("no rule \(explain); ipvs_exporter lint --list-rules lists them")
+            let candidates = RuleRegistry.suggestions(for: explain)
+            let guess = candidates.isEmpty ? "" : "; did you mean \(candidates.joined(separator: " or "))?"
+            throw ValidationError("no rule \(explain)\(guess) (ipvs_exporter lint --list-rules lists them)")
         }
         for argument in sysctls {
             let file = LintSession.SysctlFile(argument: argument)

@@ -107,6 +107,10 @@ import Testing
         (["--format", "json"], "Error: nothing to lint"),
         (["--sysctl", "10.0.0.11="], "--sysctl 10.0.0.11=: no file after \"=\"; give HOST=FILE"),
         (["--sysctl", "=/dev/null"], "--sysctl =/dev/null: nothing before \"=\"; give HOST=FILE"),
+        (["--explain", "LVS910"], "no rule LVS910; did you mean LVS901 (non-numeric-dump) or LVS110 (duplicate-real-server)"),
+        (["--explain", "non-numeric"], "no rule non-numeric; did you mean LVS901 (non-numeric-dump)?"),
+        (["--explain", "dr-tun-port-missmatch"], "no rule dr-tun-port-missmatch; did you mean LVS201 (dr-tun-port-mismatch)?"),
+        (["--explain", "LVS999"], "no rule LVS999 (ipvs_exporter lint --list-rules lists them)"),
     ])
     func commandLineMistakesAreNamed(_ arguments: [String], message: String) async throws {
         let run = try await Self.lint(arguments)
