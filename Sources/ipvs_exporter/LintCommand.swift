@@ -164,9 +164,13 @@ struct LintCommand: ParsableCommand {
             return
         }
         if listRules {
-            for rule in RuleRegistry.all.map({ $0.metadata }) {
-                let padded = rule.name + String(repeating: " ", count: max(1, 42 - rule.name.count))
-                print("\(rule.id)  \(padded)\(rule.severity.rawValue.padding(8))\(rule.summary)")
+            // Columns as wide as the longest name and severity, so every summary starts at one column.
+            let rules = RuleRegistry.all.map { $0.metadata }
+            let nameWidth = (rules.map(\.name.count).max() ?? 0) + 2
+            let severityWidth = (rules.map(\.severity.rawValue.count).max() ?? 0) + 2
+            for rule in rules {
+                print(
+                    "\(rule.id)  \(rule.name.padding(nameWidth))\(rule.severity.rawValue.padding(severityWidth))\(rule.summary)")
             }
             return
         }

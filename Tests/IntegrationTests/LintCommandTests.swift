@@ -96,6 +96,25 @@ import Testing
         #expect(!keepalived.stdout.contains("LVS904"))
     }
 
+    /// `--list-rules` is a table: every summary starts at the same column, however long a name.
+    @Test func listRulesIsAligned() async throws {
+        let run = try await Self.lint(["--list-rules"])
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n").map { Array($0.utf8) }
+        #expect(lines.count > 60)
+        // The offset of the fourth word (the summary): after ID, name and severity.
+        let starts = Set(
+            lines.map { line -> Int in
+                var words = 0
+                for offset in line.indices where line[offset] != 0x20 && (offset == 0 || line[offset - 1] == 0x20) {
+                    words += 1
+                    if words == 4 { return offset }
+                }
+                return -1
+            })
+        #expect(starts.count == 1, "summaries start at columns \(starts.sorted())")
+    }
+
     /// A misspelt input flag is named, with or without a valid input beside it; only a command
     /// line with no input flag at all is "nothing to lint". A `--sysctl` mapping without its
     /// host or its file is a usage error (3), not a file that cannot be read (2) or a silent
