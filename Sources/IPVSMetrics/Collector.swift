@@ -38,8 +38,13 @@ extension VirtualServiceID {
 
     var labels: Labels { labelBuilder.labels }
 
-    func backendLabels(address: IPAddress, port: UInt16) -> Labels {
-        var builder = labelBuilder
+}
+
+extension Labels.Builder {
+    /// A real server's labels: these (its service's, from ``VirtualServiceID/labelBuilder``,
+    /// built once per service) and its address and port.
+    func backend(address: IPAddress, port: UInt16) -> Labels {
+        var builder = self
         builder.add("remote_address", address)
         builder.add("remote_port", UInt64(port))
         return builder.labels

@@ -35,10 +35,7 @@ public struct BackendsCollector: Collector {
             let base = service.id.labelBuilder
             for server in service.realServers {
                 let index = labels.count
-                var builder = base
-                builder.add("remote_address", server.address)
-                builder.add("remote_port", UInt64(server.port))
-                labels.append(builder.labels)
+                labels.append(base.backend(address: server.address, port: server.port))
                 methods.append(server.forwarding)
                 tunnels.append(server.forwarding == .tunneling ? server.tunnel?.kind : nil)
                 weights.append(server.weight)

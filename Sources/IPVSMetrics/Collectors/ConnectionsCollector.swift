@@ -62,10 +62,7 @@ public struct ConnectionsCollector: Collector {
         var service: (id: VirtualServiceID, builder: Labels.Builder)?
         for backend in backends {
             if service?.id != backend.service { service = (backend.service, backend.service.labelBuilder) }
-            var builder = service!.builder
-            builder.add("remote_address", backend.address)
-            builder.add("remote_port", UInt64(backend.port))
-            let labels = builder.labels
+            let labels = service!.builder.backend(address: backend.address, port: backend.port)
             if let states = attributed.byState[backend] {
                 for (state, count) in states.sorted(by: { $0.key < $1.key }) {
                     var withState = Labels.Builder(labels)
