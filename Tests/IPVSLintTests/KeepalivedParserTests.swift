@@ -79,11 +79,17 @@ import Testing
     }
 
     @Test func defaultsAreKeepalivedsNotIPVSAdms() async throws {
-        // keepalived's default method is NAT (ipvsadm's is DR) and protocol TCP.
+        // keepalived's default method is NAT (ipvsadm's is DR); without `protocol` it loads a
+        // UDP service (check_data.c, since 1.3.6), and port 0 makes it persistent.
         let service = try #require(
             try Self.parse("virtual_server 10.0.0.1 80 {\n real_server 192.168.1.1 80 {\n }\n}\n").services.first)
         #expect(service.realServers.first?.forwarding == .masquerading)
-        #expect(service.identity.proto == .tcp)
+        #expect(service.identity.proto == .udp)
+        #expect(service.keepalivedCorrections == [.noProtocolMeansUDP])
+        let zero = try #require(
+            try Self.parse("virtual_server 10.0.0.1 0 {\n protocol TCP\n real_server 192.168.1.1 {\n }\n}\n").services.first)
+        #expect(zero.keepalivedCorrections == [.zeroPortMadePersistent])
+        #expect(zero.persistence?.value == 360)
     }
 
     @Test func groupsAndMarks() async throws {
@@ -106,10 +112,56 @@ import Testing
             """)
         #expect(
             configuration.services.map(\.identity.description) == [
-                "TCP 10.0.0.1:80", "TCP 10.0.0.2:80", "TCP 10.0.0.3:80", "FWM 7", "FWM 9 IPv6",
+                "UDP 10.0.0.1:80", "UDP 10.0.0.2:80", "UDP 10.0.0.3:80", "FWM 7", "FWM 9 IPv6",
             ])
         #expect(configuration.services[0].identityLocation.line == 2)
         #expect(configuration.services[4].realServers.first?.writtenPort == nil)
+    }
+
+    /// The forms keepalived 2.2.7 accepts beyond the classic ones, each checked with
+    /// `keepalived --config-test` when written.
+    @Test func groupRangesBlocksMarkFamiliesTunnelsAndTimeouts() async throws {
+        let configuration = try Self.parse(
+            """
+            net_namespace blue
+            global_defs {
+                lvs_timeouts tcp 7200 udp 30
+            }
+            virtual_server_group G {
+                10.0.0.0/31 80
+                10.0.0.8-10.0.0.9 443
+                2001:db8::a-b 53
+                10.0.0.20 0
+                fwmark 7 inet6
+            }
+            virtual_server group G {
+                lvs_method TUN type gue port 6080 csum
+                real_server 10.1.0.1 {
+                }
+                real_server 10.1.0.2 {
+                    lvs_method TUN type gre
+                }
+            }
+            virtual_server fwmark 9 {
+                real_server 2001:db8::5 80 {
+                }
+            }
+            virtual_server 10.0.0.30 {
+                persistence_timeout 60
+            }
+            """)
+        #expect(
+            configuration.services.map(\.identity.description) == [
+                "UDP 10.0.0.0:80", "UDP 10.0.0.1:80", "UDP 10.0.0.8:443", "UDP 10.0.0.9:443", "UDP [2001:db8::a]:53",
+                "UDP [2001:db8::b]:53", "UDP 10.0.0.20:0", "FWM 7 IPv6", "FWM 9 IPv6", "UDP 10.0.0.30:0",
+            ])
+        let servers = configuration.services[0].realServers
+        #expect(servers.map(\.forwarding) == [.tunneling, .tunneling])
+        #expect(servers[0].tunnelType?.value == "gue" && servers[0].tunnelPort?.value == 6080)
+        #expect(servers[0].tunnelChecksum?.value == "--tun-csum")
+        // A real server's own lvs_method starts again from no options, as keepalived's does.
+        #expect(servers[1].tunnelType?.value == "gre" && servers[1].tunnelPort == nil)
+        #expect(configuration.timeoutSettings.map(\.value) == [[7200, 0, 30]])
     }
 
     @Test func includesAreFollowedAndLocationsNameTheirFile() async throws {
@@ -138,7 +190,24 @@ import Testing
         ("virtual_server 10.0.0.1 80 {\n  lb_kind dr\n}\n", "2:11", "NAT, DR or TUN"),
         ("virtual_server 10.0.0.1 80 {\n  persistence_timeout x\n}\n", "2:23", "seconds"),
         ("virtual_server 10.0.0.1 80 {\n  real_server 192.168.1.1 80 {\n    weigth 1\n  }\n}\n", "3:5", "real_server keyword"),
-        ("virtual_server 10.0.0.1 {\n}\n", "1:1", "virtual_server ADDRESS PORT"),
+        ("virtual_server 10.0.0.1 80 http {\n}\n", "1:1", "virtual_server ADDRESS PORT"),
+        // keepalived 2.2.7's alloc_vsg_entry: a range must end above its start, a block has
+        // no host bits, an IPv4 range's end is a byte.
+        ("virtual_server_group G {\n  10.0.0.5-5 80\n}\n", "2:3", "a range"),
+        ("virtual_server_group G {\n  10.0.0.1/24 80\n}\n", "2:3", "a block"),
+        ("virtual_server_group G {\n  10.0.0.1-256 80\n}\n", "2:3", "a range"),
+        ("virtual_server_group G {\n  10.0.0.9-10.0.0.1 80\n}\n", "2:3", "a range"),
+        ("virtual_server_group G {\n  fwmark 1 ipv6\n}\n", "2:12", "inet or inet6"),
+        ("virtual_server_group G {\n  10.0.0.0/8 80\n}\n", "2:3", "at most 65536"),
+        // svr_forwarding_handler: gue needs a port and only gue has one; ipip has no checksum.
+        ("virtual_server 10.0.0.1 80 {\n  lvs_method TUN type gue\n}\n", "2:23", "port N with type gue"),
+        ("virtual_server 10.0.0.1 80 {\n  lvs_method TUN port 5555\n}\n", "2:23", "port N with type gue"),
+        ("virtual_server 10.0.0.1 80 {\n  lvs_method TUN csum\n}\n", "2:18", "no checksum option on ipip"),
+        ("virtual_server 10.0.0.1 80 {\n  lvs_method TUN type vxlan\n}\n", "2:23", "ipip, gue or gre"),
+        ("virtual_server 10.0.0.1 80 {\n  lvs_method DR fast\n}\n", "2:17", "tunnel options"),
+        ("global_defs {\n  lvs_timeouts tcp\n}\n", "2:3", "lvs_timeouts tcp N"),
+        ("global_defs {\n  lvs_timeouts tcp 900 sctp 5\n}\n", "2:24", "tcp, tcpfin or udp"),
+        ("global_defs {\n  lvs_timeouts tcp 2678401\n}\n", "2:20", "0...2678400"),
         ("virtual_server 10.0.0.300 80 {\n}\n", "1:16", "IPv4 or IPv6 address"),
         ("virtual_server 10.0.0.1 80 {\n", "1:28", "a matching }"),
         ("}\n", "1:1", "a keyword"),
@@ -147,7 +216,7 @@ import Testing
         ("include missing.conf\n", "1:9", "included file that exists"),
         ("virtual_server 10.0.0.1 80 {\n  virtualhost \"open\n}\n", "2:15", "closing"),
         ("$PORT=80\n", "1:1", "not read by the linter"),
-        ("virtual_server_group G {\n  10.0.0.1 80\n  2001:db8::1 80\n  fwmark 1\n}\n", "1:1", "ip_family"),
+        ("virtual_server_group G {\n  10.0.0.1 80\n  2001:db8::1 80\n  fwmark 1\n}\n", "1:1", "fwmark N inet6"),
         // Found by fuzzing (Fuzz/regressions/keepalived/empty-virtual-server-group.conf): trapped.
         ("virtual_server_group E {\n}\nvirtual_server group E {\n}\n", "3:22", "at least one address or fwmark"),
         ("include keepalived.conf\n", "1:9", "without a cycle"),

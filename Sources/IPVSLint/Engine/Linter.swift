@@ -57,6 +57,9 @@ public struct Linter: Sendable {
             if let override = severityOverrides[metadata.id] {
                 for index in ruleFindings.indices { ruleFindings[index].severity = override }
             }
+            if let ipvs = inputs.ipvs, ipvs.fromKeepalived {
+                ruleFindings = Self.mergingExpandedMembers(ruleFindings, in: ipvs.sourceNames)
+            }
             findings += ruleFindings
             notes += report.notes.map { (metadata, $0) }
         }
@@ -99,5 +102,40 @@ public struct Linter: Sendable {
         }
         kept.sort { ($0.location, $0.ruleID, $0.message) < ($1.location, $1.ruleID, $1.message) }
         return Result(findings: kept, suppressed: suppressed, skipped: skipped, notes: notes, suppressions: suppressions)
+    }
+
+    /// One keepalived statement stands for several services when it names a range, a CIDR
+    /// block or a group: a rule that fires for each of them reports once, at that statement,
+    /// naming the other members. Only in keepalived's own files, where one statement is one
+    /// object unless expanded.
+    static func mergingExpandedMembers(_ findings: [Finding], in files: Set<SourceName>) -> [Finding] {
+        var groups: [SourceLocation: [Finding]] = [:]
+        var order: [SourceLocation] = []
+        var out: [Finding] = []
+        for finding in findings {
+            guard files.contains(finding.location.source) else {
+                out.append(finding)
+                continue
+            }
+            if groups[finding.location] == nil { order.append(finding.location) }
+            groups[finding.location, default: []].append(finding)
+        }
+        for location in order {
+            guard let members = groups[location] else { continue }
+            let objects = Set(members.map(\.object))
+            guard objects.count > 1 else {
+                out += members
+                continue
+            }
+            var merged = members[0]
+            // In the order the statement names them.
+            var seen: Set<String> = [merged.object]
+            let others = members.map(\.object).filter { seen.insert($0).inserted }
+            let shown = others.prefix(5).map { $0.drop { $0 != "=" }.dropFirst() }.joined(separator: ", ")
+            merged.message +=
+                " (the same for \(others.count) more member\(others.count == 1 ? "" : "s") of this statement: \(shown)\(others.count > 5 ? ", …" : ""))"
+            out.append(merged)
+        }
+        return out
     }
 }

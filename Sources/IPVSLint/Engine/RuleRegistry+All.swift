@@ -19,6 +19,7 @@ extension RuleRegistry {
         UnknownPersistenceEngine.self,
         TimeoutOutOfRange.self,
         IPVSSysctlOutOfRange.self,
+        KeepalivedChangesService.self,
         DRTunPortMismatch.self,
         FwmarkNonNATRealServerPort.self,
         MixedForwardingMethods.self,

@@ -29,6 +29,8 @@ public struct IPVSConfiguration: Sendable, Hashable {
     /// Read from keepalived.conf, where a file without virtual servers is normal (a VRRP-only
     /// part of a split configuration), rather than from an ipvsadm rules file.
     public var fromKeepalived = false
+    /// The files the configuration was read from (keepalived's includes among them).
+    public var sourceNames: Set<SourceName> = []
 
     public static func == (lhs: IPVSConfiguration, rhs: IPVSConfiguration) -> Bool {
         lhs.file == rhs.file && lhs.services == rhs.services

@@ -26,6 +26,7 @@ public enum KeepalivedParser {
         let tree = try statements.block(opener: nil)
         var model = ModelBuilder(file: file)
         try model.top(tree)
+        model.configuration.sourceNames = Set(reader.files.map(\.id))
         return (model.configuration, reader.files)
     }
 
@@ -244,35 +245,67 @@ public enum KeepalivedParser {
 
     // MARK: The model
 
+    /// Every top-level keyword of keepalived 2.2.7 (`install_keyword_root` in global_parser.c,
+    /// vrrp_parser.c, track_file.c, bfd_parser.c and check_parser.c). Only the IPVS ones are read
+    /// in depth; the others configure VRRP, BFD, trackers or the process.
     static let topLevel: Set<String> = [
-        "global_defs", "vrrp_instance", "vrrp_sync_group", "vrrp_script", "vrrp_track_process", "track_file", "vrrp_track_file",
-        "static_ipaddress", "static_routes", "static_rules", "virtual_server", "virtual_server_group", "garp_group",
-        "bfd_instance", "SSL",
+        "global_defs", "linkbeat_use_polling", "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "use_pid_dir",
+        "instance", "child_wait_time", "track_group", "static_ipaddress", "static_routes", "static_rules",
+        "vrrp_sync_group", "garp_group", "linkbeat_interfaces", "vrrp_instance", "vrrp_script", "vrrp_track_process",
+        "interface_up_down_delays", "track_file", "vrrp_track_file", "bfd_instance", "SSL", "virtual_server",
+        "virtual_server_group",
     ]
-    /// Keywords keepalived 2.2 accepts in a virtual_server that do not change the IPVS service.
+    /// Keywords keepalived 2.2.7 accepts in a virtual_server that do not change the IPVS service
+    /// (`snmp_name` exists when keepalived is built with SNMP, as Debian's is).
     static let serviceKeywordsIgnored: Set<String> = [
         "ip_family", "retry", "delay_before_retry", "warmup", "delay_loop", "inhibit_on_failure", "ha_suspend", "smtp_alert",
         "virtualhost", "alpha", "omega", "quorum_up", "quorum_down", "quorum", "hysteresis", "weight", "sorry_server",
-        "sorry_server_inhibit", "sorry_server_lvs_method", "connect_timeout", "hashed",
+        "sorry_server_inhibit", "sorry_server_lvs_method", "connect_timeout", "hashed", "snmp_name",
     ]
     /// Keywords of a real_server that do not change the IPVS destination.
     static let serverKeywordsIgnored: Set<String> = [
         "inhibit_on_failure", "notify_up", "notify_down", "alpha", "retry", "delay_before_retry", "warmup", "delay_loop",
-        "smtp_alert", "virtualhost", "connect_timeout",
+        "smtp_alert", "virtualhost", "connect_timeout", "snmp_name",
     ]
     static let checkers: Set<String> = [
         "TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "SMTP_CHECK", "DNS_CHECK", "BFD_CHECK", "UDP_CHECK", "PING_CHECK",
         "FILE_CHECK",
     ]
 
+    /// One service a `virtual_server_group` line stands for.
     struct GroupMember {
         var identity: ServiceIdentity
         var location: SourceLocation
+        /// `fwmark N inet|inet6`: the family written beside the mark.
+        var markFamily: IPAddress.Family?
+    }
+
+    /// A `virtual_server_group`'s members and what its addresses say about the family of its marks.
+    struct Group {
+        var members: [GroupMember] = []
+        var addressFamilies: Set<IPAddress.Family> = []
+    }
+
+    /// What an `lvs_method` line sets: the method and, for tunnels, their options.
+    struct Forwarding {
+        var method: ForwardingMethod
+        var tunnelType: Located<String>?
+        var tunnelPort: Located<Int64>?
+        var tunnelChecksum: Located<String>?
+
+        init(method: ForwardingMethod) { self.method = method }
+
+        func apply(to server: inout RealServerDefinition) {
+            server.forwarding = method
+            server.tunnelType = tunnelType
+            server.tunnelPort = tunnelPort
+            server.tunnelChecksum = tunnelChecksum
+        }
     }
 
     struct ModelBuilder {
         var configuration: IPVSConfiguration
-        var groups: [String: [GroupMember]] = [:]
+        var groups: [String: Group] = [:]
 
         init(file: SourceFile) {
             configuration = IPVSConfiguration(file: file)
@@ -293,43 +326,100 @@ public enum KeepalivedParser {
                     )
                 }
                 if statement.name == "virtual_server" { try virtualServer(statement) }
+                if statement.name == "global_defs" {
+                    for entry in statement.block ?? [] where entry.name == "lvs_timeouts" { try timeouts(entry) }
+                }
             }
         }
 
+        /// `lvs_timeouts [tcp N] [tcpfin N] [udp N]` in global_defs: keepalived sets them as
+        /// `ipvsadm --set` would, a value left out (or 0) staying as the kernel has it.
+        mutating func timeouts(_ entry: Statement) throws(LintInputError) {
+            guard entry.arguments.count >= 2 else {
+                throw LintInputError(
+                    entry.location, found: "lvs_timeouts without a value", expected: "lvs_timeouts tcp N tcpfin N udp N")
+            }
+            var values: [Int64] = [0, 0, 0]
+            var index = 0
+            while index < entry.arguments.count {
+                let option = entry.arguments[index]
+                guard let slot = ["tcp", "tcpfin", "udp"].firstIndex(of: option.text) else {
+                    throw LintInputError(
+                        option.location, found: LintInputError.quote(option.text), expected: "tcp, tcpfin or udp")
+                }
+                let value = index + 1 < entry.arguments.count ? entry.arguments[index + 1] : nil
+                values[slot] = try number(value, in: entry, what: "seconds", range: 0...2_678_400)
+                index += 2
+            }
+            configuration.timeoutSettings.append(Located(values, entry.location))
+        }
+
+        /// keepalived creates one IPVS service per address of a range or CIDR block; past this
+        /// many in one file the linter stops rather than building millions of services.
+        static let maximumGroupMembers = 65_536
+        var groupMemberCount = 0
+
         mutating func group(_ statement: Statement) throws(LintInputError) {
-            guard statement.arguments.count == 1, let block = statement.block else {
+            guard statement.arguments.count >= 1, let block = statement.block else {
                 throw LintInputError(
                     statement.location, found: LintInputError.quote(statement.name), expected: "virtual_server_group NAME { … }")
             }
-            var members: [GroupMember] = []
-            var families: Set<IPAddress.Family> = []
-            var hasMark = false
+            var group = Group()
+            var unspecifiedMark = false
             for entry in block {
                 if entry.name == "fwmark" {
-                    hasMark = true
-                    let mark = try number(entry.arguments.first, in: entry, what: "a firewall mark", range: 1...Int64(UInt32.max))
-                    members.append(GroupMember(identity: .firewallMark(mark, ipv6: false), location: entry.location))
+                    let mark = try number(entry.arguments.first, in: entry, what: "a firewall mark", range: 0...Int64(UInt32.max))
+                    var family: IPAddress.Family?
+                    if entry.arguments.count > 1 {
+                        switch entry.arguments[1].text {
+                        case "inet": family = .ipv4
+                        case "inet6": family = .ipv6
+                        default:
+                            throw LintInputError(
+                                entry.arguments[1].location, found: LintInputError.quote(entry.arguments[1].text),
+                                expected: "inet or inet6 after fwmark \(mark)")
+                        }
+                    } else {
+                        unspecifiedMark = true
+                    }
+                    group.members.append(
+                        GroupMember(
+                            identity: .firewallMark(mark, ipv6: family == .ipv6), location: entry.location, markFamily: family))
                     continue
                 }
-                // ADDRESS[-LAST] PORT: a range of addresses differing in the last byte (IPv4)
-                // or the last group (IPv6).
-                let text = entry.name
-                let (first, last) = try addressRange(text, at: entry.location)
-                families.insert(first.family)
-                let port = try number(entry.arguments.first, in: entry, what: "a port", range: 0...65535)
-                for address in expand(first, to: last) {
-                    members.append(
-                        GroupMember(identity: .address(.tcp, .address(address), .number(UInt16(port))), location: entry.location))
+                let (first, last) = try Self.addressRange(entry.keyword)
+                group.addressFamilies.insert(first.family)
+                // keepalived reads a missing port, or one written as zeros, as "no port".
+                var port: UInt16 = 0
+                if let written = entry.arguments.first, written.text.contains(where: { $0 != "0" }) {
+                    port = UInt16(try number(written, in: entry, what: "a port", range: 1...65535))
+                }
+                let count = Self.count(from: first, to: last)
+                guard count <= Self.maximumGroupMembers - groupMemberCount else {
+                    throw LintInputError(
+                        entry.location,
+                        found: "\(entry.name), \(count) addresses (keepalived creates one IPVS service for each)",
+                        expected: "at most \(Self.maximumGroupMembers) group addresses in one configuration")
+                }
+                groupMemberCount += count
+                var value = Self.integer(first)
+                for _ in 0..<count {
+                    if let address = Self.address(value, family: first.family) {
+                        group.members.append(
+                            GroupMember(identity: .address(.tcp, .address(address), .number(port)), location: entry.location))
+                    }
+                    value &+= 1
                 }
             }
-            // keepalived cannot tell which family the marks are for and drops the group.
-            if families.count > 1 && hasMark {
+            // keepalived cannot tell which family a mark without one is for and drops the group.
+            if group.addressFamilies.count > 1 && unspecifiedMark {
                 throw LintInputError(
                     statement.location,
-                    found: "IPv4 and IPv6 addresses and a fwmark in virtual_server_group \(statement.arguments[0].text)",
-                    expected: "addresses of one family beside a fwmark, or ip_family in the virtual_server")
+                    found:
+                        "IPv4 and IPv6 addresses and a fwmark without inet or inet6 in virtual_server_group \(statement.arguments[0].text)",
+                    expected: "fwmark N inet or fwmark N inet6, or addresses of one family")
             }
-            groups[statement.arguments[0].text] = members
+            groups[statement.arguments[0].text] = group
         }
 
         mutating func virtualServer(_ statement: Statement) throws(LintInputError) {
@@ -337,49 +427,46 @@ public enum KeepalivedParser {
                 throw LintInputError(
                     statement.location, found: "virtual_server without a block", expected: "virtual_server ADDRESS PORT { … }")
             }
-            var identities: [(ServiceIdentity, SourceLocation)] = []
+            var members: [GroupMember] = []
             let arguments = statement.arguments
-            var ipv6Family = false
+            var ipFamily: IPAddress.Family?
             for entry in block where entry.name == "ip_family" {
                 guard let value = entry.arguments.first?.text, value == "inet" || value == "inet6" else {
                     throw LintInputError(
                         entry.location, found: LintInputError.quote(entry.arguments.first?.text ?? "nothing"),
                         expected: "inet or inet6")
                 }
-                ipv6Family = value == "inet6"
+                ipFamily = value == "inet6" ? .ipv6 : .ipv4
             }
+            var groupFamilies: Set<IPAddress.Family> = []
             if arguments.first?.text == "fwmark" {
                 let mark = try number(
-                    arguments.dropFirst().first, in: statement, what: "a firewall mark", range: 1...Int64(UInt32.max))
-                identities = [(.firewallMark(mark, ipv6: ipv6Family), arguments[0].location)]
+                    arguments.dropFirst().first, in: statement, what: "a firewall mark", range: 0...Int64(UInt32.max))
+                members = [GroupMember(identity: .firewallMark(mark, ipv6: false), location: arguments[0].location)]
             } else if arguments.first?.text == "group" {
                 guard arguments.count == 2 else {
                     throw LintInputError(
                         statement.location, found: LintInputError.quote(statement.name),
                         expected: "virtual_server group NAME { … }")
                 }
-                guard let members = groups[arguments[1].text] else {
+                guard let group = groups[arguments[1].text] else {
                     throw LintInputError(
                         arguments[1].location, found: "no virtual_server_group \(arguments[1].text)",
                         expected: "a group defined in the file")
                 }
                 // keepalived drops an empty group with a warning, and with it this virtual
                 // server: nothing of it would reach the kernel.
-                guard !members.isEmpty else {
+                guard !group.members.isEmpty else {
                     throw LintInputError(
                         arguments[1].location,
                         found:
                             "virtual_server_group \(arguments[1].text) without members (keepalived removes it, and this virtual_server with it)",
                         expected: "a group with at least one address or fwmark")
                 }
-                identities = members.map { member in
-                    if case .firewallMark(let mark, _) = member.identity {
-                        return (.firewallMark(mark, ipv6: ipv6Family), member.location)
-                    }
-                    return (member.identity, member.location)
-                }
+                members = group.members
+                groupFamilies = group.addressFamilies
             } else {
-                guard arguments.count == 2, let first = arguments.first else {
+                guard (1...2).contains(arguments.count), let first = arguments.first else {
                     throw LintInputError(
                         statement.location, found: LintInputError.quote(arguments.map(\.text).joined(separator: " ")),
                         expected: "virtual_server ADDRESS PORT, virtual_server fwmark MARK or virtual_server group NAME")
@@ -388,14 +475,20 @@ public enum KeepalivedParser {
                     throw LintInputError(
                         first.location, found: LintInputError.quote(first.text), expected: "an IPv4 or IPv6 address")
                 }
-                let port = try number(arguments[1], in: statement, what: "a port", range: 0...65535)
-                identities = [(.address(.tcp, .address(address), .number(UInt16(port))), first.location)]
+                // keepalived reads a missing port, or one written as zeros, as "no port".
+                var port: Int64 = 0
+                if arguments.count == 2, arguments[1].text.contains(where: { $0 != "0" }) {
+                    port = try number(arguments[1], in: statement, what: "a port", range: 1...65535)
+                }
+                members = [
+                    GroupMember(identity: .address(.tcp, .address(address), .number(UInt16(port))), location: first.location)
+                ]
             }
 
             var service = ServiceDefinition(
-                identity: identities[0].0, location: statement.location, identityLocation: identities[0].1)
-            var proto = TransportProtocol.tcp
-            var forwarding = ForwardingMethod.masquerading
+                identity: members[0].identity, location: statement.location, identityLocation: members[0].location)
+            var proto: TransportProtocol?
+            var forwarding = Forwarding(method: .masquerading)
             var flags: [String] = []
             var flagsLocation: SourceLocation?
             for entry in block {
@@ -444,16 +537,33 @@ public enum KeepalivedParser {
                 }
             }
             if let flagsLocation { service.schedulerFlags = Located(flags, flagsLocation) }
+            // What keepalived's validation changes as it loads an address service (check_data.c;
+            // each makes --config-test fail, and keepalived then runs with the change).
+            let addressPorts = members.compactMap { $0.identity.port?.number }
+            if proto == nil && !addressPorts.isEmpty {
+                service.keepalivedCorrections.append(.noProtocolMeansUDP)
+            }
+            if service.persistence == nil && addressPorts.contains(0) {
+                service.persistence = Located(360, statement.location)
+                service.keepalivedCorrections.append(.zeroPortMadePersistent)
+            }
             for entry in block where entry.name == "real_server" {
                 service.realServers.append(try realServer(entry, forwarding: forwarding, service: service))
             }
-            for (identity, location) in identities {
+            // The family of a mark: written beside it in the group, else `ip_family`, else the
+            // group's addresses, else the real servers' (keepalived's vs_end_handler), else IPv4.
+            let serverFamilies = Set(service.realServers.compactMap { $0.address.address?.family })
+            let markFamily =
+                ipFamily ?? (groupFamilies.count == 1 ? groupFamilies.first : nil)
+                ?? (serverFamilies.count == 1 ? serverFamilies.first : nil) ?? .ipv4
+            for member in members {
                 var copy = service
-                switch identity {
-                case .address(_, let host, let port): copy.identity = .address(proto, host, port)
-                case .firewallMark: copy.identity = identity
+                switch member.identity {
+                case .address(_, let host, let port): copy.identity = .address(proto ?? .udp, host, port)
+                case .firewallMark(let mark, _):
+                    copy.identity = .firewallMark(mark, ipv6: (member.markFamily ?? markFamily) == .ipv6)
                 }
-                copy.identityLocation = location
+                copy.identityLocation = member.location
                 add(copy)
             }
         }
@@ -477,7 +587,7 @@ public enum KeepalivedParser {
             configuration.services.append(unique)
         }
 
-        func realServer(_ statement: Statement, forwarding: ForwardingMethod, service: ServiceDefinition) throws(LintInputError)
+        func realServer(_ statement: Statement, forwarding: Forwarding, service: ServiceDefinition) throws(LintInputError)
             -> RealServerDefinition
         {
             guard let addressToken = statement.arguments.first, statement.arguments.count <= 2 else {
@@ -489,13 +599,15 @@ public enum KeepalivedParser {
                     addressToken.location, found: LintInputError.quote(addressToken.text), expected: "an IPv4 or IPv6 address")
             }
             var port: PortReference?
-            if statement.arguments.count == 2 {
-                port = .number(UInt16(try number(statement.arguments[1], in: statement, what: "a port", range: 0...65535)))
+            // keepalived reads a port written as zeros as no port at all.
+            if statement.arguments.count == 2, statement.arguments[1].text.contains(where: { $0 != "0" }) {
+                port = .number(UInt16(try number(statement.arguments[1], in: statement, what: "a port", range: 1...65535)))
             }
             var server = RealServerDefinition(
                 address: .address(address), addressText: addressToken.text, writtenPort: port,
-                effectivePort: port ?? service.identity.port, forwarding: forwarding, location: statement.location,
+                effectivePort: port ?? service.identity.port, forwarding: forwarding.method, location: statement.location,
                 addressLocation: addressToken.location)
+            forwarding.apply(to: &server)
             for entry in statement.block ?? [] {
                 switch entry.name {
                 case "weight":
@@ -512,7 +624,7 @@ public enum KeepalivedParser {
                         try number(entry.arguments.first, in: entry, what: "a connection count", range: 0...Int64(UInt32.max)),
                         entry.arguments[0].location)
                 case "lvs_method":
-                    server.forwarding = try method(entry)
+                    try method(entry).apply(to: &server)
                 case let keyword
                 where KeepalivedParser.checkers.contains(keyword) || KeepalivedParser.serverKeywordsIgnored.contains(keyword):
                     break
@@ -527,16 +639,66 @@ public enum KeepalivedParser {
             return server
         }
 
-        func method(_ entry: Statement) throws(LintInputError) -> ForwardingMethod {
+        /// `lvs_method NAT|DR|TUN [type ipip|gue|gre] [port N] [nocsum|csum|remcsum]`, refused where
+        /// keepalived 2.2.7's svr_forwarding_handler refuses it. Each line starts again from
+        /// ipip without port or checksum, as keepalived's does; a real server without a line of
+        /// its own has its virtual_server's.
+        func method(_ entry: Statement) throws(LintInputError) -> Forwarding {
             let value = try argument(entry, what: "NAT, DR or TUN")
+            var result: Forwarding
             switch value.text {
-            case "NAT": return .masquerading
-            case "DR": return .directRouting
-            case "TUN": return .tunneling
+            case "NAT": result = Forwarding(method: .masquerading)
+            case "DR": result = Forwarding(method: .directRouting)
+            case "TUN": result = Forwarding(method: .tunneling)
             default:
                 throw LintInputError(
                     value.location, found: LintInputError.quote(value.text), expected: "NAT, DR or TUN (upper case)")
             }
+            let options = Array(entry.arguments.dropFirst())
+            let expected = "tunnel options: type ipip|gue|gre, port N (gue), nocsum|csum|remcsum"
+            var index = 0
+            while index < options.count {
+                let option = options[index]
+                switch option.text {
+                case "type", "port":
+                    guard index + 1 < options.count else {
+                        throw LintInputError(option.location, found: "\(option.text) without a value", expected: expected)
+                    }
+                    let operand = options[index + 1]
+                    if option.text == "type" {
+                        guard ["ipip", "gue", "gre"].contains(operand.text) else {
+                            throw LintInputError(
+                                operand.location, found: LintInputError.quote(operand.text), expected: "ipip, gue or gre")
+                        }
+                        result.tunnelType = Located(operand.text, operand.location)
+                    } else {
+                        result.tunnelPort = Located(
+                            try number(operand, in: entry, what: "a GUE port", range: 1...65535), operand.location)
+                    }
+                    index += 2
+                    continue
+                case "nocsum", "csum", "remcsum":
+                    result.tunnelChecksum = Located("--tun-" + option.text, option.location)
+                default:
+                    throw LintInputError(option.location, found: LintInputError.quote(option.text), expected: expected)
+                }
+                index += 1
+            }
+            let type = result.tunnelType?.value ?? "ipip"
+            let checksum = result.tunnelChecksum?.value ?? "--tun-nocsum"
+            if (type == "gue") != (result.tunnelPort != nil) {
+                throw LintInputError(
+                    result.tunnelPort?.location ?? result.tunnelType?.location ?? value.location,
+                    found: type == "gue" ? "a gue tunnel without a port" : "a port for a \(type) tunnel",
+                    expected: "port N with type gue, and only there")
+            }
+            if (type == "ipip" && checksum != "--tun-nocsum") || (type == "gre" && checksum == "--tun-remcsum") {
+                throw LintInputError(
+                    result.tunnelChecksum?.location ?? value.location,
+                    found: "\(checksum.dropFirst(6)) on a \(type) tunnel",
+                    expected: type == "ipip" ? "no checksum option on ipip" : "nocsum or csum on gre")
+            }
+            return result
         }
 
         func argument(_ entry: Statement, what: String) throws(LintInputError) -> Token {
@@ -557,44 +719,60 @@ public enum KeepalivedParser {
             return value
         }
 
-        func addressRange(_ text: String, at location: SourceLocation) throws(LintInputError) -> (IPAddress, IPAddress) {
-            if let address = IPAddress(text) { return (address, address) }
-            if let dash = text.lastIndex(of: "-"), let first = IPAddress(String(text[..<dash])) {
-                let suffix = String(text[text.index(after: dash)...])
-                let lastText: String
-                if first.family == .ipv4 {
-                    lastText = String(text[..<dash].split(separator: ".").dropLast().joined(separator: ".")) + "." + suffix
-                } else {
-                    let prefix = text[..<dash]
-                    lastText = String(prefix[...(prefix.lastIndex(of: ":") ?? prefix.startIndex)]) + suffix
-                }
-                if let last = IPAddress(lastText), last.family == first.family, Self.lastPart(last) >= Self.lastPart(first) {
-                    return (first, last)
-                }
+        /// A group line's first word: `ADDRESS`, `ADDRESS-LAST` (the last byte of IPv4, the last
+        /// group of IPv6 in hex, greater than the first), `ADDRESS-ADDRESS` or `ADDRESS/PREFIX`
+        /// with no host bits set, as keepalived 2.2.7's alloc_vsg_entry reads them.
+        static func addressRange(_ word: Token) throws(LintInputError) -> (IPAddress, IPAddress) {
+            let text = word.text
+            let expected = "an address, a range (10.0.0.1-10 or 10.0.0.1-10.0.0.9) or a block (10.0.0.0/29), then a port"
+            func refuse(_ why: String) -> LintInputError {
+                LintInputError(word.location, found: LintInputError.quote(text) + why, expected: expected)
             }
-            throw LintInputError(
-                location, found: LintInputError.quote(text), expected: "an address, or a range such as 10.0.0.1-10, then a port")
+            let family: IPAddress.Family = text.contains(":") ? .ipv6 : .ipv4
+            let cut = text.firstIndex { $0 == "-" || $0 == "/" } ?? text.endIndex
+            guard let first = IPAddress(String(text[..<cut])), first.family == family else { throw refuse("") }
+            if cut == text.endIndex { return (first, first) }
+            let rest = text[text.index(after: cut)...]
+            let bits = family == .ipv4 ? 32 : 128
+            if text[cut] == "/" {
+                guard !rest.isEmpty, rest.allSatisfy({ $0.isASCII && $0.isNumber }), let prefix = Int(rest), prefix >= 1,
+                    prefix <= bits
+                else {
+                    throw refuse(" (a prefix length 1…\(bits))")
+                }
+                let hostBits: UInt128 = prefix == 128 ? 0 : (UInt128(1) << (bits - prefix)) - 1
+                let value = integer(first)
+                guard value & hostBits == 0 else { throw refuse(" (host bits set after the prefix)") }
+                return (first, address(value | hostBits, family: family) ?? first)
+            }
+            // A whole last address when the part after the dash has a dot (IPv4) or colon (IPv6).
+            if rest.contains(family == .ipv4 ? "." : ":") {
+                guard let last = IPAddress(String(rest)), last.family == family else { throw refuse("") }
+                guard integer(last) >= integer(first) else { throw refuse(" (the range ends before it starts)") }
+                return (first, last)
+            }
+            let maximum: UInt128 = family == .ipv4 ? 255 : 0xFFFF
+            guard !rest.isEmpty, let end = UInt128(rest, radix: family == .ipv4 ? 10 : 16), end <= maximum else {
+                throw refuse(family == .ipv4 ? " (a last byte 0…255)" : " (a last group 0…ffff in hex)")
+            }
+            let value = integer(first)
+            guard end > value & maximum else { throw refuse(" (the range must end above where it starts)") }
+            return (first, address(value & ~maximum | end, family: family) ?? first)
         }
 
-        static func lastPart(_ address: IPAddress) -> Int {
-            let bytes = address.bytes
-            return address.family == .ipv4 ? Int(bytes[3]) : Int(bytes[14]) << 8 | Int(bytes[15])
+        static func integer(_ address: IPAddress) -> UInt128 {
+            address.bytes.reduce(UInt128(0)) { $0 << 8 | UInt128($1) }
         }
 
-        func expand(_ first: IPAddress, to last: IPAddress) -> [IPAddress] {
-            if first == last { return [first] }
-            var out: [IPAddress] = []
-            var bytes = first.bytes
-            for value in Self.lastPart(first)...Self.lastPart(last) {
-                if first.family == .ipv4 {
-                    bytes[3] = UInt8(value)
-                } else {
-                    bytes[14] = UInt8(value >> 8)
-                    bytes[15] = UInt8(value & 0xFF)
-                }
-                if let address = IPAddress(bytes: bytes) { out.append(address) }
-            }
-            return out
+        static func address(_ value: UInt128, family: IPAddress.Family) -> IPAddress? {
+            let count = family == .ipv4 ? 4 : 16
+            return IPAddress(bytes: (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * (count - 1 - $0))) })
+        }
+
+        /// Addresses from `first` to `last`, both included (saturating far beyond any bound).
+        static func count(from first: IPAddress, to last: IPAddress) -> Int {
+            let difference = integer(last) - integer(first)
+            return difference >= UInt128(Int.max) ? Int.max : Int(difference) + 1
         }
     }
 }

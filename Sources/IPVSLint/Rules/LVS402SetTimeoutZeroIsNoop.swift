@@ -5,6 +5,8 @@ struct SetTimeoutZeroIsNoop: LintRule {
         summary: "A 0 in ipvsadm --set keeps the current timeout rather than resetting it")
 
     func check(_ inputs: LintInputs, into report: inout Report) {
+        // keepalived's lvs_timeouts leaves out what it does not change: no surprise to report.
+        guard inputs.ipvs?.fromKeepalived != true else { return }
         for set in inputs.ipvs?.timeoutSettings ?? [] where set.value.count == 3 {
             let zeros = zip(["tcp", "tcpfin", "udp"], set.value).filter { $0.1 == 0 }.map(\.0)
             guard !zeros.isEmpty else { continue }
