@@ -196,6 +196,40 @@ import Testing
         #expect(nat.builtinChains(reaching: "KUBE-SVC") == ["PREROUTING"])
     }
 
+    /// iptables parses every option of every loaded match in one pass, so hand-written restore
+    /// files (kube-proxy's among them) put them in any order; each form below is accepted by
+    /// `iptables-restore --test` and means what the canonical `-p tcp -m tcp --dport 80` means.
+    @Test(arguments: [
+        "-A PREROUTING -m tcp -p tcp -d 10.0.0.1 --dport 80 -j ACCEPT",
+        "-A PREROUTING -p tcp -d 10.0.0.1 --dport 80 -j ACCEPT",
+        "-A PREROUTING -p tcp -m tcp -m comment --comment web -d 10.0.0.1 --dport 80 -j ACCEPT",
+        "-A PREROUTING -d 10.0.0.1/32 -m comment --comment \"web\" -p tcp -m tcp --dport 80 -j ACCEPT",
+    ])
+    func optionsFindTheirMatchInAnyOrder(_ line: String) async throws {
+        let ruleset = try Self.iptables("*mangle\n\(line)\nCOMMIT\n")
+        let rule = try #require(ruleset.table("mangle")?.rules.first)
+        #expect(rule.destinationPorts?.contains(80) == true && rule.destinationPorts?.contains(81) == false)
+        #expect(rule.match("tcp")?.options.map(\.name) == ["dport"])
+        #expect(rule.destination?.text.hasPrefix("10.0.0.1") == true)
+    }
+
+    /// The old `-d ! ADDRESS` and `--dport ! 80` negations: iptables 1.8.9's iptables-restore
+    /// refuses them ("Bad argument", "invalid port/service `!'"), so the linter does too,
+    /// saying where the "!" goes.
+    @Test(arguments: [
+        ("-A POSTROUTING -s 192.168.122.0/24 -d ! 192.168.122.0/24 -j MASQUERADE", 39),
+        ("-A PREROUTING -i ! eth0 -j ACCEPT", 18),
+        ("-A PREROUTING -p tcp --dport ! 22 -j ACCEPT", 30),
+    ])
+    func intrapositionedNegationIsRefusedWithWhereTheBangGoes(_ line: String, _ column: Int) async throws {
+        #expect {
+            _ = try Self.iptables("*nat\n\(line)\nCOMMIT\n")
+        } throws: { error in
+            guard let error = error as? LintInputError else { return false }
+            return error.location.line == 2 && error.location.column == column && error.expected.contains("not after it")
+        }
+    }
+
     // MARK: sysctl and timeouts
 
     @Test func sysctlSyntaxes() async throws {

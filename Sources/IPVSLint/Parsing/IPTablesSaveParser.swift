@@ -272,16 +272,20 @@ public enum IPTablesSaveParser {
                     .joined(separator: " "))
             var index = 0
             var negate = false
-            var module: MatchModule?  // the match whose options follow
             var inTarget = false
             func value() throws(LintInputError) -> Word {
                 guard index < words.count else { throw error(nil, "a value after \(words[index - 1].text)") }
                 index += 1
                 return words[index - 1]
             }
-            func finishModule() {
-                if let current = module { rule.matches.append(current) }
-                module = nil
+            /// The value of -s, -d, -i, -o or -p. The old `-d ! ADDRESS` form is refused, as
+            /// iptables 1.8 refuses it ("Bad argument").
+            func negatable(_ negated: Bool) throws(LintInputError) -> (Bool, Word) {
+                let word = try value()
+                guard word.text != "!" else {
+                    throw error(word, "\"!\" before \(words[index - 2].text), not after it (iptables 1.8 refuses the old form)")
+                }
+                return (negated, word)
             }
             while index < words.count {
                 let word = words[index]
@@ -296,39 +300,31 @@ public enum IPTablesSaveParser {
                 switch word.text {
                 case "-s", "--source", "--src", "-d", "--destination", "--dst":
                     guard !inTarget else { throw error(word, "\(word.text) before -j") }
-                    finishModule()
-                    let match = try address(try value(), negated: wasNegated)
+                    let (negated, text) = try negatable(wasNegated)
+                    let match = try address(text, negated: negated)
                     if word.text.hasPrefix("-s") || word.text.hasPrefix("--s") {
                         rule.source = match
                     } else {
                         rule.destination = match
                     }
                 case "-i", "--in-interface":
-                    finishModule()
-                    rule.inInterface = (wasNegated, try value().text)
+                    let (negated, name) = try negatable(wasNegated)
+                    rule.inInterface = (negated, name.text)
                 case "-o", "--out-interface":
-                    finishModule()
-                    rule.outInterface = (wasNegated, try value().text)
+                    let (negated, name) = try negatable(wasNegated)
+                    rule.outInterface = (negated, name.text)
                 case "-p", "--protocol":
-                    finishModule()
-                    let name = try value().text.lowercased()
-                    rule.proto = (wasNegated, name)
-                    // iptables loads the protocol's match implicitly for --dport and friends.
-                    if ["tcp", "udp", "sctp", "dccp", "icmp", "icmpv6", "ipv6-icmp"].contains(name) {
-                        module = MatchModule(name: name, options: [])
-                    }
+                    let (negated, name) = try negatable(wasNegated)
+                    rule.proto = (negated, name.text.lowercased())
                 case "-m", "--match":
-                    finishModule()
-                    let name = try value().text
-                    module = MatchModule(name: name, options: [])
+                    rule.matches.append(MatchModule(name: try value().text, options: []))
                 case "-j", "--jump", "-g", "--goto":
-                    finishModule()
                     guard rule.target == nil else { throw error(word, "one -j or -g per rule") }
                     rule.target = try value().text
                     rule.isGoto = word.text == "-g" || word.text == "--goto"
                     inTarget = true
                 case "-f", "--fragment":
-                    finishModule()
+                    break
                 case "-c", "--set-counters":
                     let packets = try value()
                     let bytes = try value()
@@ -338,6 +334,13 @@ public enum IPTablesSaveParser {
                         throw error(word, "an iptables option (-s, -d, -p, -i, -o, -m, -j…)")
                     }
                     // Values of a module or target option: the words up to the next option.
+                    if index < words.count, words[index].text == "!", index + 1 < words.count,
+                        !words[index + 1].text.hasPrefix("-")
+                    {
+                        throw error(
+                            words[index], "\"!\" before \(word.text), not after it (iptables 1.8 refuses the old form)")
+                    }
+                    let negated = wasNegated
                     var values: [String] = []
                     while index < words.count
                         && !(words[index].text.utf8.count > 1 && words[index].text.hasPrefix("-")
@@ -347,21 +350,59 @@ public enum IPTablesSaveParser {
                         values.append(words[index].text)
                         index += 1
                     }
-                    let option = ModuleOption(
-                        name: String(word.text.dropFirst(2)), negated: wasNegated, values: values, location: where_(word))
+                    let name = String(word.text.dropFirst(2))
+                    let option = ModuleOption(name: name, negated: negated, values: values, location: where_(word))
                     if inTarget {
                         rule.targetOptions.append(option)
-                    } else if module != nil {
-                        module!.options.append(option)
+                    } else if let owner = Self.owner(of: name, among: rule.matches, proto: rule.proto) {
+                        if owner == rule.matches.endIndex {
+                            // iptables loads the protocol's match for an option no loaded match has.
+                            rule.matches.append(MatchModule(name: rule.proto?.name ?? "", options: []))
+                        }
+                        rule.matches[owner].options.append(option)
                     } else {
                         throw error(word, "a match (-m NAME) or a target (-j NAME) before \(word.text)")
                     }
                 }
             }
             if negate { throw error(nil, "an option after \"!\"") }
-            finishModule()
             try interpret(&rule, words)
             return rule
+        }
+
+        /// Options of the matches iptables-save writes most, so that an option finds its match
+        /// wherever it stands (`-m tcp -p tcp -d X --dport 80` reads as `-p tcp -m tcp --dport 80`):
+        /// iptables parses every option of every loaded match in one pass.
+        static let knownOptions: [String: Set<String>] = {
+            let ports: Set<String> = ["sport", "dport", "source-port", "destination-port"]
+            return [
+                "tcp": ports.union(["tcp-flags", "syn", "tcp-option"]), "udp": ports,
+                "sctp": ports.union(["chunk-types"]), "dccp": ports.union(["dccp-types", "dccp-option"]),
+                "multiport": ["sports", "dports", "ports", "source-ports", "destination-ports"],
+                "comment": ["comment"], "mark": ["mark"], "connmark": ["mark"],
+                "conntrack": [
+                    "ctstate", "ctproto", "ctorigsrc", "ctorigdst", "ctreplsrc", "ctrepldst", "ctorigsrcport",
+                    "ctorigdstport", "ctreplsrcport", "ctrepldstport", "ctstatus", "ctexpire", "ctdir",
+                ],
+                "state": ["state"], "set": ["match-set", "return-nomatch", "update-counters", "update-subcounters"],
+                "addrtype": ["src-type", "dst-type", "limit-iface-in", "limit-iface-out"],
+                "icmp": ["icmp-type"], "icmp6": ["icmpv6-type"], "icmpv6": ["icmpv6-type"], "ipv6-icmp": ["icmpv6-type"],
+                "physdev": ["physdev-in", "physdev-out", "physdev-is-bridged"],
+                "limit": ["limit", "limit-burst"], "iprange": ["src-range", "dst-range"],
+            ]
+        }()
+
+        /// Which loaded match takes `--name`: the latest that is known to have it, else the
+        /// protocol's match when `-p` names one and none is loaded (index `matches.endIndex`:
+        /// load it), else the latest match.
+        static func owner(of name: String, among matches: [MatchModule], proto: (negated: Bool, name: String)?) -> Int? {
+            if let index = matches.lastIndex(where: { knownOptions[$0.name]?.contains(name) == true }) { return index }
+            if let proto, !proto.negated, knownOptions[proto.name]?.contains(name) == true,
+                !matches.contains(where: { $0.name == proto.name })
+            {
+                return matches.endIndex
+            }
+            return matches.indices.last
         }
 
         /// An address list as iptables writes it. Host names (hand-written restore files) are kept
