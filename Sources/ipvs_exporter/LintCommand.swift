@@ -36,6 +36,13 @@ struct LintCommand: ParsableCommand {
             valueName: "file"))
     var keepalived: String?
 
+    @Option(
+        name: .customLong("config-id"),
+        help: ArgumentHelp(
+            "With --keepalived: the config id its @ID lines are compared with, as keepalived's own --config-id. Default: keepalived's, this host's name up to its first dot; give the director's when linting its file elsewhere.",
+            valueName: "id"))
+    var configID: String?
+
     @Flag(
         name: .customLong("live"),
         help:
@@ -205,7 +212,7 @@ struct LintCommand: ParsableCommand {
             ipvsadm: ipvsadm, keepalived: keepalived, live: live, netns: netns, iptables: iptables, ip6tables: ip6tables,
             sysctls: sysctls.map(LintSession.SysctlFile.init(argument:)), timeouts: timeouts, failureThreshold: failureThreshold,
             configuration: noConfig ? .ignored : config.map { .file($0) } ?? .nearest, baseline: baseline,
-            updateBaseline: updateBaseline)
+            updateBaseline: updateBaseline, keepalivedConfigID: configID)
     }
 }
 

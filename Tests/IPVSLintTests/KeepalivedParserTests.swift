@@ -6,10 +6,12 @@ import Testing
 
 /// keepalived.conf read into the ipvsadm model: what each keyword becomes.
 @Suite struct KeepalivedParserTests {
-    static func parse(_ text: String, includes: [String: String] = [:]) throws(LintInputError) -> IPVSConfiguration {
+    static func parse(_ text: String, includes: [String: String] = [:], configID: String = "lb1") throws(LintInputError)
+        -> IPVSConfiguration
+    {
         let file = SourceFile(name: "/etc/keepalived/keepalived.conf", text: text)
         return try KeepalivedParser.parse(
-            file,
+            file, configID: configID,
             load: { path throws(LintInputError) in
                 path == file.name ? file : includes[path].map { SourceFile(name: path, text: $0) }
             },
@@ -164,6 +166,28 @@ import Testing
         #expect(configuration.timeoutSettings.map(\.value) == [[7200, 0, 30]])
     }
 
+    /// keepalived's lexical layer before the keywords: accepted by `keepalived --config-test
+    /// -i lb1` and `-i lb2` alike, the two ids giving two different services.
+    @Test(arguments: [("lb1", "TCP 10.0.0.1:80"), ("lb2", "TCP 10.0.0.1:81")])
+    func definitionsConditionalsAndSequences(_ id: String, _ service: String) async throws {
+        let configuration = try Self.parse(
+            """
+            $VIP=10.0.0.1
+            @lb1 virtual_server $VIP 80 {
+            @^lb1 virtual_server $VIP 81 {
+                protocol TCP
+                lb_algo rr
+                lb_kind NAT
+            ~SEQ(i, 1, 3) real_server 192.168.1.$i 80 { weight 1 }
+            }
+            """, configID: id)
+        #expect(configuration.services.map(\.identity.description) == [service])
+        let servers = try #require(configuration.services.first?.realServers)
+        #expect(servers.map(\.addressText) == ["192.168.1.1", "192.168.1.2", "192.168.1.3"])
+        // Each server is located at the ~SEQ line that made it.
+        #expect(servers.map(\.location.line) == [7, 7, 7])
+    }
+
     @Test func includesAreFollowedAndLocationsNameTheirFile() async throws {
         let configuration = try Self.parse(
             "global_defs {\n}\ninclude conf.d/*.conf\n",
@@ -215,7 +239,6 @@ import Testing
         ("virtual_server group NOPE {\n}\n", "1:22", "a group defined"),
         ("include missing.conf\n", "1:9", "included file that exists"),
         ("virtual_server 10.0.0.1 80 {\n  virtualhost \"open\n}\n", "2:15", "closing"),
-        ("$PORT=80\n", "1:1", "not read by the linter"),
         ("virtual_server_group G {\n  10.0.0.1 80\n  2001:db8::1 80\n  fwmark 1\n}\n", "1:1", "fwmark N inet6"),
         // Found by fuzzing (Fuzz/regressions/keepalived/empty-virtual-server-group.conf): trapped.
         ("virtual_server_group E {\n}\nvirtual_server group E {\n}\n", "3:22", "at least one address or fwmark"),

@@ -117,3 +117,14 @@ public enum ConciseLint {
         }
     }
 }
+
+/// The tab-separated files of a corpus under Tests/Fixtures/corpus (SOURCES.tsv, expected.tsv,
+/// findings.tsv): rows without comments and header.
+public enum CorpusExpectations {
+    public static func rows(_ path: String) -> [[String]] {
+        guard let text = try? Fixtures.text(path) else { return [] }
+        return text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.hasPrefix("file\t") }.map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+}

@@ -37,10 +37,17 @@ mkdir -p "$LOGS"
 start=$(date +%s.%N)
 
 run_one() {
-    local name=$1 script=$HERE/scenarios/$1.sh t0 t1 rc
+    local name=$1 script=$HERE/scenarios/$1.sh t0 t1 rc add extra=()
+    # A scenario names what else it needs in the guest with "# lab-add: SRC=DST" lines (SRC
+    # relative to the repository unless absolute).
+    while read -r add; do
+        case "$add" in /*) ;; *) add=$REPO/$add ;; esac
+        extra+=(--add "$add")
+    done < <(sed -n 's/^# lab-add: //p' "$script")
     t0=$(date +%s.%N)
     "$HERE/vm.sh" --timeout 300 --out "$RESULTS/$name" \
-        --add "$EXPORTER=/usr/bin/ipvs_exporter" --add "$LAB_NETLINK=/usr/bin/ipvs-lab-netlink" --add "$HERE/lib.sh=/test/lib.sh" "$script" > "$LOGS/$name.log" 2>&1
+        --add "$EXPORTER=/usr/bin/ipvs_exporter" --add "$LAB_NETLINK=/usr/bin/ipvs-lab-netlink" --add "$HERE/lib.sh=/test/lib.sh" \
+        "${extra[@]}" "$script" > "$LOGS/$name.log" 2>&1
     rc=$?
     t1=$(date +%s.%N)
     printf '%s %s %.1f\n' "$name" "$rc" "$(echo "$t1 - $t0" | bc)" > "$LOGS/$name.status"

@@ -67,14 +67,43 @@ import Testing
             "findings point at the live inputs: \(output)")
     }
 
-    /// Every scenario script ran and produced at least one capture.
+    /// Every scenario script ran and produced at least one capture, or the file its
+    /// `# lab-output:` line names.
     @Test(.enabled(if: results != nil))
     func everyScenarioProducedACapture() async throws {
-        let scripts = try FileManager.default.contentsOfDirectory(atPath: Fixtures.packageRoot + "/Tests/Kernel/scenarios")
+        let directory = Fixtures.packageRoot + "/Tests/Kernel/scenarios"
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: directory)
             .filter { $0.hasSuffix(".sh") }.map { String($0.dropLast(3)) }
         let captured = Set(Self.captures.map { String($0.prefix { $0 != "/" }) })
         for scenario in scripts.sorted() {
-            #expect(captured.contains(scenario), "scenario \(scenario) produced no capture")
+            let script = try String(contentsOfFile: directory + "/" + scenario + ".sh", encoding: .utf8)
+            if let output = script.split(separator: "\n").first(where: { $0.hasPrefix("# lab-output: ") }) {
+                let path = Self.results! + "/" + scenario + "/" + output.dropFirst("# lab-output: ".count)
+                #expect(FileManager.default.fileExists(atPath: path), "scenario \(scenario) wrote no \(path)")
+            } else {
+                #expect(captured.contains(scenario), "scenario \(scenario) produced no capture")
+            }
+        }
+    }
+
+    /// iptables-restore --test in the lab kernel (with the ipsets each dump names) gives the
+    /// verdict recorded for every dump of the firewall corpus; CorpusTests checks that the
+    /// linter reads every dump the tool accepts.
+    @Test(.enabled(if: results != nil))
+    func iptablesRestoreGivesTheRecordedCorpusVerdicts() throws {
+        let text = try String(
+            contentsOfFile: Self.results! + "/corpus-firewall/corpus/iptables-restore.tsv", encoding: .utf8)
+        let verdicts = Dictionary(
+            text.split(separator: "\n").dropFirst().map { line in
+                let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+                return (fields[0], fields.count > 2 ? (fields[1], fields[2]) : (fields.count > 1 ? fields[1] : "?", ""))
+            }, uniquingKeysWith: { first, _ in first })
+        let expected = CorpusExpectations.rows("corpus/iptables/expected.tsv")
+        #expect(verdicts.count == expected.count, "one verdict per dump")
+        for row in expected where row.count >= 2 {
+            let (status, message) = verdicts[row[0]] ?? ("missing", "")
+            #expect(
+                (status == "0" ? "accepts" : "refuses") == row[1], "\(row[0]): iptables-restore --test exit \(status) \(message)")
         }
     }
 }

@@ -12,9 +12,13 @@ public struct InputSet: Sendable {
     public private(set) var suppressions: [Suppression] = []
     public private(set) var files: [SourceFile] = []
     let serviceNames: ServiceNames
+    /// What keepalived.conf's `@ID` lines are compared with (keepalived's `--config-id`); nil
+    /// for keepalived's default, this host's name up to its first dot.
+    let keepalivedConfigID: String?
 
-    public init(serviceNames: ServiceNames = .none) {
+    public init(serviceNames: ServiceNames = .none, keepalivedConfigID: String? = nil) {
         self.serviceNames = serviceNames
+        self.keepalivedConfigID = keepalivedConfigID
     }
 
     /// One file, parsed.
@@ -28,16 +32,18 @@ public struct InputSet: Sendable {
         case timeouts(TimeoutSettings)
     }
 
-    static func parse(_ file: SourceFile, as role: InputRole, serviceNames: ServiceNames) throws(LintInputError) -> (
-        Parsed, [Suppression]
-    ) {
+    static func parse(_ file: SourceFile, as role: InputRole, serviceNames: ServiceNames, configID: String? = nil)
+        throws(LintInputError) -> (
+            Parsed, [Suppression]
+        )
+    {
         try file.checkBounds()
         let parsed: Parsed
         switch role {
         case .ipvsadm: parsed = .ipvsadm(try IPVSAdmRulesParser.parse(file, serviceNames: serviceNames))
         case .keepalived:
             let (configuration, files) = try KeepalivedParser.parse(
-                file, load: KeepalivedIncludes.load, expand: KeepalivedIncludes.expand)
+                file, configID: configID, load: KeepalivedIncludes.load, expand: KeepalivedIncludes.expand)
             var found: [Suppression] = []
             for included in files {
                 found += try Suppression.scan(included, knownRules: RuleRegistry.id)
@@ -70,7 +76,7 @@ public struct InputSet: Sendable {
     /// real-server sysctls) is a usage mistake the caller should have refused; here the later
     /// file wins.
     public mutating func add(_ file: SourceFile, as role: InputRole) throws(LintInputError) {
-        let (parsed, found) = try Self.parse(file, as: role, serviceNames: serviceNames)
+        let (parsed, found) = try Self.parse(file, as: role, serviceNames: serviceNames, configID: keepalivedConfigID)
         store(parsed, found, file: file)
     }
 
@@ -79,12 +85,13 @@ public struct InputSet: Sendable {
     /// so the message does not depend on which thread finished first.
     public mutating func add(_ files: [(SourceFile, InputRole)]) throws(LintInputError) {
         let names = serviceNames
+        let configID = keepalivedConfigID
         let results = Mutex<[Int: Result<(Parsed, [Suppression]), LintInputError>]>([:])
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             let (file, role) = files[index]
             let result: Result<(Parsed, [Suppression]), LintInputError>
             do throws(LintInputError) {
-                result = .success(try Self.parse(file, as: role, serviceNames: names))
+                result = .success(try Self.parse(file, as: role, serviceNames: names, configID: configID))
             } catch {
                 result = .failure(error)
             }

@@ -25,13 +25,18 @@ public struct LintSession: Sendable {
         public var baseline: String?
         /// Rewrite `baseline` even when it exists.
         public var updateBaseline: Bool
+        /// keepalived's `--config-id` for keepalived.conf's `@ID` lines; nil for keepalived's
+        /// default (this host's name up to its first dot).
+        public var keepalivedConfigID: String?
 
         public init(
             ipvsadm: String? = nil, keepalived: String? = nil, live: Bool = false, netns: String? = nil, iptables: String? = nil,
             ip6tables: String? = nil, sysctls: [SysctlFile] = [], timeouts: String? = nil,
             failureThreshold: FailureThreshold? = nil,
-            configuration: ConfigurationSource = .nearest, baseline: String? = nil, updateBaseline: Bool = false
+            configuration: ConfigurationSource = .nearest, baseline: String? = nil, updateBaseline: Bool = false,
+            keepalivedConfigID: String? = nil
         ) {
+            self.keepalivedConfigID = keepalivedConfigID
             self.ipvsadm = ipvsadm
             self.keepalived = keepalived
             self.live = live
@@ -117,7 +122,7 @@ public struct LintSession: Sendable {
             files += live.inputs
             kernel = live.kernel
         }
-        var set = InputSet(serviceNames: ServiceNames.system)
+        var set = InputSet(serviceNames: ServiceNames.system, keepalivedConfigID: options.keepalivedConfigID)
         if let kernel { set.setKernel(kernel) }
         var configuration: LintConfiguration?
         if let path = configurationPath() {

@@ -31,3 +31,15 @@ enum KeepalivedIncludes {
         return file
     }
 }
+
+extension KeepalivedPreprocessor {
+    /// keepalived's default config id: the node name (`uname -n`) up to its first dot.
+    static func defaultConfigID() -> String {
+        var names = utsname()
+        guard uname(&names) == 0 else { return "" }
+        let node = withUnsafeBytes(of: &names.nodename) { bytes in
+            String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        return String(node.prefix(while: { $0 != "." }))
+    }
+}

@@ -17,10 +17,13 @@ public enum KeepalivedParser {
     public typealias Expander = (_ pattern: String) -> [String]
 
     /// The configuration and every file it read (the main file first, then includes).
+    /// - Parameter configID: what `@ID` lines are compared with, as keepalived's `--config-id`;
+    ///   nil for keepalived's default, this host's name up to its first dot.
     public static func parse(
-        _ file: SourceFile, load: @escaping Loader = { _ throws(LintInputError) in nil }, expand: @escaping Expander = { [$0] }
+        _ file: SourceFile, configID: String? = nil, load: @escaping Loader = { _ throws(LintInputError) in nil },
+        expand: @escaping Expander = { [$0] }
     ) throws(LintInputError) -> (IPVSConfiguration, [SourceFile]) {
-        var reader = TokenReader(load: load, expand: expand)
+        var reader = TokenReader(load: load, expand: expand, preprocessor: KeepalivedPreprocessor(configID: configID))
         try reader.read(file, depth: 0)
         var statements = StatementBuilder(tokens: reader.tokens)
         let tree = try statements.block(opener: nil)
@@ -52,70 +55,101 @@ public enum KeepalivedParser {
         /// (each file including the next twice doubles the work at every level).
         static let maximumFiles = 1_000
 
+        /// keepalived's lexical layer (conditional lines, definitions, ~SEQ), shared by every
+        /// file read: definitions carry across includes.
+        var preprocessor: KeepalivedPreprocessor
+
+        static let includeKeywords: Set<String> = ["include", "includer", "includem", "includew", "includeb", "includea"]
+
         mutating func read(_ file: SourceFile, depth: Int) throws(LintInputError) {
             files.append(file)
             including.append(file.name)
             defer { including.removeLast() }
             for (index, line) in file.lines.enumerated() {
                 physicalLine += 1
-                let words = try Self.split(line, file: file, line: index + 1)
-                if let first = words.first, first.text == "include", !first.quoted {
-                    guard words.count == 2 else {
-                        throw LintInputError(
-                            first.location, found: words.count == 1 ? "include without a file" : LintInputError.quote(line),
-                            expected: "include FILE (a path or a glob)")
-                    }
-                    guard depth < 16 else {
-                        throw LintInputError(
-                            first.location, found: "includes nested 16 deep", expected: "includes without a cycle")
-                    }
-                    let pattern = file.resolve(words[1].text)
-                    let paths = expand(pattern)
-                    var found = false
-                    for path in paths {
-                        guard let included = try load(path) else { continue }
-                        found = true
-                        if including.contains(included.name) {
-                            throw LintInputError(
-                                words[1].location,
-                                found: "an include cycle (" + (including + [included.name]).joined(separator: " → ") + ")",
-                                expected: "includes without a cycle")
+                let number = index + 1
+                let logical = try preprocessor.lines(from: line, file: file, number: number)
+                let written = try Self.split(line, file: file, line: number)
+                var words: [Word] = []
+                for text in logical {
+                    words += try Self.split(Substring(text), file: file, line: number, comments: false)
+                }
+                // A line the preprocessor left as written keeps its own columns; one it changed
+                // (a definition, a ~SEQ, a conditional) is located at the words it became.
+                let unchanged = written.map(\.text) == words.map(\.text)
+                if unchanged {
+                    words = written
+                } else {
+                    words = []
+                    for text in logical {
+                        let lineWords = try Self.split(Substring(text), file: file, line: number, comments: false)
+                        if let first = lineWords.first, !first.quoted, Self.includeKeywords.contains(first.text) {
+                            try include(lineWords, line: Substring(text), in: file, depth: depth)
+                            continue
                         }
-                        guard files.count < Self.maximumFiles else {
-                            throw LintInputError(
-                                words[1].location, found: "more than \(Self.maximumFiles) included files",
-                                expected: "fewer includes")
-                        }
-                        try read(included, depth: depth + 1)
+                        words += lineWords
                     }
-                    // keepalived reads a glob that matches nothing as nothing; a plain path
-                    // that is missing is an error.
-                    if !found && !pattern.contains(where: { "*?[".contains($0) }) {
-                        throw LintInputError(
-                            words[1].location, found: "no file \(pattern)", expected: "an included file that exists")
-                    }
+                    append(words)
                     continue
                 }
-                if let first = words.first, !first.quoted,
-                    first.text.hasPrefix("$") || first.text.hasPrefix("@") || first.text.hasPrefix("~")
-                {
+                if let first = words.first, !first.quoted, Self.includeKeywords.contains(first.text) {
+                    try include(words, line: line, in: file, depth: depth)
+                    continue
+                }
+                append(words)
+            }
+            try preprocessor.finish(file)
+        }
+
+        mutating func append(_ words: [Word]) {
+            for word in words {
+                tokens.append(Token(text: word.text, location: word.location, line: physicalLine, quoted: word.quoted))
+            }
+        }
+
+        typealias Word = (text: String, location: SourceLocation, quoted: Bool)
+
+        /// `include FILE` (and keepalived's includer, includem, … variants): a path or a glob.
+        mutating func include(_ words: [Word], line: Substring, in file: SourceFile, depth: Int) throws(LintInputError) {
+            let first = words[0]
+            guard words.count == 2 else {
+                throw LintInputError(
+                    first.location, found: words.count == 1 ? "include without a file" : LintInputError.quote(line),
+                    expected: "include FILE (a path or a glob)")
+            }
+            guard depth < 16 else {
+                throw LintInputError(first.location, found: "includes nested 16 deep", expected: "includes without a cycle")
+            }
+            let pattern = file.resolve(words[1].text)
+            let paths = expand(pattern)
+            var found = false
+            for path in paths {
+                guard let included = try load(path) else { continue }
+                found = true
+                if including.contains(included.name) {
                     throw LintInputError(
-                        first.location, found: LintInputError.quote(first.text),
-                        expected:
-                            "a keyword (keepalived's $VARIABLE definitions, @host and ~SEQ lines are not read by the linter; lint the expanded file)"
-                    )
+                        words[1].location,
+                        found: "an include cycle (" + (including + [included.name]).joined(separator: " → ") + ")",
+                        expected: "includes without a cycle")
                 }
-                for word in words {
-                    tokens.append(Token(text: word.text, location: word.location, line: physicalLine, quoted: word.quoted))
+                guard files.count < Self.maximumFiles else {
+                    throw LintInputError(
+                        words[1].location, found: "more than \(Self.maximumFiles) included files", expected: "fewer includes")
                 }
+                try read(included, depth: depth + 1)
+            }
+            // keepalived reads a glob that matches nothing as nothing; a plain path that is
+            // missing is an error.
+            if !found && !pattern.contains(where: { "*?[".contains($0) }) {
+                throw LintInputError(words[1].location, found: "no file \(pattern)", expected: "an included file that exists")
             }
         }
 
         /// Words of a line: `#` and `!` start a comment outside quotes; `{` and `}` are words
         /// of their own; "quoted strings" are one word.
-        static func split(_ line: Substring, file: SourceFile, line number: Int) throws(LintInputError) -> [(
-            text: String, location: SourceLocation, quoted: Bool
-        )] {
+        static func split(_ line: Substring, file: SourceFile, line number: Int, comments: Bool = true) throws(LintInputError)
+            -> [Word]
+        {
             var out: [(String, SourceLocation, Bool)] = []
             var current = ""
             var start = 0
@@ -145,7 +179,7 @@ public enum KeepalivedParser {
                     continue
                 }
                 switch character {
-                case "#", "!":
+                case "#" where comments, "!" where comments:
                     flush()
                     return out
                 case " ", "\t", "\r":
@@ -509,8 +543,13 @@ public enum KeepalivedParser {
                         throw LintInputError(name.location, found: LintInputError.quote(name.text), expected: "TCP, UDP or SCTP")
                     }
                 case "persistence_timeout":
-                    let value = try number(entry.arguments.first, in: entry, what: "seconds", range: 0...Int64(Int32.max))
-                    service.persistence = Located(value, entry.arguments[0].location)
+                    // keepalived's pto_handler: no value means IPVS's default of 360 s.
+                    if let written = entry.arguments.first {
+                        service.persistence = Located(
+                            try number(written, in: entry, what: "seconds", range: 1...2_678_400), written.location)
+                    } else {
+                        service.persistence = Located(360, entry.location)
+                    }
                 case "persistence_granularity":
                     let value = try argument(entry, what: "a netmask (255.255.255.0) or an IPv6 prefix length")
                     if let length = Int64(value.text) {
