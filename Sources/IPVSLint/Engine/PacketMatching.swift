@@ -11,6 +11,45 @@ enum MatchResult {
     case never
 }
 
+extension MatchResult {
+    /// The weaker of two: a packet must pass both.
+    func and(_ other: MatchResult) -> MatchResult {
+        switch (self, other) {
+        case (.never, _), (_, .never): .never
+        case (.always, .always): .always
+        default: .maybe
+        }
+    }
+
+    /// The stronger of two: a packet may take either way.
+    func or(_ other: MatchResult) -> MatchResult {
+        switch (self, other) {
+        case (.always, _), (_, .always): .always
+        case (.never, .never): .never
+        default: .maybe
+        }
+    }
+}
+
+extension IPTablesTable {
+    /// Whether a packet can arrive in `chain`: a built-in chain always; a user chain only through
+    /// a jump or goto whose rule can match it, in a chain the packet can arrive in. kube-proxy's
+    /// KUBE-SEP chains DNAT with no destination of their own: their KUBE-SVC callers, each
+    /// matching one cluster IP, say which traffic reaches them.
+    func arrival(at chain: String, of packet: PacketProfile, memo: inout [String: MatchResult]) -> MatchResult {
+        if (Self.builtinChains[name] ?? []).contains(chain) { return .always }
+        if let known = memo[chain] { return known }
+        memo[chain] = .never  // a cycle adds no way in
+        var result = MatchResult.never
+        for rule in jumps(to: chain) {
+            result = result.or(arrival(at: rule.chain, of: packet, memo: &memo).and(rule.matches(packet)))
+            if case .always = result { break }
+        }
+        memo[chain] = result
+        return result
+    }
+}
+
 /// The packets of a virtual service, arriving from remote clients.
 struct PacketProfile {
     var destination: IPAddress?

@@ -13,6 +13,8 @@ public struct IPTablesTable: Sendable, Hashable {
     private var chainPositions: [String: Int] = [:]
     private var rulePositionsByChain: [String: [Int]] = [:]
     private var builtinsReaching: [String: Set<String>] = [:]
+    /// Chain → the positions of the rules that jump or go to it.
+    private var jumpPositions: [String: [Int]] = [:]
     private var indexed = false
 
     public init(name: String, location: SourceLocation) {
@@ -41,10 +43,14 @@ public struct IPTablesTable: Sendable, Hashable {
     /// Builds the lookups; called when the table's COMMIT is read.
     mutating func finish() {
         rulePositionsByChain = [:]
+        jumpPositions = [:]
         var jumpers: [String: Set<String>] = [:]
         for (position, rule) in rules.enumerated() {
             rulePositionsByChain[rule.chain, default: []].append(position)
-            if let target = rule.target { jumpers[target, default: []].insert(rule.chain) }
+            if let target = rule.target {
+                jumpers[target, default: []].insert(rule.chain)
+                jumpPositions[target, default: []].append(position)
+            }
         }
         let builtins = Set(Self.builtinChains[name] ?? [])
         builtinsReaching = [:]
@@ -81,6 +87,12 @@ public struct IPTablesTable: Sendable, Hashable {
 
     /// The built-in chains from which `chain` is reached (itself if built-in), following jumps
     /// and gotos through user chains.
+    /// The rules that jump or go to `chain`.
+    public func jumps(to chain: String) -> [IPTablesRule] {
+        if indexed { return (jumpPositions[chain] ?? []).map { rules[$0] } }
+        return rules.filter { $0.target == chain }
+    }
+
     public func builtinChains(reaching chain: String) -> Set<String> {
         if indexed, let found = builtinsReaching[chain] { return found }
         let builtins = Set(Self.builtinChains[name] ?? [])

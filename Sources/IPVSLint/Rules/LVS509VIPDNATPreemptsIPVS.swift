@@ -28,8 +28,9 @@ struct VIPDNATPreemptsIPVS: LintRule {
                 prepared[family] = (rules, DestinationIndex(rules))
             }
             let (rules, index) = prepared[family]!
-            guard !rules.isEmpty else { continue }
+            guard !rules.isEmpty, let nat = inputs.firewall(for: family)?.table("nat") else { continue }
             let packet = service.packets
+            var arrivals: [String: MatchResult] = [:]
             let portKey = "\(family)/\(packet.proto.map { "\($0)" } ?? "-")/\(packet.port.map(String.init) ?? "-")"
             if general[portKey] == nil {
                 general[portKey] = index.unconstrained.filter {
@@ -38,7 +39,7 @@ struct VIPDNATPreemptsIPVS: LintRule {
             }
             for position in Set(general[portKey]! + index.candidates(excludingUnconstrained: vip)).sorted() {
                 let rule = rules[position]
-                let result = rule.matches(packet)
+                let result = nat.arrival(at: rule.chain, of: packet, memo: &arrivals).and(rule.matches(packet))
                 if case .never = result { continue }
                 guard reported.insert(rule.location).inserted else { continue }
                 let certainty = { if case .always = result { return "rewrites" } else { return "can rewrite" } }()

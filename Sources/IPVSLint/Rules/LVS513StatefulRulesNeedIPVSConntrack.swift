@@ -27,13 +27,14 @@ struct StatefulRulesNeedIPVSConntrack: LintRule {
                 for rule in table.rules {
                     let chains = table.builtinChains(reaching: rule.chain)
                     let stateful = rule.match("conntrack") != nil || rule.match("state") != nil || rule.match("connmark") != nil
-                    let touches = [rule.destination, rule.source].allSatisfy { $0.map(touched.mayMatch) ?? true }
+                    let touches = Self.namesIPVS(rule, addresses: touched)
                     var why: String?
                     if stateful && touches && (chains.contains("FORWARD") || chains.contains("OUTPUT")) {
                         why = "matches connection state in \(rule.table) \(rule.chain)"
                     } else if rule.table == "nat" && chains.contains("POSTROUTING")
                         && (rule.target == "MASQUERADE" || rule.target == "SNAT")
-                        && (rule.destination.map(realServers.mayMatch) ?? true)
+                        && (rule.destination.map { !$0.negated && $0.networks != nil && realServers.mayMatch($0) }
+                            ?? Self.isCatchAllSNAT(rule))
                     {
                         why = "\(rule.target!)s traffic to real servers in nat POSTROUTING"
                     } else if rule.target == "CONNMARK" && touches {
@@ -46,6 +47,24 @@ struct StatefulRulesNeedIPVSConntrack: LintRule {
                 }
             }
         }
+    }
+}
+
+extension StatefulRulesNeedIPVSConntrack {
+    /// Whether a rule is about IPVS traffic: it names a VIP or real server (an address match
+    /// that holds for one of them). Kubernetes', Docker's and CNI plugins' stateful rules match
+    /// their own networks, marks and sets, or sit in chains that only their traffic enters.
+    static func namesIPVS(_ rule: IPTablesRule, addresses: AddressSet) -> Bool {
+        [rule.destination, rule.source].compactMap { $0 }.contains {
+            !$0.negated && $0.networks != nil && addresses.mayMatch($0)
+        }
+    }
+
+    /// The one-arm SNAT of a NAT director, `-A POSTROUTING [-o IF] -j MASQUERADE`: written in
+    /// the built-in chain itself and restricting nothing but the interface.
+    static func isCatchAllSNAT(_ rule: IPTablesRule) -> Bool {
+        rule.chain == "POSTROUTING" && rule.destination == nil && rule.source == nil
+            && rule.matches.allSatisfy { $0.name == "comment" }
     }
 }
 
