@@ -213,6 +213,15 @@ import Testing
         #expect(rule.destination?.text.hasPrefix("10.0.0.1") == true)
     }
 
+    /// `-4` and `-6` mark the rules of a file shared by iptables-restore and ip6tables-restore:
+    /// each skips the other family's (checked with iptables 1.8.9: both accept this file).
+    @Test func familyMarkedRulesAreSkippedByTheOtherFamily() async throws {
+        let text = "*filter\n-6 -A INPUT -s 2001:db8::1 -j ACCEPT\n-A INPUT -4 -s 10.0.0.1 -j ACCEPT\nCOMMIT\n"
+        let v4 = try #require(try Self.iptables(text).table("filter")?.rules)
+        let v6 = try #require(try Self.iptables(text, family: .ipv6).table("filter")?.rules)
+        #expect(v4.map(\.location.line) == [3] && v6.map(\.location.line) == [2])
+    }
+
     /// The old `-d ! ADDRESS` and `--dport ! 80` negations: iptables 1.8.9's iptables-restore
     /// refuses them ("Bad argument", "invalid port/service `!'"), so the linter does too,
     /// saying where the "!" goes.

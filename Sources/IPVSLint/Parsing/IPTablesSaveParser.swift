@@ -79,6 +79,7 @@ public enum IPTablesSaveParser {
                 try checkCounters(first, error)
                 rest = rest.dropFirst()
             }
+            while let flag = rest.first, ["-4", "--ipv4", "-6", "--ipv6"].contains(flag.text) { rest = rest.dropFirst() }
             guard let command = rest.first else { throw error(nil, "a rule after the counters") }
             switch command.text {
             case "-A", "--append", "-I", "--insert":
@@ -93,6 +94,13 @@ public enum IPTablesSaveParser {
                     Int(position.text) != nil
                 {
                     arguments = arguments.dropFirst()
+                }
+                // `-4`/`-6` mark a rule of a file shared by both families: iptables-restore
+                // skips the other family's rules without a word.
+                let families = Set(words.map(\.text)).intersection(["-4", "--ipv4", "-6", "--ipv6"])
+                if !families.isEmpty, families.allSatisfy({ $0.hasSuffix("4") }) != (family == .ipv4) {
+                    current = table
+                    continue
                 }
                 let location = SourceLocation(
                     file: file.id, line: number, column: command.column, endColumn: line.columnCount + 1)
@@ -323,7 +331,7 @@ public enum IPTablesSaveParser {
                     rule.target = try value().text
                     rule.isGoto = word.text == "-g" || word.text == "--goto"
                     inTarget = true
-                case "-f", "--fragment":
+                case "-f", "--fragment", "-4", "--ipv4", "-6", "--ipv6":
                     break
                 case "-c", "--set-counters":
                     let packets = try value()
