@@ -188,6 +188,49 @@ import Testing
         #expect(servers.map(\.location.line) == [7, 7, 7])
     }
 
+    /// A DR real server written twice on two ports is one destination: keepalived resets both to
+    /// the service port, as ipvsadm does, so LVS110 finds it as it does in an ipvsadm file. LVS204
+    /// speaks keepalived's words on keepalived input.
+    @Test func drServerOnTwoPortsIsADuplicateAndMessagesUseKeepalivedWords() async throws {
+        let text = """
+            virtual_server 10.0.0.1 80 {
+                protocol TCP
+                lb_kind DR
+                real_server 10.0.1.1 80 {
+                }
+                real_server 10.0.1.1 8080 {
+                }
+                real_server 10.0.1.2 80 {
+                    lvs_method NAT
+                }
+            }
+            """
+        let configuration = try Self.parse(text)
+        #expect(configuration.duplicateRealServers.map(\.1.location.line) == [6])
+        var set = InputSet()
+        try set.add(SourceFile(name: "keepalived.conf", text: text), as: .keepalived)
+        let findings = set.lint().findings
+        #expect(findings.map(\.ruleID) == ["LVS204", "LVS110"])
+        let mixed = try #require(findings.first)
+        #expect(mixed.message.contains("(DR: 10.0.1.1; NAT: 10.0.1.2)") && mixed.message.contains("keepalived's default"))
+        #expect(!mixed.message.contains("-g"))
+    }
+
+    /// keepalived.conf says what removes failed real servers: a checker without
+    /// inhibit_on_failure makes the health-checker fact `keepalived`, and LVS603 runs on it.
+    @Test(arguments: [("", "keepalived"), ("        inhibit_on_failure\n", nil), ("", nil)])
+    func healthCheckersAreTheFactTheyAre(_ inhibit: String, _ fact: String?) async throws {
+        let checker = fact == nil && inhibit.isEmpty ? "" : "        TCP_CHECK {\n            connect_timeout 3\n        }\n"
+        let text =
+            "virtual_server 10.0.0.1 80 {\n    protocol TCP\n    lb_kind DR\n    real_server 10.0.1.1 80 {\n"
+            + inhibit + checker + "    }\n}\n"
+        #expect(try Self.parse(text).healthChecker == fact)
+        var set = InputSet()
+        try set.add(SourceFile(name: "keepalived.conf", text: text), as: .keepalived)
+        try set.add(SourceFile(name: "sysctl.conf", text: "net.ipv4.vs.expire_nodest_conn = 0\n"), as: .sysctl(host: nil))
+        #expect(set.lint().findings.map(\.ruleID).contains("LVS603") == (fact != nil))
+    }
+
     @Test func includesAreFollowedAndLocationsNameTheirFile() async throws {
         let configuration = try Self.parse(
             "global_defs {\n}\ninclude conf.d/*.conf\n",

@@ -63,6 +63,8 @@ public struct InputSet: Sendable {
         case .keepalived(let configuration, let included):
             inputs.ipvs = configuration
             files += included
+            // keepalived.conf says first-hand what removes failed real servers.
+            if let checker = configuration.healthChecker { inputs.facts.healthChecker = checker }
         case .iptables(let ruleset): inputs.iptables = ruleset
         case .ip6tables(let ruleset): inputs.ip6tables = ruleset
         case .sysctl(let set): if set.host == nil { inputs.directorSysctls = set } else { inputs.realServerSysctls.append(set) }

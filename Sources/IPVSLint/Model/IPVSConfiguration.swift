@@ -11,6 +11,17 @@ extension ForwardingMethod {
     }
 }
 
+extension ForwardingMethod {
+    /// keepalived's lb_kind / lvs_method: NAT, DR, TUN.
+    var keepalivedName: String {
+        switch self {
+        case .masquerading: "NAT"
+        case .tunneling: "TUN"
+        default: "DR"
+        }
+    }
+}
+
 /// An ipvsadm rules file (`ipvsadm-save -n` output, or hand-written `ipvsadm -R` input).
 public struct IPVSConfiguration: Sendable, Hashable {
     public var file: SourceFile
@@ -29,6 +40,9 @@ public struct IPVSConfiguration: Sendable, Hashable {
     /// Read from keepalived.conf, where a file without virtual servers is normal (a VRRP-only
     /// part of a split configuration), rather than from an ipvsadm rules file.
     public var fromKeepalived = false
+    /// "keepalived" when keepalived.conf has a health checker that removes a failed real server
+    /// (a checker without inhibit_on_failure): the fact `facts.health-checker` states by hand.
+    public var healthChecker: String?
     /// The files the configuration was read from (keepalived's includes among them).
     public var sourceNames: Set<SourceName> = []
 

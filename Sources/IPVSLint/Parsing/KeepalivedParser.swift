@@ -586,8 +586,17 @@ public enum KeepalivedParser {
                 service.persistence = Located(360, statement.location)
                 service.keepalivedCorrections.append(.zeroPortMadePersistent)
             }
+            let inhibitsAll = block.contains { $0.name == "inhibit_on_failure" }
             for entry in block where entry.name == "real_server" {
                 service.realServers.append(try realServer(entry, forwarding: forwarding, service: service))
+                // A checked real server is removed when its check fails, unless inhibit_on_failure
+                // (here or on the virtual_server) sets its weight to 0 instead.
+                let inner = entry.block ?? []
+                if inner.contains(where: { KeepalivedParser.checkers.contains($0.name) }),
+                    !inhibitsAll, !inner.contains(where: { $0.name == "inhibit_on_failure" })
+                {
+                    configuration.healthChecker = "keepalived"
+                }
             }
             // The family of a mark: written beside it in the group, else `ip_family`, else the
             // group's addresses, else the real servers' (keepalived's vs_end_handler), else IPv4.
@@ -616,7 +625,7 @@ public enum KeepalivedParser {
             unique.realServers = []
             for server in service.realServers {
                 if let first = unique.realServers.first(where: {
-                    $0.address == server.address && $0.writtenPort?.number == server.writtenPort?.number
+                    $0.address == server.address && $0.effectivePort?.number == server.effectivePort?.number
                 }) {
                     configuration.duplicateRealServers.append((service.identity, server, first: first.location))
                 } else {
@@ -674,6 +683,11 @@ public enum KeepalivedParser {
                             "a real_server keyword (weight, uthreshold, lthreshold, lvs_method, inhibit_on_failure, a health checker such as TCP_CHECK, …)"
                     )
                 }
+            }
+            // DR and TUN cannot change ports: keepalived resets such a real server's port to the
+            // service's ("ports don't match - resetting"), as ipvsadm does.
+            if server.forwarding != .masquerading, !service.identity.isFirewallMark {
+                server.effectivePort = service.identity.port
             }
             return server
         }
