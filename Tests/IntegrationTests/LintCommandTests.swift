@@ -138,6 +138,24 @@ import Testing
         #expect(run.stderr.contains("Usage: ipvs_exporter lint <options>"), "\(run.stderr)")
     }
 
+    /// A file given with the wrong flag, or a listing instead of a save, is named for what it is.
+    @Test(arguments: [
+        ("--iptables", "-A -t 10.0.0.1:80 -s wlc\n-a -t 10.0.0.1:80 -r 10.0.1.1:80 -g -w 1\n", "give it with --ipvsadm"),
+        ("--iptables", "Chain INPUT (policy ACCEPT)\ntarget     prot opt source   destination\n", "iptables -L output"),
+        ("--ipvsadm", "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", "give it with --iptables"),
+        ("--ipvsadm", "virtual_server 10.0.0.1 80 {\n}\n", "give it with --keepalived"),
+        (
+            "--ipvsadm", "IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n",
+            "ipvsadm -L output"
+        ),
+        ("--keepalived", "table inet filter {\n}\n", "nft ruleset"),
+    ])
+    func wrongKindOfInputIsNamed(_ flag: String, _ text: String, _ advice: String) async throws {
+        let run = try await Self.lint([flag, "-"], stdin: text)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(advice), "\(run.stderr)")
+    }
+
     @Test(arguments: [
         ["--ipvsadm", "x", "--format", "nope"], [], ["--explain", "LVS999"], ["--ipvsadm", "-", "--iptables", "-"], ["--bogus"],
         ["--ipvsadm", "x", "--failure-threshold", "fatal"],

@@ -37,6 +37,16 @@ public struct InputSet: Sendable {
             Parsed, [Suppression]
         )
     {
+        do {
+            return try parseAs(file, role, serviceNames: serviceNames, configID: configID)
+        } catch {
+            throw error.advising(file, givenAs: role)
+        }
+    }
+
+    private static func parseAs(_ file: SourceFile, _ role: InputRole, serviceNames: ServiceNames, configID: String?)
+        throws(LintInputError) -> (Parsed, [Suppression])
+    {
         try file.checkBounds()
         let parsed: Parsed
         switch role {
