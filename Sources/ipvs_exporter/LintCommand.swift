@@ -9,19 +9,25 @@ struct LintCommand: ParsableCommand {
         commandName: "lint",
         abstract: "Check IPVS configuration (ipvsadm, iptables, sysctls, timeouts) for mistakes before deploying it.",
         discussion: """
-            Give the inputs you have; each rule runs when its inputs are there (--verbose lists
-            the ones that did not). Use - for standard input.
+            Give the inputs you have; each rule runs when its inputs are there
+            (--verbose lists the ones that did not). Use - for standard input.
 
-              ipvs_exporter lint --ipvsadm <(ipvsadm-save -n) --iptables <(iptables-save)
+              ipvs_exporter lint --ipvsadm <(ipvsadm-save -n) \\
+                  --iptables <(iptables-save)
               ipvs_exporter lint --ipvsadm rules.ipvs --sysctl director.conf \\
-                  --sysctl 10.0.0.11=rs1.sysctl --timeouts 900,120,300 --format sarif > lint.sarif
+                  --sysctl 10.0.0.11=rs1.sysctl --timeouts 900,120,300 \\
+                  --format sarif > lint.sarif
               ipvs_exporter lint --explain LVS201
 
-            A finding can be silenced where it is, with a reason:
-              # ipvs-lint: disable=LVS204 -- NAT and DR mixed on purpose during the migration
+            In CI, lint saved files (ipvsadm-save -n > director.ipvs): a capture
+            that fails inside <(…) reads as an empty file.
 
-            Exit status: 0 no finding at or above the failure threshold, 1 findings, 2 an input
-            could not be read or parsed (file:line:col says where), 3 invalid command line.
+            A finding can be silenced where it is, with a reason:
+              # ipvs-lint: disable=LVS204 -- NAT and DR mixed while migrating
+
+            Exit status: 0 no finding at or above the failure threshold,
+            1 findings, 2 an input could not be read or parsed (file:line:col
+            says where), 3 invalid command line.
             """)
 
     @Option(
@@ -80,7 +86,7 @@ struct LintCommand: ParsableCommand {
     @Option(
         name: .customLong("failure-threshold"),
         help: ArgumentHelp(
-            "Exit 1 when a finding is at least this severe; none never fails.",
+            "Exit 1 when a finding is at least this severe; none never fails. Default: the configuration's failure-threshold, else warning.",
             valueName: FailureThreshold.allCases.map(\.rawValue).joined(separator: "|")))
     var failureThreshold: FailureThreshold?
 

@@ -138,6 +138,24 @@ import Testing
         #expect(run.stderr.contains("Usage: ipvs_exporter lint <options>"), "\(run.stderr)")
     }
 
+    /// `lint --help` is wrapped once, by the argument parser at 80 columns: no line of ours is
+    /// broken again (the example commands stay whole, continued with a backslash), and the
+    /// failure threshold's default is said.
+    @Test func helpIsWrappedOnceAndSaysTheDefaults() async throws {
+        let run = try await Self.lint(["--help"])
+        let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        for line in lines where !line.contains("https://") {
+            #expect(line.count <= 80, "\(line)")
+        }
+        let examples = lines.filter { $0.hasPrefix("  ipvs_exporter lint") }
+        #expect(examples.count == 3, "\(run.stdout)")
+        for (index, line) in lines.enumerated() where line.hasSuffix(" \\") {
+            #expect(lines[index + 1].hasPrefix("      --"), "a continued example goes on with an option: \(lines[index + 1])")
+        }
+        let threshold = try #require(run.stdout.firstRange(of: "--failure-threshold"))
+        #expect(run.stdout[threshold.lowerBound...].prefix(400).contains("Default: the configuration's"))
+    }
+
     /// A file given with the wrong flag, or a listing instead of a save, is named for what it is.
     @Test(arguments: [
         ("--iptables", "-A -t 10.0.0.1:80 -s wlc\n-a -t 10.0.0.1:80 -r 10.0.1.1:80 -g -w 1\n", "give it with --ipvsadm"),
