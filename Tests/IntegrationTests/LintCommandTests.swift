@@ -138,6 +138,22 @@ import Testing
         #expect(run.stderr.contains("Usage: ipvs_exporter lint <options>"), "\(run.stderr)")
     }
 
+    /// Inputs given as `<(command)` are named after their kind and host, in findings and in
+    /// SARIF, not after the /dev/fd number the shell happened to give them.
+    @Test func pipedInputsAreNamedAfterTheirFlagAndHost() async throws {
+        let command = """
+            exec '\(Processes.exporterBinary)' lint \
+              --ipvsadm <(printf -- '-A -t 10.0.0.1:80 -s rr\\n-a -t 10.0.0.1:80 -r 10.0.1.1:8080 -g\\n') \
+              --sysctl 10.0.1.1=<(printf 'net.ipv4.conf.all.arp_ignore = 0\\n') --format
+            """
+        let concise = try await Processes.run("/bin/bash", ["-c", command + " concise"])
+        let places = Set(concise.stdout.split(separator: "\n").map { String($0.prefix { $0 != ":" }) })
+        #expect(places == ["ipvsadm-save", "sysctl@10.0.1.1"], "\(concise.stdout)\(concise.stderr)")
+        let sarif = try await Processes.run("/bin/bash", ["-c", command + " sarif"])
+        #expect(sarif.stdout.contains("\"uri\": \"ipvsadm-save\"") || sarif.stdout.contains("\"uri\":\"ipvsadm-save\""))
+        #expect(!sarif.stdout.contains("/dev/fd/"), "\(sarif.stdout.prefix(2000))")
+    }
+
     /// `lint --help` is wrapped once, by the argument parser at 80 columns: no line of ours is
     /// broken again (the example commands stay whole, continued with a backslash), and the
     /// failure threshold's default is said.

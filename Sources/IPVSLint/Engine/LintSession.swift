@@ -107,12 +107,17 @@ public struct LintSession: Sendable {
 
     public func run() throws(Failure) -> Outcome {
         var files: [(SourceFile, InputRole)] = []
-        if let ipvsadm = options.ipvsadm { files.append((try Self.load(ipvsadm), .ipvsadm)) }
-        if let keepalived = options.keepalived { files.append((try Self.load(keepalived), .keepalived)) }
-        if let iptables = options.iptables { files.append((try Self.load(iptables), .iptables)) }
-        if let ip6tables = options.ip6tables { files.append((try Self.load(ip6tables), .ip6tables)) }
-        for sysctl in options.sysctls { files.append((try Self.load(sysctl.path), .sysctl(host: sysctl.host))) }
-        if let timeouts = options.timeouts, !timeouts.contains(",") { files.append((try Self.load(timeouts), .timeouts)) }
+        if let ipvsadm = options.ipvsadm { files.append((try Self.load(ipvsadm, as: .ipvsadm), .ipvsadm)) }
+        if let keepalived = options.keepalived { files.append((try Self.load(keepalived, as: .keepalived), .keepalived)) }
+        if let iptables = options.iptables { files.append((try Self.load(iptables, as: .iptables), .iptables)) }
+        if let ip6tables = options.ip6tables { files.append((try Self.load(ip6tables, as: .ip6tables), .ip6tables)) }
+        for sysctl in options.sysctls {
+            let role = InputRole.sysctl(host: sysctl.host)
+            files.append((try Self.load(sysctl.path, as: role), role))
+        }
+        if let timeouts = options.timeouts, !timeouts.contains(",") {
+            files.append((try Self.load(timeouts, as: .timeouts), .timeouts))
+        }
         var kernel: KernelRelease?
         if options.live {
             var given = Set(files.map { $0.1 })
@@ -205,6 +210,27 @@ public struct LintSession: Sendable {
     }
 
     /// Reads a whole input: a path, or - for standard input.
+    /// What an input read from a pipe (`--ipvsadm <(ipvsadm-save -n)`, which the shell passes as
+    /// /dev/fd/63) is called in findings and SARIF: its kind and host, the same on every run,
+    /// rather than a descriptor number that says nothing and changes with the order of flags.
+    static func pipeName(_ path: String, _ role: InputRole) -> String? {
+        guard path.hasPrefix("/dev/fd/") || path.hasPrefix("/proc/self/fd/") else { return nil }
+        switch role {
+        case .ipvsadm: return "ipvsadm-save"
+        case .keepalived: return "keepalived.conf"
+        case .iptables: return "iptables-save"
+        case .ip6tables: return "ip6tables-save"
+        case .sysctl(let host): return host.map { "sysctl@" + $0 } ?? "sysctl"
+        case .timeouts: return "timeouts"
+        }
+    }
+
+    static func load(_ path: String, as role: InputRole) throws(Failure) -> SourceFile {
+        let file = try load(path)
+        guard let name = pipeName(path, role) else { return file }
+        return SourceFile(name: name, text: file.lines.joined(separator: "\n"))
+    }
+
     static func load(_ path: String) throws(Failure) -> SourceFile {
         let bytes: [UInt8]
         do throws(FileError) {
