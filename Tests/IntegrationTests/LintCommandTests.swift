@@ -138,6 +138,27 @@ import Testing
         #expect(run.stderr.contains("Usage: ipvs_exporter lint <options>"), "\(run.stderr)")
     }
 
+    /// Two real servers sharing one sysctl file get a finding each, keyed on each; a HOST that is
+    /// no real server is said (LVS905) rather than silently unused.
+    @Test func sysctlHostsAreCheckedAgainstTheRealServers() async throws {
+        let directory = try Fixtures.temporaryDirectory("lint-hosts")
+        try Fixtures.write(
+            "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.1.1:80 -g\n-a -t 10.0.0.1:80 -r 10.0.1.2:80 -g\n",
+            to: directory + "/two.ipvs")
+        try Fixtures.write(
+            "net.ipv4.conf.all.arp_ignore = 0\nnet.ipv4.conf.all.arp_announce = 2\n", to: directory + "/rs.conf")
+        let shared = try await Self.lint([
+            "--ipvsadm", directory + "/two.ipvs", "--sysctl", "10.0.1.1=" + directory + "/rs.conf", "--sysctl",
+            "10.0.1.2=" + directory + "/rs.conf", "--format", "json",
+        ])
+        #expect(shared.stdout.contains("sysctl=10.0.1.1/arp_ignore") && shared.stdout.contains("sysctl=10.0.1.2/arp_ignore"))
+        let typo = try await Self.lint([
+            "--ipvsadm", directory + "/two.ipvs", "--sysctl", "10.0.1.9=" + directory + "/rs.conf", "--format", "concise",
+        ])
+        #expect(typo.status == 1)
+        #expect(typo.stdout.contains("LVS905") && typo.stdout.contains("--sysctl 10.0.1.9="), "\(typo.stdout)")
+    }
+
     /// Inputs given as `<(command)` are named after their kind and host, in findings and in
     /// SARIF, not after the /dev/fd number the shell happened to give them.
     @Test func pipedInputsAreNamedAfterTheirFlagAndHost() async throws {

@@ -66,5 +66,6 @@ extension RuleRegistry {
         UnusedSuppression.self,
         LegacyOpsToken.self,
         NoVirtualServices.self,
+        SysctlHostNotARealServer.self,
     ]
 }

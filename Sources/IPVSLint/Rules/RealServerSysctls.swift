@@ -30,7 +30,9 @@ enum RealServerSysctls {
         }
     }
 
-    /// Real-server sysctl files with the real servers forwarded with `methods` that use them.
+    /// Real-server sysctl files with the real servers forwarded with `methods` that use them:
+    /// one per real server, even when several share a file (`.ipvs-lint.yaml`'s ranges, or
+    /// `--sysctl A=rs.conf --sysctl B=rs.conf`), so each gets its own finding and key.
     static func hosts(_ inputs: LintInputs, methods: [ForwardingMethod], report: inout Report) -> [Host] {
         var byFile: [String: Host] = [:]
         var order: [String] = []
@@ -39,7 +41,7 @@ enum RealServerSysctls {
                 report.skip("real server \(server.addressText): no --sysctl \(server.address)=FILE")
                 continue
             }
-            let name = set.file.name
+            let name = set.file.name + "|" + (set.host ?? "")
             if byFile[name] == nil {
                 byFile[name] = Host(sysctls: set, firstServerLocation: server.location)
                 order.append(name)
