@@ -86,4 +86,22 @@ import Testing
         let found = try Self.findings(Self.mangle + extra)
         #expect(found.contains { $0.hasPrefix(rule + " ") }, "\(found)")
     }
+
+    /// LVS501 on a mistyped mark points at the MARK rule that sets a mark no service has: the
+    /// likely typo, as a related location and in the message.
+    @Test func unfedMarkPointsAtTheLikelyTypo() throws {
+        var set = InputSet()
+        try set.add(SourceFile(name: "rules.ipvs", text: "-A -f 5 -s rr\n-a -f 5 -r 10.0.1.1:0 -m\n"), as: .ipvsadm)
+        try set.add(
+            SourceFile(
+                name: "iptables.save",
+                text:
+                    "*mangle\n-A PREROUTING -d 10.0.0.1/32 -p tcp -m tcp --dport 443 -j MARK --set-xmark 0x6/0xffffffff\nCOMMIT\n"
+            ),
+            as: .iptables)
+        let finding = try #require(set.lint().findings.first)
+        #expect(finding.ruleID == "LVS501")
+        #expect(finding.related.map(\.description) == ["iptables.save:2:1"])
+        #expect(finding.message.contains("sets mark 6, which no service has: a typo for 5?"))
+    }
 }
