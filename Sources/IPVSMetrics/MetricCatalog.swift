@@ -16,7 +16,7 @@ public enum MetricCatalog {
         labels: ["version", "revision", "swift_version"])
     public static let sourceInfo = MetricDescriptor(
         "ipvs_exporter_source_info", .gauge,
-        "Kernel interface the IPVS state was read from in this scrape: netlink, or procfs when netlink was refused.",
+        "Kernel interface the IPVS state was read from in this scrape: netlink, or procfs when netlink was refused; absent when it could not be read.",
         labels: ["source"])
     public static let collectorDuration = MetricDescriptor(
         "ipvs_scrape_collector_duration_seconds", .gauge, "Time a collector took in this scrape.", labels: ["collector"])

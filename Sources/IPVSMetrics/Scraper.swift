@@ -42,7 +42,7 @@ public struct Scraper: Sendable {
         } catch {
             var metrics = MetricSet()
             metrics.add(MetricCatalog.up, .none, .unsigned(0))
-            addExporterMetrics(to: &metrics, source: reader.source)
+            addExporterMetrics(to: &metrics, source: nil)
             return ScrapeOutcome(metrics: metrics, failures: ["ipvs_up": .unavailable(error.description)], source: reader.source)
         }
     }
@@ -84,9 +84,6 @@ public struct Scraper: Sendable {
             durations.append((labels, .double(Double(elapsed) / 1e9)))
             successes.append((labels, .unsigned(succeeded ? 1 : 0)))
         }
-        metrics.append(MetricFamily(MetricCatalog.collectorDuration, samples: durations))
-        metrics.append(MetricFamily(MetricCatalog.collectorSuccess, samples: successes))
-
         var up: UInt64 = 1
         var source = reader.source
         do throws(IPVSReadError) {
@@ -94,14 +91,20 @@ public struct Scraper: Sendable {
         } catch {
             up = 0
             failures["ipvs_up"] = error
+            // Without IPVS at all no collector read anything, even one whose source "cannot
+            // give" its part (timeouts, daemons from /proc) and so raised no error of its own.
+            if case .unavailable = error { successes = successes.map { ($0.0, .unsigned(0)) } }
         }
+        metrics.append(MetricFamily(MetricCatalog.collectorDuration, samples: durations))
+        metrics.append(MetricFamily(MetricCatalog.collectorSuccess, samples: successes))
         metrics.add(MetricCatalog.up, .none, .unsigned(up))
-        addExporterMetrics(to: &metrics, source: source)
+        addExporterMetrics(to: &metrics, source: up == 1 ? source : nil)
         return ScrapeOutcome(metrics: metrics, failures: failures, source: source)
     }
 
-    private func addExporterMetrics(to metrics: inout MetricSet, source: IPVSSource) {
-        metrics.add(MetricCatalog.sourceInfo, Labels(["source"], [source.rawValue]), .unsigned(1))
+    /// `source` nil when IPVS was not read: no source to name, so no `ipvs_exporter_source_info`.
+    private func addExporterMetrics(to metrics: inout MetricSet, source: IPVSSource?) {
+        if let source { metrics.add(MetricCatalog.sourceInfo, Labels(["source"], [source.rawValue]), .unsigned(1)) }
         metrics.add(
             MetricCatalog.buildInfo,
             Labels(["version", "revision", "swift_version"], [buildInfo.version, buildInfo.revision, buildInfo.swiftVersion]),

@@ -153,7 +153,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             scrape(context: context, request, headOnly: headOnly)
         } else {
             let page = LandingPage.html(
-                telemetryPath: telemetryPath, build: server.build, source: server.configuration.sourceDescription)
+                telemetryPath: telemetryPath, build: server.build, source: server.configuration.sourceDescription,
+                lastRead: server.endpoint.lastRead)
             respond(
                 context: context, status: .ok, body: Array(page.utf8), contentType: "text/html; charset=utf-8",
                 headOnly: headOnly)

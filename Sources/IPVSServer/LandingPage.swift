@@ -3,8 +3,20 @@ import SystemSupport
 
 /// The small HTML page at `/`, linking to the metrics (exporter convention).
 public enum LandingPage {
-    public static func html(telemetryPath: String, build: BuildInfo, source: String) -> String {
+    /// - Parameter lastRead: how the last scrape read IPVS: `netlink`, `procfs`, `nil` when it
+    ///   could not, absent (`.none`) before the first scrape.
+    public static func html(telemetryPath: String, build: BuildInfo, source: String, lastRead: String?? = .none) -> String {
         let path = TextEscaping.html(telemetryPath)
+        let reading: String
+        switch lastRead {
+        case .none: reading = "set to read IPVS through \(TextEscaping.html(source)); no scrape yet"
+        case .some(.none): reading = "set to read IPVS through \(TextEscaping.html(source)); the last scrape could not read it"
+        case .some(.some(let used)):
+            reading =
+                used == source
+                ? "reading IPVS through \(TextEscaping.html(used))"
+                : "reading IPVS through \(TextEscaping.html(used)) (\(TextEscaping.html(source)))"
+        }
         return """
             <!DOCTYPE html>
             <html lang="en">
@@ -17,7 +29,7 @@ public enum LandingPage {
             <ul>
             <li><a href="\(path)">Metrics</a> (<code>\(path)</code>)</li>
             </ul>
-            <p>Version \(TextEscaping.html(build.version)), revision <code>\(TextEscaping.html(build.revision))</code>, reading IPVS through \(TextEscaping.html(source)).</p>
+            <p>Version \(TextEscaping.html(build.version)), revision <code>\(TextEscaping.html(build.revision))</code>, \(reading).</p>
             </body>
             </html>
 

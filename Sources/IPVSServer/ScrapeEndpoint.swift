@@ -13,6 +13,11 @@ public final class ScrapeEndpoint: Sendable {
     private let scraper: Scraper
     private let logger: Logger
     private let lastFailures = Mutex<[String: IPVSReadError]>([:])
+    /// How the last scrape read IPVS (`netlink`, `procfs`), nil when it could not; `.none`
+    /// before the first. The landing page says it, rather than the configured `auto`.
+    private let lastSource = Mutex<String??>(.none)
+
+    public var lastRead: String?? { lastSource.withLock { $0 } }
 
     public init(scraper: Scraper, logger: Logger) {
         self.scraper = scraper
@@ -74,6 +79,8 @@ public final class ScrapeEndpoint: Sendable {
     public func collect() -> ScrapeOutcome {
         let outcome = scraper.scrape()
         report(outcome.failures)
+        let read: String? = outcome.failures["ipvs_up"] == nil ? outcome.source.rawValue : nil
+        lastSource.withLock { $0 = .some(read) }
         return outcome
     }
 

@@ -157,8 +157,9 @@ import Testing
             Issue.record("expected .unavailable")
             return
         }
-        // Still a valid, useful exposition.
+        // Still a valid, useful exposition, which names no source it did not read from.
         #expect(samples["ipvs_exporter_build_info{version=\"0.0.0-test\",revision=\"golden\",swift_version=\"6.x\"}"] == "1")
+        #expect(!samples.keys.contains { $0.hasPrefix("ipvs_exporter_source_info") })
     }
 
     @Test func duplicateServiceLinesFailTheScrapeInsteadOfDuplicatingSeries() async throws {
