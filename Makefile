@@ -26,7 +26,7 @@ LAB_JOBS ?= 2
 .PHONY: help deps test-deps kernel-deps bench-deps bench bench-smoke fuzz fuzz-smoke build build-debug build-static install run test test-swift test-kernel test-load test-stress lint-format format lab-fixtures clean
 
 help: ## Show the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 deps: ## Install the Debian packages needed to build
 	@scripts/ensure-packages $(BUILD_PACKAGES)
@@ -87,6 +87,8 @@ test: test-deps kernel-deps bench-deps ## Build and run every test, the kernel l
 	$(MAKE) test-load
 	$(MAKE) bench-smoke
 	$(MAKE) fuzz-smoke
+	$(MAKE) test-kubernetes
+	$(MAKE) test-package
 
 # Every Swift file of the package, as .swift-format lays it out (the toolchain's swift-format).
 FORMAT_PATHS := Sources Tests Benchmarks Fuzz Plugins Package.swift
@@ -127,3 +129,7 @@ lab-fixtures: ## Copy the lab's recordings into Tests/Fixtures/lab (review, then
 
 clean: ## Remove build output
 	rm -rf .build .build-static .build-fuzz
+include deploy/kubernetes/kubernetes.mk
+
+# The Debian package, the release archive and their test: make deb, make dist, make test-package.
+include packaging/package.mk

@@ -10,8 +10,10 @@ public struct BuildInfo: Sendable, Hashable {
         self.swiftVersion = swiftVersion
     }
 
-    /// This build.
-    public static let current = BuildInfo(version: "0.1.0", revision: GitRevision.value, swiftVersion: compilerVersion)
+    /// This build: the version is the `VERSION` file's, the revision git's (both written by the
+    /// GitRevision plugin).
+    public static let current = BuildInfo(
+        version: PackageVersion.value, revision: GitRevision.value, swiftVersion: compilerVersion)
 
     /// The compiler that built this binary, to minor version.
     static var compilerVersion: String {

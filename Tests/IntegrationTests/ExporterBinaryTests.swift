@@ -115,6 +115,27 @@ import Testing
         if let sample { #expect(!body.contains(sample), "\(sample) still served") }
     }
 
+    /// On a host without IPVS (this one: no ip_vs module; an empty /proc tree stands in where a
+    /// kernel has it), nothing is claimed: no source is named, every collector that reads IPVS
+    /// fails, and the landing page says the last scrape could not read it.
+    @Test func withoutIPVSNothingIsClaimed() async throws {
+        let emptyProc = try Fixtures.temporaryDirectory("no-ipvs-proc")
+        let arguments =
+            FileManager.default.fileExists(atPath: "/proc/net/ip_vs")
+            ? ["--path.procfs", emptyProc, "--ipvs.source", "procfs"] : []
+        let (process, port) = try await Self.start(arguments)
+        defer { process.stop() }
+        let body = try await Processes.shell("curl -s http://127.0.0.1:\(port)/metrics").stdout
+        #expect(body.contains("ipvs_up 0"), "\(body.prefix(2000))")
+        #expect(!body.contains("ipvs_exporter_source_info{"), "no source was read from")
+        for collector in ["backends", "services", "stats", "timeouts", "sync_daemons"] {
+            #expect(
+                !body.contains("ipvs_scrape_collector_success{collector=\"\(collector)\"} 1"), "\(collector) claims success")
+        }
+        let page = try await Processes.shell("curl -s http://127.0.0.1:\(port)/").stdout
+        #expect(page.contains("the last scrape could not read it"), "\(page)")
+    }
+
     /// `--netlink.replay` serves a recording as netlink mode would have served the kernel: the
     /// sync daemon, timeouts and 64-bit counters ipvsadm showed in the lab at that moment.
     @Test func replaysARecordedNetlinkDump() async throws {
@@ -138,7 +159,9 @@ import Testing
     @Test func versionNamesTheRevision() async throws {
         let result = try await Processes.run(Self.exporter, ["--version"])
         #expect(result.status == 0)
-        #expect(result.stdout.hasPrefix("ipvs_exporter 0.1.0 (revision "))
+        let version = try String(contentsOfFile: Fixtures.packageRoot + "/VERSION", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(result.stdout.hasPrefix("ipvs_exporter \(version) (revision "), "\(result.stdout)")
     }
 
     @Test func portInUseIsAClearError() async throws {
