@@ -183,7 +183,7 @@ import Testing
             """, configID: id)
         #expect(configuration.services.map(\.identity.description) == [service])
         let servers = try #require(configuration.services.first?.realServers)
-        #expect(servers.map(\.addressText) == ["192.168.1.1", "192.168.1.2", "192.168.1.3"])
+        #expect(servers.map(\.addressText) == ["192.168.1.1:80", "192.168.1.2:80", "192.168.1.3:80"])
         // Each server is located at the ~SEQ line that made it.
         #expect(servers.map(\.location.line) == [7, 7, 7])
     }
@@ -212,7 +212,7 @@ import Testing
         let findings = set.lint().findings
         #expect(findings.map(\.ruleID) == ["LVS204", "LVS110"])
         let mixed = try #require(findings.first)
-        #expect(mixed.message.contains("(DR: 10.0.1.1; NAT: 10.0.1.2)") && mixed.message.contains("keepalived's default"))
+        #expect(mixed.message.contains("(DR: 10.0.1.1:80; NAT: 10.0.1.2:80)") && mixed.message.contains("keepalived's default"))
         #expect(!mixed.message.contains("-g"))
     }
 

@@ -159,6 +159,28 @@ import Testing
         #expect(typo.stdout.contains("LVS905") && typo.stdout.contains("--sysctl 10.0.1.9="), "\(typo.stdout)")
     }
 
+    /// keepalived real servers keep their port in findings and keys, as from ipvsadm. A
+    /// baseline written before (key without the port) still matches for one release and is
+    /// reported as outdated; the new key matches quietly.
+    @Test func keepalivedPortsAreKeptAndOldKeysStillMatchForOneRelease() async throws {
+        let directory = try Fixtures.temporaryDirectory("lint-ports")
+        try Fixtures.write(
+            "virtual_server 10.0.0.1 80 {\n    protocol TCP\n    lb_kind DR\n    real_server 10.0.1.1 8080 {\n    }\n}\n",
+            to: directory + "/keepalived.conf")
+        let plain = try await Self.lint(["--keepalived", directory + "/keepalived.conf", "--format", "json"])
+        #expect(plain.stdout.contains("rs=tcp/10.0.0.1:80/10.0.1.1:8080"), "\(plain.stdout)")
+        #expect(plain.stdout.contains("DR real server 10.0.1.1:8080"))
+        for (key, outdated) in [("rs=tcp/10.0.0.1:80/10.0.1.1", true), ("rs=tcp/10.0.0.1:80/10.0.1.1:8080", false)] {
+            try Fixtures.write("LVS201\t\(key)\taccepted\n", to: directory + "/baseline")
+            let run = try await Self.lint([
+                "--keepalived", directory + "/keepalived.conf", "--baseline", directory + "/baseline", "--format", "concise",
+            ])
+            #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+            #expect(!run.stdout.contains(": LVS201 ["), "\(run.stdout)")
+            #expect(run.stdout.contains("LVS902 [info]") == outdated, "\(key): \(run.stdout)")
+        }
+    }
+
     /// Inputs given as `<(command)` are named after their kind and host, in findings and in
     /// SARIF, not after the /dev/fd number the shell happened to give them.
     @Test func pipedInputsAreNamedAfterTheirFlagAndHost() async throws {

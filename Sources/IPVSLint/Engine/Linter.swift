@@ -59,6 +59,11 @@ public struct Linter: Sendable {
             }
             if let ipvs = inputs.ipvs, ipvs.fromKeepalived {
                 ruleFindings = Self.mergingExpandedMembers(ruleFindings, in: ipvs.sourceNames)
+                if !ipvs.formerAddressTexts.isEmpty {
+                    for index in ruleFindings.indices {
+                        ruleFindings[index].formerObject = Self.formerObject(ruleFindings[index].object, ipvs.formerAddressTexts)
+                    }
+                }
             }
             findings += ruleFindings
             notes += report.notes.map { (metadata, $0) }
@@ -66,10 +71,14 @@ public struct Linter: Sendable {
         var kept: [Finding] = []
         var suppressed: [(Finding, Suppression)] = []
         var used = Set<Int>()
+        var outdated: [(Suppression, Finding)] = []
         for finding in findings {
             if let index = suppressions.firstIndex(where: { $0.covers(finding) }) {
                 suppressed.append((finding, suppressions[index]))
                 used.insert(index)
+                if let object = suppressions[index].object, object != finding.object {
+                    outdated.append((suppressions[index], finding))
+                }
             } else {
                 kept.append(finding)
             }
@@ -79,6 +88,11 @@ public struct Linter: Sendable {
         let unusedRule = UnusedSuppression.metadata
         if disabled[unusedRule.id] == nil, rules.contains(where: { $0.metadata.id == unusedRule.id }) {
             var report = Report(rule: unusedRule)
+            for (suppression, finding) in outdated {
+                report.add(
+                    "\(suppression.rules.joined(separator: ",")) for \(suppression.object ?? "") names the finding by the key releases before 0.9 gave it; it still matches in this release only: write \(finding.object) (a baseline: rewrite it with --update-baseline)",
+                    at: suppression.location, object: "suppression-key=\(suppression.object ?? "")", severity: .info)
+            }
             for (index, suppression) in suppressions.enumerated() where !used.contains(index) {
                 let what =
                     suppression.object.map { "ignore of \(suppression.rules.joined(separator: ",")) for \($0)" }
@@ -102,6 +116,18 @@ public struct Linter: Sendable {
         }
         kept.sort { ($0.location, $0.ruleID, $0.message) < ($1.location, $1.ruleID, $1.message) }
         return Result(findings: kept, suppressed: suppressed, skipped: skipped, notes: notes, suppressions: suppressions)
+    }
+
+    /// A finding's key as releases before 0.9 wrote it for keepalived input: each path part
+    /// that is a real server as now named (`10.0.0.11:8080`) as it was then (`10.0.0.11`).
+    static func formerObject(_ object: String, _ former: [String: String]) -> String? {
+        var changed = false
+        let parts = object.split(separator: "/", omittingEmptySubsequences: false).map { part -> Substring in
+            guard let old = former[String(part)] else { return part }
+            changed = true
+            return Substring(old)
+        }
+        return changed ? parts.joined(separator: "/") : nil
     }
 
     /// One keepalived statement stands for several services when it names a range, a CIDR

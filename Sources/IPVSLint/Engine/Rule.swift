@@ -112,6 +112,10 @@ public struct Finding: Sendable, Hashable {
     /// reordering of the input (ipvsadm-save sorts its output).
     public var object: String
     public var related: [SourceLocation]
+    /// The key an older release gave this finding, when it changed (keepalived real servers
+    /// gained their port in 0.9): a suppression written with it still covers the finding for
+    /// one release, and is reported as outdated.
+    public var formerObject: String?
 
     /// A stable 64-bit FNV-1a hash of rule and object, hex.
     public var fingerprint: String {

@@ -93,7 +93,7 @@ public struct Suppression: Sendable, Hashable {
 
     func covers(_ finding: Finding) -> Bool {
         guard rules.contains(finding.ruleID) else { return false }
-        if let object { return finding.object == object }
+        if let object { return finding.object == object || finding.formerObject == object }
         guard finding.location.source == location.source else { return false }
         return coveredLine == nil || coveredLine == finding.location.line
     }

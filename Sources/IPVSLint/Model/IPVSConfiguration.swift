@@ -43,6 +43,10 @@ public struct IPVSConfiguration: Sendable, Hashable {
     /// "keepalived" when keepalived.conf has a health checker that removes a failed real server
     /// (a checker without inhibit_on_failure): the fact `facts.health-checker` states by hand.
     public var healthChecker: String?
+    /// keepalived real servers as findings now name them (`10.0.0.11:8080`) → as they did
+    /// before 0.9 (`10.0.0.11`), so that baselines and `ignore:` entries written then keep
+    /// matching for one release.
+    public var formerAddressTexts: [String: String] = [:]
     /// The files the configuration was read from (keepalived's includes among them).
     public var sourceNames: Set<SourceName> = []
 

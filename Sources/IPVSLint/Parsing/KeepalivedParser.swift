@@ -588,7 +588,11 @@ public enum KeepalivedParser {
             }
             let inhibitsAll = block.contains { $0.name == "inhibit_on_failure" }
             for entry in block where entry.name == "real_server" {
-                service.realServers.append(try realServer(entry, forwarding: forwarding, service: service))
+                let server = try realServer(entry, forwarding: forwarding, service: service)
+                if let token = entry.arguments.first?.text, token != server.addressText {
+                    configuration.formerAddressTexts[server.addressText] = token
+                }
+                service.realServers.append(server)
                 // A checked real server is removed when its check fails, unless inhibit_on_failure
                 // (here or on the virtual_server) sets its weight to 0 instead.
                 let inner = entry.block ?? []
@@ -651,8 +655,14 @@ public enum KeepalivedParser {
             if statement.arguments.count == 2, statement.arguments[1].text.contains(where: { $0 != "0" }) {
                 port = .number(UInt16(try number(statement.arguments[1], in: statement, what: "a port", range: 1...65535)))
             }
+            // Written as ipvsadm writes a real server, port included, so findings and their keys
+            // read the same from both inputs (`10.0.0.11:8080`, `[2001:db8::11]:8080`).
+            let written =
+                port.map { port in
+                    address.family == .ipv6 ? "[\(addressToken.text)]:\(port)" : "\(addressToken.text):\(port)"
+                } ?? addressToken.text
             var server = RealServerDefinition(
-                address: .address(address), addressText: addressToken.text, writtenPort: port,
+                address: .address(address), addressText: written, writtenPort: port,
                 effectivePort: port ?? service.identity.port, forwarding: forwarding.method, location: statement.location,
                 addressLocation: addressToken.location)
             forwarding.apply(to: &server)
