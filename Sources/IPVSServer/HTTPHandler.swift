@@ -137,7 +137,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func route(context: ChannelHandlerContext, _ request: HTTPRequestHead) {
         let path = request.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
         let telemetryPath = server.configuration.telemetryPath
-        let knownPath = path == telemetryPath || path == "/"
+        let knownPath = path == telemetryPath || path == "/" || path == "/-/healthy" || path == "/-/ready"
         guard knownPath else {
             respond(context: context, status: .notFound, text: "404 page not found\n")
             return
@@ -151,6 +151,17 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let headOnly = request.method == .HEAD
         if path == telemetryPath {
             scrape(context: context, request, headOnly: headOnly)
+        } else if path == "/-/healthy" {
+            // The Prometheus convention for probes: the process serves HTTP. Whether IPVS can
+            // be read is ipvs_up's business, not a reason to restart the exporter.
+            respondPlain(context: context, status: .ok, "ipvs_exporter is healthy.\n", headOnly: headOnly)
+        } else if path == "/-/ready" {
+            if server.draining.load(ordering: .relaxed) {
+                respondPlain(
+                    context: context, status: .serviceUnavailable, "ipvs_exporter is shutting down.\n", headOnly: headOnly)
+            } else {
+                respondPlain(context: context, status: .ok, "ipvs_exporter is ready.\n", headOnly: headOnly)
+            }
         } else {
             let page = LandingPage.html(
                 telemetryPath: telemetryPath, build: server.build, source: server.configuration.sourceDescription,
@@ -382,6 +393,12 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         respond(
             context: context, status: status, body: Array(text.utf8), contentType: "text/plain; charset=utf-8",
             extraHeaders: extraHeaders, headOnly: false)
+    }
+
+    private func respondPlain(context: ChannelHandlerContext, status: HTTPResponseStatus, _ text: String, headOnly: Bool) {
+        respond(
+            context: context, status: status, body: Array(text.utf8), contentType: "text/plain; charset=utf-8",
+            headOnly: headOnly)
     }
 
     private func respond(

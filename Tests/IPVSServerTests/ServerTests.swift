@@ -116,6 +116,19 @@ import Zlib
         }
     }
 
+    /// The Prometheus probe endpoints: healthy while the process serves, ready until shutdown
+    /// begins; both answer HEAD too.
+    @Test func healthAndReadinessEndpoints() async throws {
+        try await Self.withServer { port, _ in
+            let healthy = try await RawHTTP.get(port: port, "/-/healthy")
+            #expect(healthy.status == 200 && healthy.text == "ipvs_exporter is healthy.\n")
+            let ready = try await RawHTTP.get(port: port, "/-/ready")
+            #expect(ready.status == 200 && ready.text == "ipvs_exporter is ready.\n")
+            #expect(try await RawHTTP.get(port: port, "/-/ready", method: "HEAD").status == 200)
+            #expect(try await RawHTTP.get(port: port, "/-/readyx").status == 404)
+        }
+    }
+
     @Test func landingPageNotFoundAndMethods() async throws {
         try await Self.withServer { port, _ in
             let landing = try await RawHTTP.get(port: port, "/")

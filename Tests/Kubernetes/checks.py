@@ -29,6 +29,11 @@ def fail(where, message):
     failures.append(f"FAIL {where}: {message}")
 
 
+# The exporter's probe endpoints (Prometheus' convention): alive while it serves HTTP, ready
+# until shutdown begins.
+PROBE_PATHS = {"livenessProbe": "/-/healthy", "readinessProbe": "/-/ready"}
+
+
 def load_all(path):
     with open(path, encoding="utf-8") as f:
         return [d for d in yaml.safe_load_all(f) if d is not None]
@@ -254,8 +259,8 @@ def check_daemonset(path, ds, version, flags):
             fail(where, "no container port named metrics on 9911")
         for probe in ("livenessProbe", "readinessProbe"):
             get = c.get(probe, {}).get("httpGet")
-            if not get or get.get("port") not in ("metrics", 9911) or get.get("path") != "/":
-                fail(where, f"{probe} is not an HTTP GET of / on the metrics port")
+            if not get or get.get("port") not in ("metrics", 9911) or get.get("path") != PROBE_PATHS[probe]:
+                fail(where, f"{probe} is not an HTTP GET of {PROBE_PATHS[probe]} on the metrics port")
         resources = c.get("resources", {})
         for part in ("requests", "limits"):
             for r in ("cpu", "memory"):
