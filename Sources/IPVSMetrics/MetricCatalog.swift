@@ -31,11 +31,13 @@ public enum MetricCatalog {
     public static let incomingPacketsTotal = MetricDescriptor(
         "ipvs_incoming_packets_total", .counter, "Packets received by the director for virtual services.")
     public static let outgoingPacketsTotal = MetricDescriptor(
-        "ipvs_outgoing_packets_total", .counter, "Packets from real servers forwarded back by the director (NAT only).")
+        "ipvs_outgoing_packets_total", .counter,
+        "Packets from real servers back to clients that passed through the director; only NAT replies always do.")
     public static let incomingBytesTotal = MetricDescriptor(
         "ipvs_incoming_bytes_total", .counter, "Bytes received by the director for virtual services.")
     public static let outgoingBytesTotal = MetricDescriptor(
-        "ipvs_outgoing_bytes_total", .counter, "Bytes from real servers forwarded back by the director (NAT only).")
+        "ipvs_outgoing_bytes_total", .counter,
+        "Bytes from real servers back to clients that passed through the director; only NAT replies always do.")
     public static let connectionsPerSecond = MetricDescriptor(
         "ipvs_connections_per_second", .gauge,
         "Kernel estimate of new connections per second (about 8 s average, updated every 2 s).")
@@ -62,12 +64,14 @@ public enum MetricCatalog {
     public static let serviceIncomingPacketsTotal = MetricDescriptor(
         "ipvs_service_incoming_packets_total", .counter, "Packets received by a virtual service.", labels: serviceLabels)
     public static let serviceOutgoingPacketsTotal = MetricDescriptor(
-        "ipvs_service_outgoing_packets_total", .counter, "Packets sent back through a virtual service (NAT only).",
+        "ipvs_service_outgoing_packets_total", .counter,
+        "Packets from a virtual service's real servers back to clients that passed through the director; only NAT replies always do.",
         labels: serviceLabels)
     public static let serviceIncomingBytesTotal = MetricDescriptor(
         "ipvs_service_incoming_bytes_total", .counter, "Bytes received by a virtual service.", labels: serviceLabels)
     public static let serviceOutgoingBytesTotal = MetricDescriptor(
-        "ipvs_service_outgoing_bytes_total", .counter, "Bytes sent back through a virtual service (NAT only).",
+        "ipvs_service_outgoing_bytes_total", .counter,
+        "Bytes from a virtual service's real servers back to clients that passed through the director; only NAT replies always do.",
         labels: serviceLabels)
     public static let serviceConnectionsPerSecond = MetricDescriptor(
         "ipvs_service_connections_per_second", .gauge, "Kernel estimate of a virtual service's new connections per second.",
@@ -94,32 +98,37 @@ public enum MetricCatalog {
     public static let backendWeight = MetricDescriptor(
         "ipvs_backend_weight", .gauge, "Scheduling weight of a real server; 0 means quiesced.", labels: backendLabels)
     public static let backendActive = MetricDescriptor(
-        "ipvs_backend_connections_active", .gauge, "Connections to a real server in an active state (TCP ESTABLISHED, SYN_*).",
+        "ipvs_backend_connections_active", .gauge,
+        "Connections to a real server in an active state: TCP ESTABLISHED, SYN_SENT, SYN_RECV or SYNACK, or SCTP ESTABLISHED; UDP connections are never active.",
         labels: backendLabels)
     public static let backendInactive = MetricDescriptor(
-        "ipvs_backend_connections_inactive", .gauge, "Connections to a real server in any other state.", labels: backendLabels)
+        "ipvs_backend_connections_inactive", .gauge,
+        "Connections to a real server not in an active state, every UDP connection among them; persistence templates excluded.",
+        labels: backendLabels)
     public static let backendPersistent = MetricDescriptor(
         "ipvs_backend_connections_persistent", .gauge, "Persistence templates pointing at a real server.",
         labels: backendLabels)
     public static let backendUpperThreshold = MetricDescriptor(
         "ipvs_backend_upper_threshold", .gauge,
-        "Connection count above which a real server gets no new connections; 0 means none.",
+        "Connection count (active plus inactive) at which a real server is marked overloaded and the scheduler stops choosing it; 0 means no limit.",
         labels: backendLabels)
     public static let backendLowerThreshold = MetricDescriptor(
         "ipvs_backend_lower_threshold", .gauge,
-        "Connection count below which an overloaded real server is used again; 0 means none.",
+        "Connection count below which an overloaded real server is chosen again; 0 means three quarters of the upper threshold.",
         labels: backendLabels)
     public static let backendConnectionsTotal = MetricDescriptor(
         "ipvs_backend_connections_total", .counter, "Connections scheduled to a real server.", labels: backendLabels)
     public static let backendIncomingPacketsTotal = MetricDescriptor(
         "ipvs_backend_incoming_packets_total", .counter, "Packets forwarded to a real server.", labels: backendLabels)
     public static let backendOutgoingPacketsTotal = MetricDescriptor(
-        "ipvs_backend_outgoing_packets_total", .counter, "Packets from a real server forwarded back (NAT only).",
+        "ipvs_backend_outgoing_packets_total", .counter,
+        "Packets from a real server back to clients that passed through the director; only NAT replies always do.",
         labels: backendLabels)
     public static let backendIncomingBytesTotal = MetricDescriptor(
         "ipvs_backend_incoming_bytes_total", .counter, "Bytes forwarded to a real server.", labels: backendLabels)
     public static let backendOutgoingBytesTotal = MetricDescriptor(
-        "ipvs_backend_outgoing_bytes_total", .counter, "Bytes from a real server forwarded back (NAT only).",
+        "ipvs_backend_outgoing_bytes_total", .counter,
+        "Bytes from a real server back to clients that passed through the director; only NAT replies always do.",
         labels: backendLabels)
     public static let backendConnectionsPerSecond = MetricDescriptor(
         "ipvs_backend_connections_per_second", .gauge, "Kernel estimate of a real server's new connections per second.",
@@ -140,7 +149,8 @@ public enum MetricCatalog {
     // MARK: Kernel settings
 
     public static let timeout = MetricDescriptor(
-        "ipvs_timeout_seconds", .gauge, "Connection timeouts set with ipvsadm --set: tcp (ESTABLISHED), tcpfin (FIN_WAIT), udp.",
+        "ipvs_timeout_seconds", .gauge,
+        "Idle timeouts of IPVS connection entries, as set with ipvsadm --set: tcp (TCP ESTABLISHED), tcpfin (TCP FIN_WAIT only), udp (every UDP entry).",
         labels: ["protocol"])
     public static let connectionTableSize = MetricDescriptor(
         "ipvs_connection_table_size", .gauge, "Buckets in the kernel's IPVS connection hash table (not a connection limit).")

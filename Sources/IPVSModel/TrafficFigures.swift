@@ -6,7 +6,8 @@ public struct TrafficFigures<Kind: TrafficFigureKind>: Hashable, Sendable {
     public var connections: UInt64
     /// Packets from clients to the director.
     public var incomingPackets: UInt64
-    /// Packets from real servers back through the director (NAT only; 0 for DR/TUN).
+    /// Packets from real servers back through the director: every NAT reply, DR and TUN ones
+    /// only when routed back through it.
     public var outgoingPackets: UInt64
     /// Bytes of incoming packets (the kernel's rate is called "bps"; it is bytes).
     public var incomingBytes: UInt64

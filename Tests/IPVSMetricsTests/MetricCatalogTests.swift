@@ -71,4 +71,29 @@ import Testing
             #expect(readme.contains("`\(descriptor.name)`"), "README.md does not mention \(descriptor.name)")
         }
     }
+
+    /// HELP texts read against the kernel source (net/netfilter/ipvs, 5.10, 6.1, 6.12); each
+    /// pins the part an earlier text had wrong.
+    @Test(arguments: [
+        // ip_vs_core.c handle_response(): any reply that passes back through the director counts.
+        ("ipvs_outgoing_packets_total", "passed through the director; only NAT replies always do"),
+        ("ipvs_backend_outgoing_bytes_total", "passed through the director; only NAT replies always do"),
+        // ip_vs_proto_tcp.c tcp_state_active_table (since be2cef49904b, v4.8): SYNACK too; SCTP
+        // ESTABLISHED in set_sctp_state(); UDP never.
+        (
+            "ipvs_backend_connections_active",
+            "SYN_SENT, SYN_RECV or SYNACK, or SCTP ESTABLISHED; UDP connections are never active"
+        ),
+        ("ipvs_backend_connections_inactive", "every UDP connection among them; persistence templates excluded"),
+        // ip_vs_ctl.c __ip_vs_dest_update_overload(): overloaded once the count reaches u_threshold.
+        ("ipvs_backend_upper_threshold", "at which a real server is marked overloaded"),
+        // __ip_vs_update_dest(): l_threshold 0 means three quarters of u_threshold.
+        ("ipvs_backend_lower_threshold", "0 means three quarters of the upper threshold"),
+        ("ipvs_timeout_seconds", "tcpfin (TCP FIN_WAIT only), udp (every UDP entry)"),
+    ])
+    func helpSaysWhatTheKernelCounts(_ name: String, _ text: String) throws {
+        let descriptor = try #require(MetricCatalog.all.first { $0.name == name })
+        #expect(descriptor.help.contains(text), "\(descriptor.help)")
+        #expect(!descriptor.help.contains("NAT only") && !descriptor.help.contains("SYN_*"))
+    }
 }
