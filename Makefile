@@ -133,3 +133,4 @@ include deploy/kubernetes/kubernetes.mk
 
 # The Debian package, the release archive and their test: make deb, make dist, make test-package.
 include packaging/package.mk
+include packaging/image.mk

@@ -1,11 +1,14 @@
-# Packaging: the release binary, the Debian package, the release archive and their test
-# (included by the Makefile).
+# Packaging: the release binary, the Debian package, the RPM, the release archive and their
+# tests (included by the Makefile; the container image is packaging/image.mk's).
 #
 #   make build-dist     .build-dist/ipvs_exporter: the Swift runtime linked in, glibc >= 2.34
 #   make deb            dist/prometheus-ipvs-exporter_VERSION-1_amd64.deb
+#   make rpm            dist/prometheus-ipvs-exporter-VERSION-1.x86_64.rpm (RHEL 9 and rebuilds)
 #   make dist           dist/ipvs_exporter-VERSION.linux-amd64.tar.gz
 #   make test-package   both, checked: symbol floor, lintian, the archive, and the .deb installed,
 #                       removed and purged in a fresh Debian bookworm root (mmdebstrap)
+#   make test-rpm       the RPM: rpmlint, files, Requires, scriptlets, installed and erased with
+#                       rpm --root in a Debian root
 #
 # The version is the VERSION file's; dist/sha256sums.txt lists what dist/ holds of it.
 
@@ -21,6 +24,10 @@ DIST_DIR ?= dist
 DIST_SCRATCH := .build-dist
 DIST_BINARY := $(DIST_SCRATCH)/ipvs_exporter
 DEB_FILE := $(DIST_DIR)/prometheus-ipvs-exporter_$(PACKAGE_VERSION)-$(DEB_REVISION)_$(DEB_ARCH).deb
+RPM_RELEASE ?= 1
+RPM_FILE := $(DIST_DIR)/prometheus-ipvs-exporter-$(PACKAGE_VERSION)-$(RPM_RELEASE).x86_64.rpm
+# rpm (rpmbuild, rpm2cpio), rpmlint, cpio (the test unpacks the payload).
+RPM_PACKAGES := rpm rpmlint cpio
 ARCHIVE_FILE := $(DIST_DIR)/ipvs_exporter-$(PACKAGE_VERSION).linux-$(DEB_ARCH).tar.gz
 # The toolchain's clang, for packaging/symbol-floor.c.
 CLANG ?= clang
@@ -29,7 +36,7 @@ CLANG ?= clang
 # floor with packaging/symbol-floor.c, and binds at start (-z now).
 DIST_FLAGS := $(shell cat scripts/dist-link-flags) -Xlinker $(abspath $(DIST_SCRATCH)/symbol-floor.o)
 
-.PHONY: package-deps build-dist deb dist test-package
+.PHONY: package-deps build-dist deb rpm dist test-package test-rpm
 
 package-deps:
 	@scripts/ensure-packages $(PACKAGE_PACKAGES)
@@ -53,14 +60,20 @@ build-dist: deps package-deps ## The release binary (.build-dist/ipvs_exporter):
 	mv $(DIST_BINARY).tmp $(DIST_BINARY)
 	Tests/Packaging/check-symbol-floor.sh $(DIST_BINARY)
 
-# dist/sha256sums.txt: the archive and the package of this version, those that are there.
+# dist/sha256sums.txt: the archive, the packages and the image of this version, those that are
+# there (IMAGE_ARCHIVE is packaging/image.mk's).
 define write-checksums
-cd $(DIST_DIR) && files=; for file in $(notdir $(ARCHIVE_FILE) $(DEB_FILE)); do \
+cd $(DIST_DIR) && files=; for file in $(notdir $(ARCHIVE_FILE) $(DEB_FILE) $(RPM_FILE) $(IMAGE_ARCHIVE)); do \
 	if [ -f $$file ]; then files="$$files $$file"; fi; done; sha256sum $$files > sha256sums.txt
 endef
 
 deb: build-dist ## The Debian package (dist/prometheus-ipvs-exporter_VERSION-1_ARCH.deb)
 	DEB_REVISION=$(DEB_REVISION) packaging/build-deb.sh $(DIST_BINARY) $(DIST_DIR)
+	$(write-checksums)
+
+rpm: build-dist ## The RPM for RHEL 9 and its rebuilds (dist/prometheus-ipvs-exporter-VERSION-1.x86_64.rpm)
+	@scripts/ensure-packages $(RPM_PACKAGES)
+	RPM_RELEASE=$(RPM_RELEASE) packaging/build-rpm.sh $(DIST_BINARY) $(DIST_DIR)
 	$(write-checksums)
 
 dist: build-dist ## The release archive (dist/ipvs_exporter-VERSION.linux-ARCH.tar.gz) and dist/sha256sums.txt
@@ -72,3 +85,7 @@ test-package: deb dist ## Symbol floor, lintian, the archive, and the .deb in a 
 	Tests/Packaging/check-symbol-floor.sh $(DIST_BINARY)
 	Tests/Packaging/test-archive.sh $(ARCHIVE_FILE)
 	DEB_REVISION=$(DEB_REVISION) Tests/Packaging/test-deb.sh $(DEB_FILE)
+
+test-rpm: rpm ## The RPM: rpmlint, files, Requires, scriptlets, rpm --root install and erase in a Debian root
+	shellcheck packaging/build-rpm.sh Tests/Packaging/test-rpm.sh
+	RPM_RELEASE=$(RPM_RELEASE) Tests/Packaging/test-rpm.sh $(RPM_FILE)
