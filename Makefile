@@ -89,6 +89,8 @@ test: test-deps kernel-deps bench-deps ## Build and run every test, the kernel l
 	$(MAKE) fuzz-smoke
 	$(MAKE) test-kubernetes
 	$(MAKE) test-package
+	$(MAKE) test-rpm
+	$(MAKE) test-image
 
 # Every Swift file of the package, as .swift-format lays it out (the toolchain's swift-format).
 FORMAT_PATHS := Sources Tests Benchmarks Fuzz Plugins Package.swift
