@@ -47,22 +47,7 @@ fi
 # The unit: packaging/ipvs_exporter.service (its sandboxing untouched) with the package's binary
 # and defaults file, and its explanation without the `make install` lines.
 unit=$stage/lib/systemd/system/$package.service
-mkdir -p "$(dirname "$unit")"
-{
-    echo "# $package.service: packaging/ipvs_exporter.service with the Debian package's paths."
-    sed -n '/^# Install:/q; p' "$top/packaging/ipvs_exporter.service"
-    echo "# Flags go in /etc/default/$package as ARGS=\"…\" (ipvs_exporter-serve(1))."
-    sed -n '/^\[Unit\]/,$p' "$top/packaging/ipvs_exporter.service" | sed \
-        -e "s|^EnvironmentFile=-/etc/default/ipvs_exporter\$|EnvironmentFile=-/etc/default/$package|" \
-        -e 's|^ExecStart=/usr/local/bin/ipvs_exporter |ExecStart=/usr/bin/ipvs_exporter |' \
-        -e 's|^\(Documentation=.*\)$|\1 man:ipvs_exporter(1)|'
-} >"$unit"
-# shellcheck disable=SC2016 # the unit's $ARGS, literally
-for line in "EnvironmentFile=-/etc/default/$package" 'ExecStart=/usr/bin/ipvs_exporter $ARGS' \
-    'Documentation=.* man:ipvs_exporter(1)' 'DynamicUser=yes' 'CapabilityBoundingSet=CAP_NET_ADMIN'; do
-    grep -qx "$line" "$unit" || { echo "build-deb: the unit has no line '$line'; has packaging/ipvs_exporter.service changed?" >&2; exit 1; }
-done
-chmod 0644 "$unit"
+"$top/packaging/make-unit.sh" Debian "/etc/default/$package" "$unit"
 
 install -D -m 0644 "$here/default" "$stage/etc/default/$package"
 

@@ -47,20 +47,7 @@ fi
 # The unit: packaging/ipvs_exporter.service (its sandboxing untouched) with the package's binary
 # and RHEL's flags file, and its explanation without the `make install` lines.
 unit=$sources/$package.service
-{
-    echo "# $package.service: packaging/ipvs_exporter.service with the RPM package's paths."
-    sed -n '/^# Install:/q; p' "$top/packaging/ipvs_exporter.service"
-    echo "# Flags go in /etc/sysconfig/$package as ARGS=\"…\" (ipvs_exporter-serve(1))."
-    sed -n '/^\[Unit\]/,$p' "$top/packaging/ipvs_exporter.service" | sed \
-        -e "s|^EnvironmentFile=-/etc/default/ipvs_exporter\$|EnvironmentFile=-/etc/sysconfig/$package|" \
-        -e 's|^ExecStart=/usr/local/bin/ipvs_exporter |ExecStart=/usr/bin/ipvs_exporter |' \
-        -e 's|^\(Documentation=.*\)$|\1 man:ipvs_exporter(1)|'
-} >"$unit"
-# shellcheck disable=SC2016 # the unit's $ARGS, literally
-for line in "EnvironmentFile=-/etc/sysconfig/$package" 'ExecStart=/usr/bin/ipvs_exporter $ARGS' \
-    'Documentation=.* man:ipvs_exporter(1)' 'DynamicUser=yes' 'CapabilityBoundingSet=CAP_NET_ADMIN'; do
-    grep -qx "$line" "$unit" || { echo "build-rpm: the unit has no line '$line'; has packaging/ipvs_exporter.service changed?" >&2; exit 1; }
-done
+"$top/packaging/make-unit.sh" RPM "/etc/sysconfig/$package" "$unit"
 
 # The flags file: the Debian package's /etc/default one, which names no path.
 install -m 0644 "$top/packaging/debian/default" "$sources/$package.sysconfig"
