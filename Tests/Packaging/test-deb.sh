@@ -65,22 +65,7 @@ version=$(dpkg-deb --field "$deb" Version)
 [ "$version" = "$(tr -d ' \t\r\n' <"$top/VERSION")-${DEB_REVISION:-1}" ] || fail "Version $version does not follow VERSION"
 
 # --- a fresh bookworm root -----------------------------------------------------------------
-mirror=${DEB_TEST_MIRROR:-}
-if [ -z "$mirror" ]; then
-    # The configured mirror: the URIs of the deb822 stanza (or the deb line) serving bookworm.
-    mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk -v RS= -v suite="$suite" '
-        {
-            uri = ""; found = 0; n = split($0, lines, "\n")
-            for (i = 1; i <= n; i++) {
-                if (lines[i] ~ /^URIs:/) { split(lines[i], f, /[ \t]+/); uri = f[2] }
-                if (lines[i] ~ /^Suites:/ && (" " lines[i] " ") ~ ("[ \t]" suite "[ \t]")) found = 1
-            }
-            if (found && uri != "") { print uri; exit }
-        }')
-fi
-if [ -z "$mirror" ]; then
-    mirror=$(awk -v suite="$suite" '$1 == "deb" && $3 == suite { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
-fi
+mirror=$("$top/Tests/Packaging/debian-mirror.sh" "$suite" || true)
 [ -n "$mirror" ] || fail "no Debian mirror for $suite in /etc/apt/sources.list*; set DEB_TEST_MIRROR"
 
 cache=$top/.build/package-test

@@ -154,22 +154,7 @@ grep -A8 '^postuninstall scriptlet' <<<"$scripts" | grep -qE 'mark-restart-syste
 step "scriptlets: %post applies the preset, %preun disables and stops, %postun restarts on upgrade"
 
 # --- installed into a Debian root -----------------------------------------------------------
-mirror=${DEB_TEST_MIRROR:-}
-if [ -z "$mirror" ]; then
-    # The configured mirror, as test-deb.sh finds it.
-    mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk -v RS= -v suite="$suite" '
-        {
-            uri = ""; found = 0; n = split($0, lines, "\n")
-            for (i = 1; i <= n; i++) {
-                if (lines[i] ~ /^URIs:/) { split(lines[i], f, /[ \t]+/); uri = f[2] }
-                if (lines[i] ~ /^Suites:/ && (" " lines[i] " ") ~ ("[ \t]" suite "[ \t]")) found = 1
-            }
-            if (found && uri != "") { print uri; exit }
-        }')
-fi
-if [ -z "$mirror" ]; then
-    mirror=$(awk -v suite="$suite" '$1 == "deb" && $3 == suite { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
-fi
+mirror=$("$top/Tests/Packaging/debian-mirror.sh" "$suite" || true)
 cache=$top/.build/package-test
 # The same root as test-deb.sh's (systemd for the scriptlets' systemctl and systemd-analyze,
 # man-db for the unit's man: documentation), shared through the cache.
