@@ -423,11 +423,7 @@ public enum KeepalivedParser {
                 }
                 let (first, last) = try Self.addressRange(entry.keyword)
                 group.addressFamilies.insert(first.family)
-                // keepalived reads a missing port, or one written as zeros, as "no port".
-                var port: UInt16 = 0
-                if let written = entry.arguments.first, written.text.contains(where: { $0 != "0" }) {
-                    port = UInt16(try number(written, in: entry, what: "a port", range: 1...65535))
-                }
+                let port = try self.port(entry.arguments.first, in: entry) ?? 0
                 let count = Self.count(from: first, to: last)
                 guard count <= Self.maximumGroupMembers - groupMemberCount else {
                     throw LintInputError(
@@ -509,11 +505,7 @@ public enum KeepalivedParser {
                     throw LintInputError(
                         first.location, found: LintInputError.quote(first.text), expected: "an IPv4 or IPv6 address")
                 }
-                // keepalived reads a missing port, or one written as zeros, as "no port".
-                var port: Int64 = 0
-                if arguments.count == 2, arguments[1].text.contains(where: { $0 != "0" }) {
-                    port = try number(arguments[1], in: statement, what: "a port", range: 1...65535)
-                }
+                let port = try self.port(arguments.count == 2 ? arguments[1] : nil, in: statement) ?? 0
                 members = [
                     GroupMember(identity: .address(.tcp, .address(address), .number(UInt16(port))), location: first.location)
                 ]
@@ -650,10 +642,8 @@ public enum KeepalivedParser {
                 throw LintInputError(
                     addressToken.location, found: LintInputError.quote(addressToken.text), expected: "an IPv4 or IPv6 address")
             }
-            var port: PortReference?
-            // keepalived reads a port written as zeros as no port at all.
-            if statement.arguments.count == 2, statement.arguments[1].text.contains(where: { $0 != "0" }) {
-                port = .number(UInt16(try number(statement.arguments[1], in: statement, what: "a port", range: 1...65535)))
+            let port = try self.port(statement.arguments.count == 2 ? statement.arguments[1] : nil, in: statement).map {
+                PortReference.number($0)
             }
             // Written as ipvsadm writes a real server, port included, so findings and their keys
             // read the same from both inputs (`10.0.0.11:8080`, `[2001:db8::11]:8080`).
@@ -762,6 +752,13 @@ public enum KeepalivedParser {
                     expected: type == "ipip" ? "no checksum option on ipip" : "nocsum or csum on gre")
             }
             return result
+        }
+
+        /// A port of a group entry, a virtual_server or a real_server: nil when none is written or
+        /// it is written as zeros, which keepalived (since 2.0.7) reads as "no port".
+        func port(_ token: Token?, in entry: Statement) throws(LintInputError) -> UInt16? {
+            guard let token, token.text.contains(where: { $0 != "0" }) else { return nil }
+            return UInt16(try number(token, in: entry, what: "a port", range: 1...65535))
         }
 
         func argument(_ entry: Statement, what: String) throws(LintInputError) -> Token {

@@ -33,8 +33,7 @@ struct StatefulRulesNeedIPVSConntrack: LintRule {
                         why = "matches connection state in \(rule.table) \(rule.chain)"
                     } else if rule.table == "nat" && chains.contains("POSTROUTING")
                         && (rule.target == "MASQUERADE" || rule.target == "SNAT")
-                        && (rule.destination.map { !$0.negated && $0.networks != nil && realServers.mayMatch($0) }
-                            ?? Self.isCatchAllSNAT(rule))
+                        && (rule.destination.map { Self.names($0, realServers) } ?? Self.isCatchAllSNAT(rule))
                     {
                         why = "\(rule.target!)s traffic to real servers in nat POSTROUTING"
                     } else if rule.target == "CONNMARK" && touches {
@@ -55,9 +54,13 @@ extension StatefulRulesNeedIPVSConntrack {
     /// that holds for one of them). Kubernetes', Docker's and CNI plugins' stateful rules match
     /// their own networks, marks and sets, or sit in chains that only their traffic enters.
     static func namesIPVS(_ rule: IPTablesRule, addresses: AddressSet) -> Bool {
-        [rule.destination, rule.source].compactMap { $0 }.contains {
-            !$0.negated && $0.networks != nil && addresses.mayMatch($0)
-        }
+        [rule.destination, rule.source].compactMap { $0 }.contains { names($0, addresses) }
+    }
+
+    /// Whether an address match written with networks holds for one of `addresses`: `-d ! X`
+    /// and host names say nothing about IPVS.
+    static func names(_ match: AddressMatch, _ addresses: AddressSet) -> Bool {
+        !match.negated && match.networks != nil && addresses.mayMatch(match)
     }
 
     /// The one-arm SNAT of a NAT director, `-A POSTROUTING [-o IF] -j MASQUERADE`: written in
