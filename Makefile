@@ -23,7 +23,7 @@ BENCH_PACKAGES := hyperfine wrk prometheus-node-exporter curl python3
 LAB_RESULTS ?= .build/kernel-lab/results
 LAB_JOBS ?= 2
 
-.PHONY: help deps test-deps kernel-deps bench-deps bench bench-smoke fuzz fuzz-smoke build build-debug build-static install run test test-swift test-kernel test-load test-stress lint-format format lab-fixtures clean
+.PHONY: help deps test-deps kernel-deps bench-deps bench bench-smoke fuzz fuzz-smoke build build-debug build-static install run test test-swift test-kernel test-load demo test-demo test-stress lint-format format lab-fixtures clean
 
 help: ## Show the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -85,6 +85,7 @@ test: test-deps kernel-deps bench-deps ## Build and run every test, the kernel l
 	$(MAKE) test-swift
 	$(MAKE) test-kernel
 	$(MAKE) test-load
+	$(MAKE) test-demo
 	$(MAKE) bench-smoke
 	$(MAKE) fuzz-smoke
 	$(MAKE) test-kubernetes
@@ -110,6 +111,12 @@ test-kernel: kernel-deps build-static build-debug ## Boot a real IPVS kernel per
 
 test-load: build-static bench-deps ## Floods, slowloris, slow readers, wrong passwords while a client scrapes (Tests/Load/load-test.sh)
 	Tests/Load/load-test.sh .build-static/release/ipvs_exporter 15
+
+demo: kernel-deps test-deps build-static ## See it live: the lab's director with traffic, its exporter on :9911, Prometheus with our alerts on :9090 (Ctrl-C stops)
+	demo/run.sh
+
+test-demo: kernel-deps test-deps build-static ## make demo, checked: live values, a quiesced server's alert pending, a clean stop
+	Tests/Demo/demo-test.sh
 
 test-stress: test-deps ## The server and integration suites 20 times, then every test 3 times, under stress-ng --cpu N
 	@scripts/ensure-packages stress-ng bc

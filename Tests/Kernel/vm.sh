@@ -18,6 +18,10 @@
 #     --build-only      build the cache and stop
 #     --rebuild         rebuild the cache
 #     --verbose         print the whole console, not only the script's output
+#     --forward HOST:GUEST
+#                       give the guest a NIC (QEMU user networking, eth0 at 10.0.2.15/24) and
+#                       forward TCP port HOST on the host's 127.0.0.1 to GUEST in the guest
+#     --console FILE    keep the raw console in FILE, written as the guest runs
 #
 # Exit status: the script's, or 124 (timeout), 125 (harness error), 126 (no END marker).
 # Environment: IPVS_VM_CACHE (cache directory), IPVS_VM_KERNEL_PKG (kernel package to use).
@@ -36,6 +40,9 @@ BUILD_ONLY=0
 REBUILD=0
 VERBOSE=0
 ADDS=()
+FORWARDS=()
+CONSOLE=""
+
 
 die() { echo "vm.sh: $*" >&2; exit 125; }
 
@@ -50,7 +57,11 @@ while [ $# -gt 0 ]; do
         --build-only) BUILD_ONLY=1; shift ;;
         --rebuild) REBUILD=1; shift ;;
         --verbose) VERBOSE=1; shift ;;
-        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        --forward)
+            [[ "$2" =~ ^[0-9]+:[0-9]+$ ]] || die "--forward wants HOSTPORT:GUESTPORT, got '$2'"
+            FORWARDS+=("$2"); shift 2 ;;
+        --console) CONSOLE=$2; shift 2 ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         --) shift; break ;;
         -*) die "unknown option $1" ;;
         *) break ;;
@@ -171,7 +182,7 @@ build_cache() {
     cp -a "$mods/kernel/net" "$mods/kernel/lib" "$mods/kernel/crypto" "$dest/kernel/"
     mkdir -p "$dest/kernel/arch/x86" && cp -a "$mods/kernel/arch/x86/crypto" "$dest/kernel/arch/x86/"
     mkdir -p "$dest/kernel/drivers/net" "$dest/kernel/drivers/block" "$dest/kernel/drivers/virtio"
-    for name in veth dummy macvlan ipvlan vxlan tun ifb; do
+    for name in veth dummy macvlan ipvlan vxlan tun ifb virtio_net net_failover; do
         find "$mods/kernel/drivers/net" -maxdepth 2 -name "$name.ko*" -exec cp {} "$dest/kernel/drivers/net/" \;
     done
     cp -a "$mods/kernel/drivers/net/ipvlan" "$dest/kernel/drivers/net/" 2>/dev/null || true
@@ -235,15 +246,23 @@ if [ "$ACCEL" = kvm ] || { [ "$ACCEL" = auto ] && [ -w /dev/kvm ] && { [ -d /sys
     cpu="-cpu host"
 fi
 
+# Only the host's loopback reaches a forwarded port; the guest loads virtio_net itself.
+nic=()
+if [ ${#FORWARDS[@]} -gt 0 ]; then
+    spec=user,model=virtio-net-pci
+    for forward in "${FORWARDS[@]}"; do spec+=",hostfwd=tcp:127.0.0.1:${forward%%:*}-:${forward#*:}"; done
+    nic=(-nic "$spec")
+fi
+console=${CONSOLE:-$RUN/console.log}
 set +e
 timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 -M pc -accel "$accel" $cpu -m "$MEM" -smp 1 -nodefaults \
     -display none -serial stdio -no-reboot -kernel "$CACHE/vmlinux" -initrd "$RUN/initrd.cpio" \
     -append "console=ttyS0 quiet panic=-1 oops=panic mitigations=off tsc=reliable cryptomgr.notests" \
-    -drive "file=$RUN/out.img,format=raw,if=virtio" < /dev/null > "$RUN/console.log" 2>&1
+    -drive "file=$RUN/out.img,format=raw,if=virtio" "${nic[@]+"${nic[@]}"}" < /dev/null > "$console" 2>&1
 qemu_rc=$?
 set -e
 
-tr -d '\r' < "$RUN/console.log" > "$RUN/console.txt"
+tr -d '\r' < "$console" > "$RUN/console.txt"
 if [ "$VERBOSE" = 1 ]; then
     cat "$RUN/console.txt"
 else
