@@ -24,6 +24,17 @@ struct IPVSExporterCommand: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        // On Linux the Swift runtime reads the command line from /proc/self/cmdline: without
+        // /proc every flag would be lost and the bare binary would serve with defaults. Say so
+        // instead (the exporter needs /proc for IPVS anyway).
+        if CommandLine.argc <= 1, access("/proc/self/cmdline", R_OK) != 0 {
+            var output = StandardError()
+            print(
+                "ipvs_exporter: /proc is not mounted, so neither the command line nor IPVS can be read; "
+                    + "mount it (mount -t proc proc /proc) or run the exporter where it is mounted",
+                to: &output)
+            exit(1)
+        }
         // Before anything allocates on another thread: arenas are chosen per thread once. Only
         // the long-running server wants a small heap; lint is a batch job that parses on every
         // core, and one arena would make those threads queue on its lock.

@@ -164,6 +164,23 @@ import Testing
         #expect(result.stdout.hasPrefix("ipvs_exporter \(version) (revision "), "\(result.stdout)")
     }
 
+    /// A chroot or a bare container without /proc: the runtime reads argv from
+    /// /proc/self/cmdline, so the flags vanished and `--version` started a server on :9911.
+    @Test(.enabled(if: getuid() == 0 && Processes.which("unshare") != nil))
+    func withoutProcSaysSoInsteadOfDroppingTheFlags() async throws {
+        // An empty tmpfs over /proc in a mount namespace of its own; `timeout` ends a server
+        // that would have started anyway.
+        let result = try await Processes.run(
+            "/usr/bin/unshare",
+            [
+                "-m", "--propagation", "private", "/bin/sh", "-c",
+                "mount -t tmpfs none /proc && exec timeout 10 \"$0\" --version", Self.exporter,
+            ])
+        #expect(result.status == 1, "\(result.stdout) \(result.stderr)")
+        #expect(result.stderr.contains("/proc is not mounted"), "\(result.stderr)")
+        #expect(!result.stdout.contains("ipvs_exporter"), "\(result.stdout)")
+    }
+
     @Test func portInUseIsAClearError() async throws {
         let (first, port) = try await Self.start(Self.fixtureArguments)
         defer { first.stop() }
