@@ -8,6 +8,8 @@ public enum CollectorID: String, CaseIterable, Sendable, Comparable {
     case backends
     case connections
     case info
+    /// node_exporter's `node_ipvs_*` families (`--compat.node-exporter`).
+    case nodeExporter = "node_exporter"
     case services
     case stats
     /// Spelled with `_` like node_exporter's collectors (`--no-collector.sync_daemons`).
@@ -23,6 +25,7 @@ public enum CollectorID: String, CaseIterable, Sendable, Comparable {
         case .backends: "Real servers: weight, connections, thresholds, traffic."
         case .connections: "Connection table by real server and state (reads all of /proc/net/ip_vs_conn)."
         case .info: "Connection hash table size."
+        case .nodeExporter: "node_exporter's node_ipvs_* families, as its ipvs collector serves them."
         case .services: "Virtual services: settings, persistence, traffic."
         case .stats: "Director totals and rates (/proc/net/ip_vs_stats)."
         case .syncDaemons: "Running sync daemons (netlink)."
@@ -30,9 +33,13 @@ public enum CollectorID: String, CaseIterable, Sendable, Comparable {
         }
     }
 
-    /// Whether it runs when no flag names it. Every collector does today; a costly one added
-    /// later may not.
-    public var enabledByDefault: Bool { true }
+    /// Whether it runs when no flag names it: all but the node_exporter families, which only
+    /// a director moving from node_exporter wants.
+    public var enabledByDefault: Bool { self != .nodeExporter }
+
+    /// Whether it has the generated `--collector.<name>` pair. The node_exporter families are
+    /// switched by `--compat.node-exporter` alone, the name node_exporter users look for.
+    public var hasToggle: Bool { self != .nodeExporter }
 
     public func collector(_ options: CollectorOptions = CollectorOptions()) -> any Collector {
         switch self {
@@ -40,6 +47,7 @@ public enum CollectorID: String, CaseIterable, Sendable, Comparable {
         case .connections:
             ConnectionsCollector(maxEntries: options.connectionsMaxEntries, timeBudget: options.connectionsTimeBudget)
         case .info: InfoCollector()
+        case .nodeExporter: NodeExporterCollector(backendLabels: options.nodeExporterBackendLabels)
         case .services: ServicesCollector()
         case .stats: StatsCollector()
         case .syncDaemons: SyncDaemonsCollector()

@@ -12,11 +12,16 @@ public struct CollectorOptions: Sendable, Hashable {
     public var connectionsMaxEntries: Int?
     /// How long one read of the connection table may take before it is abandoned.
     public var connectionsTimeBudget: Duration
+    /// The labels the node_exporter backend families keep (`--collector.ipvs.backend-labels`).
+    public var nodeExporterBackendLabels: [NodeExporterBackendLabel]
 
     public init(
-        connectionsMaxEntries: Int? = defaultConnectionsMaxEntries, connectionsTimeBudget: Duration = defaultConnectionsTimeBudget
+        connectionsMaxEntries: Int? = defaultConnectionsMaxEntries,
+        connectionsTimeBudget: Duration = defaultConnectionsTimeBudget,
+        nodeExporterBackendLabels: [NodeExporterBackendLabel] = NodeExporterBackendLabel.allCases
     ) {
         self.connectionsMaxEntries = connectionsMaxEntries
         self.connectionsTimeBudget = connectionsTimeBudget
+        self.nodeExporterBackendLabels = nodeExporterBackendLabels
     }
 }

@@ -32,8 +32,8 @@ public struct Scraper: Sendable {
         self.monotonicNanoseconds = monotonicNanoseconds
     }
 
-    /// Every collector the exporter has, in name order.
-    public static let allCollectors: [any Collector] = CollectorID.allCases.map { $0.collector() }
+    /// Every collector that runs by default, in name order.
+    public static let allCollectors: [any Collector] = CollectorID.allCases.filter(\.enabledByDefault).map { $0.collector() }
 
     public func scrape() -> ScrapeOutcome {
         guard let namespace else { return scrapeHere() }

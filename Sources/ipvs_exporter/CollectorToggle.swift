@@ -7,7 +7,9 @@ struct CollectorToggle: EnumerableFlag, Hashable {
     var enabled: Bool
 
     static var allCases: [CollectorToggle] {
-        CollectorID.allCases.flatMap { [CollectorToggle(id: $0, enabled: true), CollectorToggle(id: $0, enabled: false)] }
+        CollectorID.allCases.filter(\.hasToggle).flatMap {
+            [CollectorToggle(id: $0, enabled: true), CollectorToggle(id: $0, enabled: false)]
+        }
     }
 
     static func name(for value: CollectorToggle) -> NameSpecification {

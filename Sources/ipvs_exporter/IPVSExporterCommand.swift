@@ -19,6 +19,23 @@ struct IPVSExporterCommand: AsyncParsableCommand {
     )
 }
 
+/// `--flag=` with nothing after `=`: an empty value, as node_exporter's flag library reads it
+/// (`--collector.ipvs.backend-labels=` is how its users ask for no labels); argument-parser
+/// would call the value missing. Arguments after `--` are left alone.
+func emptyValuesSplit(_ arguments: [String]) -> [String] {
+    var out: [String] = []
+    var options = true
+    for argument in arguments {
+        if argument == "--" { options = false }
+        if options, argument.count > 3, argument.hasPrefix("--"), argument.hasSuffix("="), !argument.dropLast().contains("=") {
+            out += [String(argument.dropLast()), ""]
+        } else {
+            out.append(argument)
+        }
+    }
+    return out
+}
+
 /// Maps argument errors to exit status 3 (the CLI convention of ARCHITECTURE.md) instead of
 /// argument-parser's 64; help and version still exit 0.
 @main
@@ -43,7 +60,7 @@ enum Main {
             FileLimit.raise()
         }
         do {
-            var command = try IPVSExporterCommand.parseAsRoot()
+            var command = try IPVSExporterCommand.parseAsRoot(emptyValuesSplit(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

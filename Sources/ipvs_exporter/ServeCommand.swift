@@ -108,6 +108,20 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Collectors")
     var collectors: CollectorFlags
 
+    @Flag(
+        name: .customLong("compat.node-exporter"),
+        help:
+            "Also serve node_exporter's node_ipvs_* families exactly as its ipvs collector does, so dashboards and alerts built on node_exporter keep working (reads /proc/net/ip_vs and ip_vs_stats in either source mode)."
+    )
+    var compatNodeExporter = false
+
+    @Option(
+        name: .customLong("collector.ipvs.backend-labels"),
+        help: ArgumentHelp(
+            "With --compat.node-exporter: node_exporter's flag, with its meaning. The node_ipvs_backend_* series keep only these labels (of local_address,local_port,remote_address,remote_port,proto,local_mark; all by default) and sum the real servers that share them, weights included; empty gives one series per family.",
+            valueName: "labels"))
+    var nodeExporterBackendLabels: String?
+
     @Option(name: .customLong("log.level"), help: "Only log messages of this level or above: debug, info, warn, error.")
     var logLevel: LogLevelArgument = .info
 
@@ -126,6 +140,18 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxRequests >= 0 else { throw ValidationError("--web.max-requests must be 0 or more") }
         guard connectionsMaxEntries >= 0 else {
             throw ValidationError("--collector.connections.max-entries must be 0 (no limit) or more")
+        }
+        if let nodeExporterBackendLabels {
+            guard compatNodeExporter else {
+                throw ValidationError(
+                    "--collector.ipvs.backend-labels shapes node_exporter's node_ipvs_* families; add --compat.node-exporter to serve them"
+                )
+            }
+            do throws(NodeExporterBackendLabel.UnknownNames) {
+                _ = try NodeExporterBackendLabel.parse(nodeExporterBackendLabels)
+            } catch {
+                throw ValidationError("--collector.ipvs.backend-labels: \(error)")
+            }
         }
     }
 
@@ -167,8 +193,11 @@ struct ServeCommand: AsyncParsableCommand {
         let sourceDescription = netlinkReplay.map { "netlink replay of \($0)" } ?? source.rawValue
         let options = CollectorOptions(
             connectionsMaxEntries: connectionsMaxEntries == 0 ? nil : connectionsMaxEntries,
-            connectionsTimeBudget: connectionsTimeout.duration)
-        let enabled = CollectorID.allCases.filter { collectors.isEnabled($0) }.map { $0.collector(options) }
+            connectionsTimeBudget: connectionsTimeout.duration,
+            nodeExporterBackendLabels: (try? nodeExporterBackendLabels.map(NodeExporterBackendLabel.parse))
+                ?? NodeExporterBackendLabel.allCases)
+        let enabled = CollectorID.allCases.filter { $0 == .nodeExporter ? compatNodeExporter : collectors.isEnabled($0) }
+            .map { $0.collector(options) }
         let scraper = Scraper(
             collectors: enabled, procfs: procfs, reader: reader, exporterMetrics: !disableExporterMetrics, namespace: namespace)
         let endpoint = ScrapeEndpoint(scraper: scraper, logger: logger)
