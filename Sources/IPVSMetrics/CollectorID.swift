@@ -14,6 +14,7 @@ public enum CollectorID: String, CaseIterable, Sendable, Comparable {
     case stats
     /// Spelled with `_` like node_exporter's collectors (`--no-collector.sync_daemons`).
     case syncDaemons = "sync_daemons"
+    case sysctls
     case timeouts
 
     /// snake_case: the `collector` label and the flag's suffix.
@@ -29,6 +30,7 @@ public enum CollectorID: String, CaseIterable, Sendable, Comparable {
         case .services: "Virtual services: settings, persistence, traffic."
         case .stats: "Director totals and rates (/proc/net/ip_vs_stats)."
         case .syncDaemons: "Running sync daemons (netlink)."
+        case .sysctls: "Integer IPVS sysctls (/proc/sys/net/ipv4/vs)."
         case .timeouts: "tcp, tcpfin and udp timeouts (netlink)."
         }
     }
@@ -51,6 +53,7 @@ public enum CollectorID: String, CaseIterable, Sendable, Comparable {
         case .services: ServicesCollector()
         case .stats: StatsCollector()
         case .syncDaemons: SyncDaemonsCollector()
+        case .sysctls: SysctlsCollector()
         case .timeouts: TimeoutsCollector()
         }
     }

@@ -95,6 +95,10 @@ public enum MetricCatalog {
         "ipvs_backend_info", .gauge,
         "A real server of a virtual service and how packets reach it; always 1. Labels the source cannot give are empty.",
         labels: backendLabels + ["forwarding_method", "tunnel_type"])
+    public static let backendTunnel = MetricDescriptor(
+        "ipvs_backend_tunnel_info", .gauge,
+        "Encapsulation of a tunnelling real server: tunnel_type ipip, gue or gre, tunnel_port (GUE's UDP port, else 0) and tunnel_checksum none, checksum or remote_checksum; always 1. Netlink on kernels 5.2 and later.",
+        labels: backendLabels + ["tunnel_type", "tunnel_port", "tunnel_checksum"])
     public static let backendWeight = MetricDescriptor(
         "ipvs_backend_weight", .gauge, "Scheduling weight of a real server; 0 means quiesced.", labels: backendLabels)
     public static let backendActive = MetricDescriptor(
@@ -156,7 +160,30 @@ public enum MetricCatalog {
         "ipvs_connection_table_size", .gauge, "Buckets in the kernel's IPVS connection hash table (not a connection limit).")
     public static let syncDaemonInfo = MetricDescriptor(
         "ipvs_sync_daemon_info", .gauge, "A running connection synchronisation daemon; always 1.",
-        labels: ["state", "interface", "syncid"])
+        labels: syncDaemonLabels)
+    /// Labels of a sync daemon.
+    public static let syncDaemonLabels = ["state", "interface", "syncid"]
+    public static let syncDaemonGroup = MetricDescriptor(
+        "ipvs_sync_daemon_group_info", .gauge,
+        "Multicast group a sync daemon sends to (master) or listens on (backup); always 1. Absent on kernels that do not report it.",
+        labels: syncDaemonLabels + ["group"])
+    public static let syncDaemonPort = MetricDescriptor(
+        "ipvs_sync_daemon_port", .gauge, "UDP port of a sync daemon's multicast messages (--mcast-port).",
+        labels: syncDaemonLabels)
+    public static let syncDaemonTTL = MetricDescriptor(
+        "ipvs_sync_daemon_ttl", .gauge, "Multicast TTL of a master sync daemon's messages (--mcast-ttl).",
+        labels: syncDaemonLabels)
+    public static let syncDaemonMaxMessageBytes = MetricDescriptor(
+        "ipvs_sync_daemon_max_message_bytes", .gauge,
+        "Largest sync message a daemon sends or accepts, in bytes (--sync-maxlen; by default from the interface's MTU).",
+        labels: syncDaemonLabels)
+
+    // MARK: Sysctls (/proc/sys/net/ipv4/vs)
+
+    public static let sysctl = MetricDescriptor(
+        "ipvs_sysctl", .gauge,
+        "An integer IPVS sysctl of this network namespace, /proc/sys/net/ipv4/vs/<name>; sync_threshold's second number is name=\"sync_period\".",
+        labels: ["name"])
 
     // MARK: Connection table (/proc/net/ip_vs_conn)
 
@@ -203,7 +230,8 @@ public enum MetricCatalog {
         backendIncomingBytesTotal, backendOutgoingBytesTotal, backendConnectionsPerSecond,
         backendIncomingPacketsPerSecond, backendOutgoingPacketsPerSecond, backendIncomingBytesPerSecond,
         backendOutgoingBytesPerSecond,
-        timeout, connectionTableSize, syncDaemonInfo, connections, persistenceTemplates, connectionTableEstimatedEntries,
+        backendTunnel, timeout, connectionTableSize, syncDaemonInfo, syncDaemonGroup, syncDaemonPort, syncDaemonTTL,
+        syncDaemonMaxMessageBytes, sysctl, connections, persistenceTemplates, connectionTableEstimatedEntries,
         processCPU, processResidentMemory, processVirtualMemory, processVirtualMemoryMax, processStartTime,
         processOpenFDs, processMaxFDs,
     ]

@@ -18,6 +18,14 @@ public struct TunnelSettings: Hashable, Sendable {
         case none = 0
         case checksum = 1
         case remoteChecksum = 2
+
+        public var label: String {
+            switch self {
+            case .none: "none"
+            case .checksum: "checksum"
+            case .remoteChecksum: "remote_checksum"
+            }
+        }
     }
 
     public var kind: Kind

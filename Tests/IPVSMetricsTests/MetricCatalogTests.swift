@@ -47,7 +47,8 @@ import Testing
             "ipvs_backend_incoming_packets_per_second", "ipvs_backend_outgoing_packets_per_second",
             "ipvs_backend_incoming_bytes_per_second", "ipvs_backend_outgoing_bytes_per_second", "ipvs_timeout_seconds",
             "ipvs_connection_table_size", "ipvs_sync_daemon_info", "ipvs_connections", "ipvs_persistence_templates",
-            "ipvs_connection_table_estimated_entries",
+            "ipvs_connection_table_estimated_entries", "ipvs_backend_tunnel_info", "ipvs_sync_daemon_group_info",
+            "ipvs_sync_daemon_port", "ipvs_sync_daemon_ttl", "ipvs_sync_daemon_max_message_bytes", "ipvs_sysctl",
         ]
         let ipvsNames = Set(MetricCatalog.all.map(\.name).filter { $0.hasPrefix("ipvs_") })
         #expect(ipvsNames == contract)

@@ -150,7 +150,7 @@ import Testing
         let root = try Fixtures.temporaryDirectory()
         let outcome = Self.scraper(procRoot: root).scrape()
         let text = Self.text(outcome)
-        let samples = Self.samples(text)
+        let samples = ScrapeTests.samples(text)
         #expect(samples["ipvs_up"] == "0")
         #expect(outcome.failures["ipvs_up"]?.description.contains("is the ip_vs kernel module loaded?") == true)
         guard case .unavailable = outcome.failures["ipvs_up"] else {
@@ -242,5 +242,23 @@ import Testing
         }
         #expect(file == path && milliseconds == 0)
         #expect(throws: Never.self) { try ConnectionTableParser.read(path: path, budget: .seconds(60)) }
+    }
+
+    /// Every integer sysctl by name, sync_threshold's two numbers apart, text values left out;
+    /// read at each scrape.
+    @Test func sysctlsAreServedAsTheKernelHoldsThem() throws {
+        let root = try Fixtures.copyOfLabProc()
+        let directory = root + "/sys/net/ipv4/vs"
+        try "1\n".write(toFile: directory + "/expire_nodest_conn", atomically: true, encoding: .utf8)
+        try "0-3\n".write(toFile: directory + "/est_cpulist", atomically: true, encoding: .utf8)
+        let text = ScrapeTests.text(ScrapeTests.scraper(procRoot: root, collectors: [SysctlsCollector()]).scrape())
+        let samples = ScrapeTests.samples(text)
+        #expect(samples[#"ipvs_sysctl{name="expire_nodest_conn"}"#] == "1")
+        #expect(samples[#"ipvs_sysctl{name="sync_threshold"}"#] == "3")
+        #expect(samples[#"ipvs_sysctl{name="sync_period"}"#] == "50")
+        #expect(samples[#"ipvs_sysctl{name="est_cpulist"}"#] == nil)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0 != "est_cpulist" }
+        // One series per integer file, and sync_threshold's second number.
+        #expect(samples.keys.filter { $0.hasPrefix("ipvs_sysctl{") }.count == files.count + 1)
     }
 }

@@ -146,6 +146,20 @@ import Testing
         let daemon = try Fixtures.text("lab/netlink/sync-daemon-master/before/daemon.txt")
         #expect(daemon.hasPrefix("master sync daemon (mcast=d-bk, syncid=7,"), "\(daemon)")
         #expect(body.contains(#"ipvs_sync_daemon_info{state="master",interface="d-bk",syncid="7"} 1"#))
+        // How the daemon talks, as ipvsadm printed it in the lab: "maxlen=1472, group=…, port=…, ttl=…".
+        func setting(_ name: String) -> String? {
+            daemon.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ")" || $0 == "\n" })
+                .first { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
+        }
+        let daemonLabels = #"{state="master",interface="d-bk",syncid="7""#
+        let group = try #require(setting("group"))
+        #expect(body.contains("ipvs_sync_daemon_group_info" + daemonLabels + #",group="\#(group)"} 1"#), "\(body)")
+        for (family, name) in [
+            ("ipvs_sync_daemon_port", "port"), ("ipvs_sync_daemon_ttl", "ttl"), ("ipvs_sync_daemon_max_message_bytes", "maxlen"),
+        ] {
+            let value = try #require(setting(name))
+            #expect(body.contains(family + daemonLabels + "} " + value + "\n"), "\(family) should be \(value)")
+        }
         #expect(body.contains(#"ipvs_exporter_source_info{source="netlink"} 1"#))
         #expect(body.contains(#"ipvs_timeout_seconds{protocol="tcpfin"} 120"#))
         #expect(process.log.contains { $0.contains("serving recorded netlink replies") && $0.contains("level=warn") })
@@ -154,6 +168,21 @@ import Testing
             Self.exporter, ["--web.listen-address", "127.0.0.1:0", "--netlink.replay", "/nonexistent"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("/nonexistent") && missing.stderr.contains("no such directory"), "\(missing.stderr)")
+    }
+
+    /// Tunnelling real servers' encapsulation, as ipvsadm showed it in the lab (TunnelInfo
+    /// column: ipip, no port, no checksum option).
+    @Test func replayShowsTunnelSettings() async throws {
+        let (process, port) = try await Self.start(
+            Self.fixtureArguments + ["--netlink.replay", Fixtures.path("lab/netlink/tun-sh-main")])
+        defer { process.stop() }
+        let body = try await Processes.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
+        let ipvsadm = try Fixtures.text("lab/netlink/tun-sh-main/before/tun.txt")
+        let tunnels = ipvsadm.split(separator: "\n").filter { $0.contains("Tunnel ") }
+        #expect(tunnels.count == 2 && tunnels.allSatisfy { $0.contains(" ipip ") }, "\(ipvsadm)")
+        let lines = body.split(separator: "\n").filter { $0.hasPrefix("ipvs_backend_tunnel_info{") }
+        #expect(lines.count == tunnels.count, "\(lines)")
+        #expect(lines.allSatisfy { $0.hasSuffix(#"tunnel_type="ipip",tunnel_port="0",tunnel_checksum="none"} 1"#) }, "\(lines)")
     }
 
     @Test func versionNamesTheRevision() async throws {

@@ -31,6 +31,7 @@ public struct BackendsCollector: Collector {
         var lower: [(Int, SampleValue)] = []
         var counters: [(Int, TrafficCounters)] = []
         var rates: [(Int, TrafficRates)] = []
+        var tunnelSettings: [(Int, TunnelSettings)] = []
         for service in table.services {
             let base = service.id.labelBuilder
             for server in service.realServers {
@@ -46,6 +47,7 @@ public struct BackendsCollector: Collector {
                 if let value = server.lowerThreshold { lower.append((index, .unsigned(UInt64(value)))) }
                 if let value = server.counters { counters.append((index, value)) }
                 if let value = server.rates { rates.append((index, value)) }
+                if server.forwarding == .tunneling, let value = server.tunnel { tunnelSettings.append((index, value)) }
             }
         }
         let sets = labels
@@ -59,6 +61,19 @@ public struct BackendsCollector: Collector {
                         .unsigned(1))
                 }
             })
+        if !tunnelSettings.isEmpty {
+            metrics.append(
+                MetricFamily(
+                    MetricCatalog.backendTunnel,
+                    samples: tunnelSettings.map { index, tunnel in
+                        (
+                            sets[index].appending(
+                                ["tunnel_type", "tunnel_port", "tunnel_checksum"],
+                                [tunnel.kind.label, String(tunnel.port), tunnel.checksum.label]),
+                            .unsigned(1)
+                        )
+                    }))
+        }
         let weightColumn = weights
         metrics.append(
             MetricFamily(MetricCatalog.backendWeight, count: count) { range, w in
