@@ -33,7 +33,7 @@ mkdir -p "$dir/dashboards" "$outdir"
 
 install -m 0755 "$binary" "$dir/ipvs_exporter"
 strip --remove-section=.comment --remove-section=.note "$dir/ipvs_exporter"
-if [ "$("$dir/ipvs_exporter" --version | awk '{ print $2 }')" != "$version" ]; then
+if [ "$("$dir/ipvs_exporter" --version | awk 'NR == 1 { print $3 }')" != "$version" ]; then
     echo "build-archive: $binary says '$("$dir/ipvs_exporter" --version)', VERSION says $version" >&2
     exit 1
 fi

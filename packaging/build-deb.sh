@@ -39,7 +39,7 @@ umask 022
 # The binary, stripped as dh_strip strips executables.
 install -D -m 0755 "$binary" "$stage/usr/bin/ipvs_exporter"
 strip --remove-section=.comment --remove-section=.note "$stage/usr/bin/ipvs_exporter"
-if [ "$("$stage/usr/bin/ipvs_exporter" --version | awk '{ print $2 }')" != "$upstream" ]; then
+if [ "$("$stage/usr/bin/ipvs_exporter" --version | awk 'NR == 1 { print $3 }')" != "$upstream" ]; then
     echo "build-deb: $binary says '$("$stage/usr/bin/ipvs_exporter" --version)', VERSION says $upstream" >&2
     exit 1
 fi

@@ -37,12 +37,12 @@ trap cleanup EXIT
 install -m 0755 "$binary" "$context/ipvs_exporter"
 strip --remove-section=.comment --remove-section=.note "$context/ipvs_exporter"
 binary_version=$("$context/ipvs_exporter" --version)
-if [ "$(awk '{ print $2 }' <<<"$binary_version")" != "$version" ]; then
+if [ "$(awk 'NR == 1 { print $3 }' <<<"$binary_version")" != "$version" ]; then
     echo "build-image: $binary says '$binary_version', VERSION says $version" >&2
     exit 1
 fi
-# "(revision 0123456789ab-dirty, Swift …)": the revision the binary was built from.
-revision=$(sed -n 's/.*(revision \([^,]*\),.*/\1/p' <<<"$binary_version")
+# "(branch: main, revision: 0123456789ab-dirty)": the revision the binary was built from.
+revision=$(sed -n '1s/.*revision: \([^)]*\)).*/\1/p' <<<"$binary_version")
 install -m 0644 "$top/LICENSE" "$top/NOTICE" "$context/"
 install -m 0644 "$top/packaging/debian/copyright" "$context/third_party_licenses.txt"
 

@@ -39,7 +39,7 @@ umask 022
 # The binary, stripped as build-deb.sh strips it (brp-strip finds nothing more to do).
 install -m 0755 "$binary" "$sources/ipvs_exporter"
 strip --remove-section=.comment --remove-section=.note "$sources/ipvs_exporter"
-if [ "$("$sources/ipvs_exporter" --version | awk '{ print $2 }')" != "$version" ]; then
+if [ "$("$sources/ipvs_exporter" --version | awk 'NR == 1 { print $3 }')" != "$version" ]; then
     echo "build-rpm: $binary says '$("$sources/ipvs_exporter" --version)', VERSION says $version" >&2
     exit 1
 fi

@@ -26,8 +26,8 @@ mkdir -p "$outdir"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# "ipvs_exporter 0.9.0 (revision …, Swift 6.3)": help2man shows the second word as the version.
-version=$("$binary" --version | awk '{ print $2 }')
+# "ipvs_exporter, version 0.9.0 (branch: …, revision: …)": the version is the third word.
+version=$("$binary" --version | awk 'NR == 1 { print $3 }')
 
 # The one-line description of a command (whatis): its OVERVIEW paragraph up to the first full
 # stop, without it.

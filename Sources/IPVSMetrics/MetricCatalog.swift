@@ -13,7 +13,7 @@ public enum MetricCatalog {
         "ipvs_up", .gauge, "Whether the IPVS service table was read in this scrape (1) or not (0).")
     public static let buildInfo = MetricDescriptor(
         "ipvs_exporter_build_info", .gauge, "Build of the running ipvs_exporter; always 1.",
-        labels: ["version", "revision", "swift_version"])
+        labels: ["version", "revision", "branch", "swift_version", "goos", "goarch"])
     public static let sourceInfo = MetricDescriptor(
         "ipvs_exporter_source_info", .gauge,
         "Kernel interface the IPVS state was read from in this scrape: netlink, or procfs when netlink was refused; absent when it could not be read.",

@@ -107,7 +107,12 @@ public struct Scraper: Sendable {
         if let source { metrics.add(MetricCatalog.sourceInfo, Labels(["source"], [source.rawValue]), .unsigned(1)) }
         metrics.add(
             MetricCatalog.buildInfo,
-            Labels(["version", "revision", "swift_version"], [buildInfo.version, buildInfo.revision, buildInfo.swiftVersion]),
+            Labels(
+                MetricCatalog.buildInfo.labelNames,
+                [
+                    buildInfo.version, buildInfo.revision, buildInfo.branch, buildInfo.swiftVersion, "linux",
+                    BuildInfo.architecture,
+                ]),
             .unsigned(1))
         if exporterMetrics, let process = ProcessStats.current() {
             process.add(to: &metrics)

@@ -12,8 +12,7 @@ struct IPVSExporterCommand: AsyncParsableCommand {
             Without a subcommand, serves metrics (see `ipvs_exporter serve --help`).
             Exit status: 0 success, 1 failure at run time, 3 invalid command line.
             """,
-        version:
-            "ipvs_exporter \(BuildInfo.current.version) (revision \(BuildInfo.current.revision), Swift \(BuildInfo.current.swiftVersion))",
+        version: BuildInfo.current.versionText,
         subcommands: [ServeCommand.self, LintCommand.self, NetlinkDumpCommand.self],
         defaultSubcommand: ServeCommand.self
     )

@@ -8,7 +8,7 @@ import Testing
 /// Whole scrapes of fixture trees: the golden exposition, what procfs cannot give, and how
 /// one broken file affects only its own collector.
 @Suite struct ScrapeTests {
-    static let build = BuildInfo(version: "0.0.0-test", revision: "golden", swiftVersion: "6.x")
+    static let build = BuildInfo(version: "0.0.0-test", revision: "golden", branch: "main", swiftVersion: "6.x")
 
     static func scraper(procRoot: String, hz: UInt32? = 250, collectors: [any Collector] = Scraper.allCollectors) -> Scraper {
         let procfs = ProcFS(root: procRoot)
@@ -158,7 +158,10 @@ import Testing
             return
         }
         // Still a valid, useful exposition, which names no source it did not read from.
-        #expect(samples["ipvs_exporter_build_info{version=\"0.0.0-test\",revision=\"golden\",swift_version=\"6.x\"}"] == "1")
+        #expect(
+            samples[
+                "ipvs_exporter_build_info{version=\"0.0.0-test\",revision=\"golden\",branch=\"main\",swift_version=\"6.x\",goos=\"linux\",goarch=\"amd64\"}"
+            ] == "1")
         #expect(!samples.keys.contains { $0.hasPrefix("ipvs_exporter_source_info") })
     }
 

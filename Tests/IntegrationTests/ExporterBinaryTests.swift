@@ -190,7 +190,15 @@ import Testing
         #expect(result.status == 0)
         let version = try String(contentsOfFile: Fixtures.packageRoot + "/VERSION", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(result.stdout.hasPrefix("ipvs_exporter \(version) (revision "), "\(result.stdout)")
+        // prometheus/common's layout, which operators' scripts and bug templates read.
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let revision = try await Processes.shell("git -C '\(Fixtures.packageRoot)' rev-parse --short=12 HEAD").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(lines.first?.hasPrefix("ipvs_exporter, version \(version) (branch: ") == true, "\(result.stdout)")
+        #expect(lines.first?.contains("revision: \(revision)") == true, "\(result.stdout)")
+        #expect(
+            lines.dropFirst().map { $0.prefix(20) } == ["  build date:       ", "  swift version:    ", "  platform:         "])
+        #expect(lines.last == "  platform:         linux/amd64")
     }
 
     /// A chroot or a bare container without /proc: the runtime reads argv from

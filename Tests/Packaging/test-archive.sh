@@ -48,6 +48,6 @@ trap 'rm -rf "$work"' EXIT
 tar --extract --file="$archive" --directory="$work"
 cmp "$work/$name/LICENSE" "$top/LICENSE" || fail "LICENSE differs from the repository's"
 cmp "$work/$name/ipvs_exporter.service" "$top/packaging/ipvs_exporter.service" || fail "the unit differs"
-"$work/$name/ipvs_exporter" --version | grep -q "^ipvs_exporter $version (revision " || fail "the binary's --version"
+"$work/$name/ipvs_exporter" --version | grep -q "^ipvs_exporter, version $version (branch: " || fail "the binary's --version"
 "$here/check-symbol-floor.sh" "$work/$name/ipvs_exporter"
 echo "test-archive: OK"

@@ -174,9 +174,9 @@ verify_output=$(in_root systemd-analyze verify "/lib/systemd/system/$unit" 2>&1)
 [ -z "$verify_output" ] || { echo "$verify_output" >&2; fail "systemd-analyze verify has remarks"; }
 
 # --- the installed binary runs -------------------------------------------------------------
-version_line=$(in_root ipvs_exporter --version)
+version_line=$(in_root ipvs_exporter --version | head -1)
 step "ipvs_exporter --version: $version_line"
-[[ "$version_line" =~ ^ipvs_exporter\ $(tr -d ' \t\r\n' <"$top/VERSION")\ \(revision\ [0-9a-f]{12}(-dirty)?,\ Swift\ [0-9.+]+\)$ ]] ||
+[[ "$version_line" =~ ^ipvs_exporter,\ version\ $(tr -d ' \t\r\n' <"$top/VERSION")\ \(branch:\ [^,]+,\ revision:\ [0-9a-f]{12}(-dirty)?\)$ ]] ||
     fail "unexpected --version: $version_line"
 rules=$(in_root ipvs_exporter lint --list-rules) || fail "ipvs_exporter lint --list-rules"
 grep -q 'LVS101' <<<"$rules" || fail "lint --list-rules lists no LVS101: $rules"

@@ -122,9 +122,9 @@ step "binary, users, /tmp, os-release (Debian 12), package records and copyright
 # A runtime always mounts /proc; Swift's runtime reads the command line from /proc/self.
 mount -t proc proc "$root/proc"
 as_nobody() { chroot --userspec=65534:65534 "$root" "$@"; }
-version_line=$(as_nobody /bin/ipvs_exporter --version) || fail "chroot ROOT /bin/ipvs_exporter --version"
+version_line=$(as_nobody /bin/ipvs_exporter --version | head -1) || fail "chroot ROOT /bin/ipvs_exporter --version"
 step "chroot ROOT /bin/ipvs_exporter --version: $version_line"
-[[ "$version_line" =~ ^ipvs_exporter\ $version\ \(revision\ [0-9a-f]{12}(-dirty)?,\ Swift\ [0-9.+]+\)$ ]] ||
+[[ "$version_line" =~ ^ipvs_exporter,\ version\ $version\ \(branch:\ [^,]+,\ revision:\ [0-9a-f]{12}(-dirty)?\)$ ]] ||
     fail "unexpected --version: $version_line"
 
 free_port() {

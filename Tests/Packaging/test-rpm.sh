@@ -107,7 +107,7 @@ for line in "EnvironmentFile=-$sysconfig" 'ExecStart=/usr/bin/ipvs_exporter $ARG
 done
 grep -q '/etc/default' "$installed_unit" && fail "the unit names Debian's /etc/default"
 grep -q '^ARGS=' "$work$sysconfig" || fail "$sysconfig sets no ARGS"
-[ "$("$work/usr/bin/ipvs_exporter" --version | awk '{ print $2 }')" = "$version" ] || fail "the packaged binary is not $version"
+[ "$("$work/usr/bin/ipvs_exporter" --version | awk 'NR == 1 { print $3 }')" = "$version" ] || fail "the packaged binary is not $version"
 
 # --- Requires, Provides ---------------------------------------------------------------------
 requires=$(q --requires | LC_ALL=C sort -u)
