@@ -10,7 +10,12 @@ import WebConfig
 struct CollectorFlags: ParsableArguments {
     @Flag var toggles: [CollectorToggle] = []
 
+    @Flag(
+        name: .customLong("collector.disable-defaults"),
+        help: "Start with every collector off; only those named with --collector.<name> run (node_exporter's flag).")
+    var disableDefaults = false
+
     func isEnabled(_ id: CollectorID) -> Bool {
-        toggles.last { $0.id == id }?.enabled ?? id.enabledByDefault
+        toggles.last { $0.id == id }?.enabled ?? (disableDefaults ? false : id.enabledByDefault)
     }
 }

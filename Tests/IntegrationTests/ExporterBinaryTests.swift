@@ -105,6 +105,7 @@ import Testing
         arguments: [
             ("connections", "ipvs_connections{"), ("stats", "ipvs_connections_total "), ("sync_daemons", nil),
             ("services", "ipvs_service_info{"), ("backends", "ipvs_backend_weight{"), ("info", nil), ("timeouts", nil),
+            ("sysctls", "ipvs_sysctl{"),
         ] as [(String, String?)])
     func collectorsTurnOff(_ collector: String, _ sample: String?) async throws {
         let (process, port) = try await Self.start(Self.fixtureArguments + ["--no-collector.\(collector)"])
@@ -113,6 +114,21 @@ import Testing
         #expect(body.contains("ipvs_up 1\n"))
         #expect(!body.contains(#"collector="\#(collector)""#), "\(collector) still reports")
         if let sample { #expect(!body.contains(sample), "\(sample) still served") }
+    }
+
+    /// node_exporter's --collector.disable-defaults: only the collectors named run.
+    @Test func disableDefaultsRunsOnlyTheNamedCollectors() async throws {
+        let (process, port) = try await Self.start(
+            Self.fixtureArguments + ["--collector.disable-defaults", "--collector.backends", "--collector.sysctls"])
+        defer { process.stop() }
+        let body = try await Processes.shell("curl -sf http://127.0.0.1:\(port)/metrics").stdout
+        let reporting = body.split(separator: "\n").filter { $0.hasPrefix("ipvs_scrape_collector_success{") }
+        #expect(
+            reporting == [
+                #"ipvs_scrape_collector_success{collector="backends"} 1"#,
+                #"ipvs_scrape_collector_success{collector="sysctls"} 1"#,
+            ], "\(reporting)")
+        #expect(body.contains("ipvs_backend_weight{") && !body.contains("ipvs_service_info{"))
     }
 
     /// On a host without IPVS (this one: no ip_vs module; an empty /proc tree stands in where a
