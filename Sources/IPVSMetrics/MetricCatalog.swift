@@ -24,6 +24,17 @@ public enum MetricCatalog {
         "ipvs_scrape_collector_success", .gauge, "Whether a collector succeeded in this scrape (1) or failed (0).",
         labels: ["collector"])
 
+    public static let httpRequests = MetricDescriptor(
+        "ipvs_exporter_http_requests_total", .counter,
+        "HTTP requests answered, by path (other for every path the exporter does not serve) and status code.",
+        labels: ["path", "code"])
+    public static let httpRequestsInFlight = MetricDescriptor(
+        "ipvs_exporter_http_requests_in_flight", .gauge, "HTTP requests received and not yet answered, this scrape included.")
+    public static let httpRefusals = MetricDescriptor(
+        "ipvs_exporter_http_refusals_total", .counter,
+        "HTTP requests refused or connections closed early, by reason: max_requests (503), password_checks (429), body_too_large (413), request_timeout, write_timeout, response_timeout.",
+        labels: ["reason"])
+
     // MARK: Director totals (/proc/net/ip_vs_stats)
 
     public static let connectionsTotal = MetricDescriptor(
@@ -217,7 +228,7 @@ public enum MetricCatalog {
 
     /// Every descriptor, for the contract tests and the README table.
     public static let all: [MetricDescriptor] = [
-        up, buildInfo, sourceInfo, collectorDuration, collectorSuccess,
+        up, buildInfo, sourceInfo, collectorDuration, collectorSuccess, httpRequests, httpRequestsInFlight, httpRefusals,
         connectionsTotal, incomingPacketsTotal, outgoingPacketsTotal, incomingBytesTotal, outgoingBytesTotal,
         connectionsPerSecond, incomingPacketsPerSecond, outgoingPacketsPerSecond, incomingBytesPerSecond,
         outgoingBytesPerSecond,

@@ -20,7 +20,13 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var head: HTTPRequestHead?
     private var bodyBytes = 0
     /// A request has been received and its response is not finished.
-    private var busy = false
+    private var busy = false {
+        didSet {
+            if busy != oldValue { busy ? server.httpMetrics.started() : server.httpMetrics.ended() }
+        }
+    }
+    /// The `path` label of the request being answered.
+    private var requestPath = "other"
     private var closeAfterResponse = false
     private var deadline: Scheduled<Void>?
     /// Whether the armed deadline is the idle one (waiting for the next request).
@@ -39,11 +45,14 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         server.register(context.channel)
         waitingForRequest = false
-        armDeadline(context: context, after: server.configuration.requestReadTimeout, reason: "request not received in time")
+        armDeadline(
+            context: context, after: server.configuration.requestReadTimeout, reason: "request not received in time",
+            refusal: .requestTimeout)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         deadline?.cancel()
+        busy = false
         server.unregister(context.channel)
     }
 
@@ -60,7 +69,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             if waitingForRequest && !busy {
                 waitingForRequest = false
                 armDeadline(
-                    context: context, after: server.configuration.requestReadTimeout, reason: "request not received in time")
+                    context: context, after: server.configuration.requestReadTimeout, reason: "request not received in time",
+                    refusal: .requestTimeout)
             }
             return
         }
@@ -77,11 +87,13 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             head = requestHead
             bodyBytes = 0
             busy = true
+            requestPath = server.httpMetrics.pathLabel(Self.path(of: requestHead.uri))
         // The read deadline runs from the first byte; no need to re-arm it per part.
         case .body(let buffer):
             bodyBytes += buffer.readableBytes
             if bodyBytes > Self.maximumBodyBytes {
                 closeAfterResponse = true
+                server.httpMetrics.refused(.bodyTooLarge)
                 respond(context: context, status: .payloadTooLarge, text: "request body too large\n")
                 head = nil
             }
@@ -134,8 +146,13 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// The request target without its query.
+    static func path(of uri: String) -> String {
+        uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
+    }
+
     private func route(context: ChannelHandlerContext, _ request: HTTPRequestHead) {
-        let path = request.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
+        let path = Self.path(of: request.uri)
         let telemetryPath = server.configuration.telemetryPath
         let knownPath = path == telemetryPath || path == "/" || path == "/-/healthy" || path == "/-/ready"
         guard knownPath else {
@@ -224,7 +241,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let collected = server.collections.outcome(on: eventLoop, pool: server.threadPool) { endpoint.collect() }
         let prepared = collected.flatMap { outcome in
             server.threadPool.runIfActive(eventLoop: eventLoop) { () -> PreparedResponse in
-                let body = endpoint.body(for: outcome, format: format, gzip: gzip)
+                let body = endpoint.body(for: outcome, format: format, gzip: gzip, http: server.httpMetrics.families())
                 let first = body.next() ?? []
                 let second = body.next()
                 return PreparedResponse(body: ResponseBody(body), first: first, second: second)
@@ -258,8 +275,11 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             headers.add(name: "Transfer-Encoding", value: "chunked")
         }
         addCommonHeaders(&headers)
+        server.httpMetrics.answered(path: requestPath, code: HTTPResponseStatus.ok.code)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
-        armDeadline(context: context, after: server.configuration.responseTimeout, reason: "response not taken whole in time")
+        armDeadline(
+            context: context, after: server.configuration.responseTimeout, reason: "response not taken whole in time",
+            refusal: .responseTimeout)
         stream(context: context, response)
     }
 
@@ -352,7 +372,9 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let channel = context.channel
         let logger = server.logger
         let timeout = server.configuration.writeTimeout
+        let metrics = server.httpMetrics
         let scheduled = context.eventLoop.scheduleTask(in: timeout) {
+            metrics.refused(.writeTimeout)
             logger.debug(
                 "closing connection",
                 metadata: [
@@ -413,6 +435,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         headers.add(name: "Content-Type", value: contentType)
         if !(headOnly && body.isEmpty) { headers.add(name: "Content-Length", value: String(body.count)) }
         addCommonHeaders(&headers)
+        server.httpMetrics.answered(path: requestPath, code: status.code)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         if !headOnly && !body.isEmpty {
             var buffer = context.channel.allocator.buffer(capacity: body.count)
@@ -430,11 +453,15 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         if closeAfterResponse { headers.add(name: "Connection", value: "close") }
     }
 
-    private func armDeadline(context: ChannelHandlerContext, after timeout: TimeAmount, reason: String) {
+    private func armDeadline(
+        context: ChannelHandlerContext, after timeout: TimeAmount, reason: String, refusal: HTTPMetrics.Refusal? = nil
+    ) {
         deadline?.cancel()
         let channel = context.channel
         let logger = server.logger
+        let metrics = server.httpMetrics
         deadline = context.eventLoop.scheduleTask(in: timeout) {
+            if let refusal { metrics.refused(refusal) }
             logger.debug(
                 "closing connection",
                 metadata: ["reason": "\(reason)", "peer": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])

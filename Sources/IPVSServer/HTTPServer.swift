@@ -24,6 +24,8 @@ public final class HTTPServer: Sendable {
     /// Scrape slots taken (`--web.max-requests`).
     private let inFlight: BoundedCounter
     let draining = Atomic<Bool>(false)
+    /// `ipvs_exporter_http_*`.
+    let httpMetrics: HTTPMetrics
     private let listeners = Mutex<[any Channel]>([])
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
 
@@ -33,6 +35,7 @@ public final class HTTPServer: Sendable {
         self.logger = logger
         self.build = build
         self.inFlight = BoundedCounter(limit: configuration.maxRequests)
+        self.httpMetrics = HTTPMetrics(telemetryPath: configuration.telemetryPath)
         // One event loop is plenty: requests are few, and the work happens on the pool.
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.threadPool = NIOThreadPool(numberOfThreads: 2)
@@ -151,6 +154,7 @@ public final class HTTPServer: Sendable {
 
     /// Logs scrapes refused for the limit, the first at once and then the count once a minute.
     func reportRefusal() {
+        httpMetrics.refused(.maxRequests)
         guard let count = scrapeRefusals.record() else { return }
         logger.warning(
             "scrapes refused: every slot was busy for the whole wait (--web.max-requests)",
@@ -162,6 +166,7 @@ public final class HTTPServer: Sendable {
 
     /// Logs credentials refused unchecked because the authentication gate was full.
     func reportAuthenticationRefusal() {
+        httpMetrics.refused(.passwordChecks)
         guard let count = authenticationRefusals.record() else { return }
         logger.warning(
             "unverified credentials refused with 429: password checks already pending (a client guessing passwords?)",

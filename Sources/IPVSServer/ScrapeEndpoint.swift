@@ -86,8 +86,16 @@ public final class ScrapeEndpoint: Sendable {
 
     /// The body of one response over a collected scrape; several responses may share one
     /// outcome (its families are values, rendered by each response on its own).
-    public func body(for outcome: ScrapeOutcome, format: ExpositionFormat, gzip: Bool) -> Body {
-        let stream = ExpositionStream(outcome.metrics, format: format)
+    /// `http` are the server's own families, served with the process metrics (and left out
+    /// with them by --web.disable-exporter-metrics).
+    public func body(
+        for outcome: ScrapeOutcome, format: ExpositionFormat, gzip: Bool, http: @autoclosure () -> [MetricFamily] = []
+    )
+        -> Body
+    {
+        var metrics = outcome.metrics
+        if scraper.exporterMetrics { for family in http() { metrics.append(family) } }
+        let stream = ExpositionStream(metrics, format: format)
         var deflater: GzipStream?
         if gzip {
             // Level 1: exposition text still shrinks ~10x, at a third of level 6's CPU.

@@ -59,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(
         name: .customLong("web.disable-exporter-metrics"),
-        help: "Leave out the exporter's own process_* metrics.")
+        help: "Leave out the exporter's own process_* and ipvs_exporter_http_* metrics.")
     var disableExporterMetrics = false
 
     @Option(

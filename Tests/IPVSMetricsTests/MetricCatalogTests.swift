@@ -49,6 +49,7 @@ import Testing
             "ipvs_connection_table_size", "ipvs_sync_daemon_info", "ipvs_connections", "ipvs_persistence_templates",
             "ipvs_connection_table_estimated_entries", "ipvs_backend_tunnel_info", "ipvs_sync_daemon_group_info",
             "ipvs_sync_daemon_port", "ipvs_sync_daemon_ttl", "ipvs_sync_daemon_max_message_bytes", "ipvs_sysctl",
+            "ipvs_exporter_http_requests_total", "ipvs_exporter_http_requests_in_flight", "ipvs_exporter_http_refusals_total",
         ]
         let ipvsNames = Set(MetricCatalog.all.map(\.name).filter { $0.hasPrefix("ipvs_") })
         #expect(ipvsNames == contract)

@@ -116,6 +116,35 @@ import Testing
         if let sample { #expect(!body.contains(sample), "\(sample) still served") }
     }
 
+    /// The exporter's own HTTP traffic: answers by known path (every other path as `other`) and
+    /// code, this scrape in flight, refusals by reason from 0.
+    @Test func servesItsOwnHTTPMetrics() async throws {
+        let (process, port) = try await Self.start(Self.fixtureArguments)
+        defer { process.stop() }
+        let base = "http://127.0.0.1:\(port)"
+        let big = try Fixtures.temporaryDirectory("http-metrics") + "/body"
+        try [UInt8](repeating: 0x61, count: 200 << 10).withUnsafeBufferPointer {
+            try Data(buffer: $0).write(to: URL(fileURLWithPath: big))
+        }
+        _ = try await Processes.shell(
+            """
+            curl -s -o /dev/null \(base)/metrics; curl -s -o /dev/null \(base)/-/healthy
+            curl -s -o /dev/null \(base)/nope; curl -s -o /dev/null \(base)/wp-login.php
+            curl -s -o /dev/null -X GET --data-binary @\(big) \(base)/metrics || true
+            """)
+        let parsed = try ExpositionText.parse(try await Processes.shell("curl -sf \(base)/metrics").stdout)
+        let samples = Dictionary(
+            parsed.map { ($0.name + ($0.labels.isEmpty ? "" : $0.labelText), $0.value) }, uniquingKeysWith: { first, _ in first })
+        #expect(samples[#"ipvs_exporter_http_requests_total{code="200",path="/metrics"}"#] == "1")
+        #expect(samples[#"ipvs_exporter_http_requests_total{code="200",path="/-/healthy"}"#] == "1")
+        #expect(samples[#"ipvs_exporter_http_requests_total{code="404",path="other"}"#] == "2")
+        #expect(samples[#"ipvs_exporter_http_requests_total{code="413",path="/metrics"}"#] == "1")
+        #expect(samples["ipvs_exporter_http_requests_in_flight"] == "1")
+        #expect(samples[#"ipvs_exporter_http_refusals_total{reason="body_too_large"}"#] == "1")
+        #expect(samples[#"ipvs_exporter_http_refusals_total{reason="max_requests"}"#] == "0")
+        #expect(samples.keys.filter { $0.hasPrefix("ipvs_exporter_http_refusals_total{") }.count == 6)
+    }
+
     /// node_exporter's --collector.disable-defaults: only the collectors named run.
     @Test func disableDefaultsRunsOnlyTheNamedCollectors() async throws {
         let (process, port) = try await Self.start(
