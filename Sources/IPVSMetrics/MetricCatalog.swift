@@ -125,11 +125,11 @@ public enum MetricCatalog {
         labels: backendLabels)
     public static let backendUpperThreshold = MetricDescriptor(
         "ipvs_backend_upper_threshold", .gauge,
-        "Connection count (active plus inactive) at which a real server is marked overloaded and the scheduler stops choosing it; 0 means no limit.",
+        "Connection count (active plus inactive) at which a real server is marked overloaded and the scheduler stops choosing it; absent for real servers without one.",
         labels: backendLabels)
     public static let backendLowerThreshold = MetricDescriptor(
         "ipvs_backend_lower_threshold", .gauge,
-        "Connection count below which an overloaded real server is chosen again; 0 means three quarters of the upper threshold.",
+        "Connection count below which an overloaded real server is chosen again; absent when not set, and the kernel then uses three quarters of the upper threshold.",
         labels: backendLabels)
     public static let backendConnectionsTotal = MetricDescriptor(
         "ipvs_backend_connections_total", .counter, "Connections scheduled to a real server.", labels: backendLabels)

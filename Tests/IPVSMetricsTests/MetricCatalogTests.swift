@@ -90,7 +90,7 @@ import Testing
         // ip_vs_ctl.c __ip_vs_dest_update_overload(): overloaded once the count reaches u_threshold.
         ("ipvs_backend_upper_threshold", "at which a real server is marked overloaded"),
         // __ip_vs_update_dest(): l_threshold 0 means three quarters of u_threshold.
-        ("ipvs_backend_lower_threshold", "0 means three quarters of the upper threshold"),
+        ("ipvs_backend_lower_threshold", "three quarters of the upper threshold"),
         ("ipvs_timeout_seconds", "tcpfin (TCP FIN_WAIT only), udp (every UDP entry)"),
     ])
     func helpSaysWhatTheKernelCounts(_ name: String, _ text: String) throws {

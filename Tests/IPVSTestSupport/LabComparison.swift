@@ -387,18 +387,18 @@ public enum LabComparison {
                 expectBetween(
                     "ipvs_backend_connections_persistent", labels, persistent[key]?.unsigned,
                     persistentBefore[key]?.numbers[safe: 1], persistentAfter[key]?.numbers[safe: 1])
-                // --thresholds: Uthreshold Lthreshold ActiveConn InActConn
-                if upper[key]?.unsigned != thresholds[key]?.numbers[safe: 0] {
-                    mismatch(
-                        "ipvs_backend_upper_threshold", labels,
-                        expected: thresholds[key]?.numbers[safe: 0].map(String.init) ?? "?", actual: upper[key]?.value ?? "absent"
-                    )
-                }
-                if lower[key]?.unsigned != thresholds[key]?.numbers[safe: 1] {
-                    mismatch(
-                        "ipvs_backend_lower_threshold", labels,
-                        expected: thresholds[key]?.numbers[safe: 1].map(String.init) ?? "?", actual: lower[key]?.value ?? "absent"
-                    )
+                // --thresholds: Uthreshold Lthreshold ActiveConn InActConn. 0 is "no threshold",
+                // which the exporter leaves out rather than serve.
+                for (family, served, column) in [
+                    ("ipvs_backend_upper_threshold", upper[key], 0), ("ipvs_backend_lower_threshold", lower[key], 1),
+                ] {
+                    let expected = thresholds[key]?.numbers[safe: column]
+                    let wanted = expected == 0 ? nil : expected
+                    if served?.unsigned != wanted || (wanted == nil && served != nil) {
+                        mismatch(
+                            family, labels, expected: wanted.map(String.init) ?? (expected == nil ? "?" : "absent (0)"),
+                            actual: served?.value ?? "absent")
+                    }
                 }
                 for (index, what) in totals.enumerated() {
                     // ipvsadm 1.31 reads real-server conns, packets and all rates as 32 bits.

@@ -160,8 +160,8 @@ import Testing
 
     // MARK: Every expression against a real Prometheus
 
-    /// Three exporters serve recorded netlink dumps of the kernel lab (sync daemon, quiesced and
-    /// persistent services, fwmark services) with the lab's /proc; Prometheus scrapes them every
+    /// Four exporters serve recorded netlink dumps of the kernel lab (sync daemon, quiesced and
+    /// persistent services, fwmark services, connection thresholds) with the lab's /proc; Prometheus scrapes them every
     /// second and evaluates ipvs-alerts.yaml. Each variable and panel query of both dashboards
     /// must parse and return data.
     @Test(.enabled(if: Processes.shouldRun(needing: "prometheus", "curl", "python3")))
@@ -169,7 +169,7 @@ import Testing
         var exporters: [RunningProcess] = []
         defer { exporters.forEach { $0.stop() } }
         var targets: [String] = []
-        for capture in ["sync-daemon-master", "quiesced-main", "fwmark-main"] {
+        for capture in ["sync-daemon-master", "quiesced-main", "fwmark-main", "thresholds-main"] {
             let exporter = try RunningProcess(
                 Processes.exporterBinary,
                 [

@@ -43,8 +43,10 @@ public struct BackendsCollector: Collector {
                 active.append(server.activeConnections)
                 inactive.append(server.inactiveConnections)
                 if let value = server.persistentConnections { persistent.append((index, .signed(value))) }
-                if let value = server.upperThreshold { upper.append((index, .unsigned(UInt64(value)))) }
-                if let value = server.lowerThreshold { lower.append((index, .unsigned(UInt64(value)))) }
+                // 0 is the kernel's "no threshold": a series saying so for every real server would
+                // only cost series.
+                if let value = server.upperThreshold, value > 0 { upper.append((index, .unsigned(UInt64(value)))) }
+                if let value = server.lowerThreshold, value > 0 { lower.append((index, .unsigned(UInt64(value)))) }
                 if let value = server.counters { counters.append((index, value)) }
                 if let value = server.rates { rates.append((index, value)) }
                 if server.forwarding == .tunneling, let value = server.tunnel { tunnelSettings.append((index, value)) }
