@@ -9,21 +9,25 @@ public import IPVSModel
 public final class ScrapeContext {
     public let reader: any IPVSStateReader
     public let procfs: ProcFS
+    /// Services left out of every collector (`--collector.services.*`).
+    public let serviceFilter: ServiceFilter?
     private var cachedTable: Result<ServiceTable, IPVSReadError>?
 
-    public init(reader: any IPVSStateReader, procfs: ProcFS) {
+    public init(reader: any IPVSStateReader, procfs: ProcFS, serviceFilter: ServiceFilter? = nil) {
         self.reader = reader
         self.procfs = procfs
+        self.serviceFilter = serviceFilter
     }
 
-    /// The service table with services sorted by identity and real servers by address and
-    /// port, so every family lists them in the same, stable order. Readers already sort;
+    /// The service table (without the services `serviceFilter` drops) with services sorted by
+    /// identity and real servers by address and port, so every family lists them in the same, stable order. Readers already sort;
     /// sorting an ordered array again costs one comparison per element.
     public func serviceTable() throws(IPVSReadError) -> ServiceTable {
         if cachedTable == nil {
             do throws(IPVSReadError) {
                 var table = try reader.serviceTable()
                 try table.sortCheckingUnique()
+                if let serviceFilter { table.services.removeAll { !serviceFilter.keeps($0.id) } }
                 cachedTable = .success(table)
             } catch {
                 cachedTable = .failure(error)

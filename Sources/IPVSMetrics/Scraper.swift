@@ -15,12 +15,14 @@ public struct Scraper: Sendable {
     /// `--netns`: every read of a scrape happens inside this network namespace.
     public let namespace: NetworkNamespace?
     public let buildInfo: BuildInfo
+    /// Services no collector sees (`--collector.services.include`/`exclude`).
+    public let serviceFilter: ServiceFilter?
     /// Monotonic time in nanoseconds; replaceable so that golden tests see fixed durations.
     public let monotonicNanoseconds: @Sendable () -> UInt64
 
     public init(
         collectors: [any Collector], procfs: ProcFS, reader: any IPVSStateReader, exporterMetrics: Bool = true,
-        buildInfo: BuildInfo = .current, namespace: NetworkNamespace? = nil,
+        buildInfo: BuildInfo = .current, namespace: NetworkNamespace? = nil, serviceFilter: ServiceFilter? = nil,
         monotonicNanoseconds: @escaping @Sendable () -> UInt64 = Scraper.monotonicNow
     ) {
         self.namespace = namespace
@@ -29,6 +31,7 @@ public struct Scraper: Sendable {
         self.reader = reader
         self.exporterMetrics = exporterMetrics
         self.buildInfo = buildInfo
+        self.serviceFilter = serviceFilter
         self.monotonicNanoseconds = monotonicNanoseconds
     }
 
@@ -61,7 +64,7 @@ public struct Scraper: Sendable {
     }
 
     private func scrapeHere() -> ScrapeOutcome {
-        let context = ScrapeContext(reader: reader, procfs: procfs)
+        let context = ScrapeContext(reader: reader, procfs: procfs, serviceFilter: serviceFilter)
         var metrics = MetricSet()
         var failures: [String: IPVSReadError] = [:]
         var durations: [(Labels, SampleValue)] = []

@@ -108,6 +108,20 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Collectors")
     var collectors: CollectorFlags
 
+    @Option(
+        name: .customLong("collector.services.include"),
+        help: ArgumentHelp(
+            "Serve only the virtual services this regular expression matches (unanchored), in every collector. It is matched against ipvsadm's spelling of each service: 'TCP 10.0.0.1:80', 'UDP [2001:db8::1]:53', 'FWM 1000', 'FWM 1000 IPv6'.",
+            valueName: "regex"))
+    var servicesInclude: String?
+
+    @Option(
+        name: .customLong("collector.services.exclude"),
+        help: ArgumentHelp(
+            "Leave out the virtual services this regular expression matches (unanchored; the same spelling as --collector.services.include, applied after it).",
+            valueName: "regex"))
+    var servicesExclude: String?
+
     @Flag(
         name: .customLong("compat.node-exporter"),
         help:
@@ -140,6 +154,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxRequests >= 0 else { throw ValidationError("--web.max-requests must be 0 or more") }
         guard connectionsMaxEntries >= 0 else {
             throw ValidationError("--collector.connections.max-entries must be 0 (no limit) or more")
+        }
+        do throws(ServiceFilter.InvalidPattern) {
+            _ = try ServiceFilter(include: servicesInclude, exclude: servicesExclude)
+        } catch {
+            throw ValidationError(error.description)
         }
         if let nodeExporterBackendLabels {
             guard compatNodeExporter else {
@@ -198,8 +217,12 @@ struct ServeCommand: AsyncParsableCommand {
                 ?? NodeExporterBackendLabel.allCases)
         let enabled = CollectorID.allCases.filter { $0 == .nodeExporter ? compatNodeExporter : collectors.isEnabled($0) }
             .map { $0.collector(options) }
+        let filter =
+            servicesInclude == nil && servicesExclude == nil
+            ? nil : try? ServiceFilter(include: servicesInclude, exclude: servicesExclude)
         let scraper = Scraper(
-            collectors: enabled, procfs: procfs, reader: reader, exporterMetrics: !disableExporterMetrics, namespace: namespace)
+            collectors: enabled, procfs: procfs, reader: reader, exporterMetrics: !disableExporterMetrics, namespace: namespace,
+            serviceFilter: filter)
         let endpoint = ScrapeEndpoint(scraper: scraper, logger: logger)
         // One line at start-up saying whether IPVS can be read, rather than waiting for a scrape.
         endpoint.checkAtStartup()

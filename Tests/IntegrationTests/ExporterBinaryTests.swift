@@ -81,6 +81,7 @@ import Testing
         (["--web.telemetry-path", "metrics"], "must start with"),
         (["--no-such-flag"], "Unknown option"),
         (["--web.max-requests=-1"], "0 or more"),
+        (["--collector.services.include", "TCP ("], #"--collector.services.include "TCP (" is not a regular expression"#),
     ])
     func badCommandLinesExitThree(_ arguments: [String], _ message: String) async throws {
         let result = try await Processes.run(Self.exporter, arguments)
