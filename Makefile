@@ -75,6 +75,7 @@ DESTDIR ?=
 install: build-static ## Install the static binary and the systemd unit (PREFIX=/usr/local, DESTDIR=)
 	install -D -m 0755 .build-static/release/ipvs_exporter $(DESTDIR)$(PREFIX)/bin/ipvs_exporter
 	install -D -m 0644 packaging/ipvs_exporter.service $(DESTDIR)/etc/systemd/system/ipvs_exporter.service
+	install -D -m 0644 packaging/ipvs_exporter.socket $(DESTDIR)/etc/systemd/system/ipvs_exporter.socket
 	@echo "installed; now: systemctl daemon-reload && systemctl enable --now ipvs_exporter"
 
 run: build ## Build and run the exporter (pass flags with ARGS="...")

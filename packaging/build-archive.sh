@@ -40,6 +40,7 @@ fi
 install -m 0644 "$top/LICENSE" "$top/NOTICE" "$dir/"
 install -m 0644 "$top/packaging/debian/copyright" "$dir/third_party_licenses.txt"
 install -m 0644 "$top/packaging/ipvs_exporter.service" "$dir/ipvs_exporter.service"
+install -m 0644 "$top/packaging/ipvs_exporter.socket" "$dir/ipvs_exporter.socket"
 install -m 0644 "$top"/dashboards/*.json "$top/dashboards/ipvs-alerts.yaml" "$dir/dashboards/"
 
 archive=$outdir/$name.tar.gz

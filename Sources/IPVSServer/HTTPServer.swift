@@ -45,20 +45,54 @@ public final class HTTPServer: Sendable {
     /// Binds every listen address and returns the addresses actually bound (port 0 becomes a
     /// real port).
     public func start() async throws -> [SocketAddress] {
+        var channels: [any Channel] = []
+        if configuration.inheritedSockets.isEmpty {
+            for address in configuration.listenAddresses { channels.append(try await bind(address)) }
+        } else {
+            // Socket activation: systemd bound them (and owns their options); only adopt.
+            for descriptor in configuration.inheritedSockets {
+                do {
+                    channels.append(try await bootstrap().withBoundSocket(descriptor).get())
+                } catch {
+                    throw ListenError(systemdSocket: descriptor, underlying: error)
+                }
+            }
+        }
         var bound: [SocketAddress] = []
-        for address in configuration.listenAddresses {
-            let channel = try await bind(address)
+        for channel in channels {
             listeners.withLock { $0.append(channel) }
             if let local = channel.localAddress {
                 bound.append(local)
-                logger.info("listening", metadata: ["address": "\(Self.describe(local))"])
+                logger.info(
+                    "listening",
+                    metadata: [
+                        "address": "\(Self.describe(local))",
+                        "from": "\(configuration.inheritedSockets.isEmpty ? "flag" : "systemd")",
+                    ])
             }
         }
         return bound
     }
 
     private func bind(_ address: ListenAddress) async throws -> any Channel {
-        let bootstrap = ServerBootstrap(group: group)
+        let bootstrap = bootstrap()
+        do {
+            if let host = address.host {
+                return try await bootstrap.bind(host: host, port: address.port).get()
+            }
+            // Every address: the IPv6 wildcard also takes IPv4 (bindv6only=0); without IPv6, IPv4 only.
+            do {
+                return try await bootstrap.bind(host: "::", port: address.port).get()
+            } catch {
+                return try await bootstrap.bind(host: "0.0.0.0", port: address.port).get()
+            }
+        } catch {
+            throw ListenError(address: address, underlying: error)
+        }
+    }
+
+    private func bootstrap() -> ServerBootstrap {
+        ServerBootstrap(group: group)
             // Deep enough for a burst of connections (a flood, or many Prometheus replicas at
             // once): with 256, 1,000 clients arriving together overflowed it, and the kernel
             // dropped SYNs that came back seconds later. The kernel caps it at somaxconn.
@@ -79,19 +113,6 @@ public final class HTTPServer: Sendable {
                     }
                 }
             }
-        do {
-            if let host = address.host {
-                return try await bootstrap.bind(host: host, port: address.port).get()
-            }
-            // Every address: the IPv6 wildcard also takes IPv4 (bindv6only=0); without IPv6, IPv4 only.
-            do {
-                return try await bootstrap.bind(host: "::", port: address.port).get()
-            } catch {
-                return try await bootstrap.bind(host: "0.0.0.0", port: address.port).get()
-            }
-        } catch {
-            throw ListenError(address: address, underlying: error)
-        }
     }
 
     /// The `--web.config.file` settings in force now.

@@ -5,10 +5,20 @@ import NIOCore
 /// system's reason in words, with what to do about the usual ones (NIO's own text names its
 /// internal call, `bind(descriptor:ptr:bytes:)`, and not the address).
 public struct ListenError: Error, CustomStringConvertible, Sendable {
-    public var address: ListenAddress
+    /// The address as given, or the systemd socket's descriptor.
+    public var address: String
     public var reason: String
 
     public init(address: ListenAddress, underlying error: any Error) {
+        self.init(described: "\(address)", underlying: error)
+    }
+
+    /// A socket systemd passed that could not be adopted (not a listening TCP socket?).
+    public init(systemdSocket descriptor: Int32, underlying error: any Error) {
+        self.init(described: "systemd socket (descriptor \(descriptor))", underlying: error)
+    }
+
+    private init(described address: String, underlying error: any Error) {
         self.address = address
         guard let io = error as? IOError else {
             reason = "\(error)"

@@ -35,6 +35,9 @@ public struct ServerConfiguration: Sendable {
     public var sourceDescription: String
     /// `--web.config.file`: TLS, users, headers; nil for plain HTTP open to all.
     public var web: WebConfigurationSource?
+    /// `--web.systemd-socket`: listening sockets systemd passed; used instead of
+    /// `listenAddresses` when not empty.
+    public var inheritedSockets: [Int32] = []
 
     public init(
         listenAddresses: [ListenAddress], telemetryPath: String = "/metrics", maxRequests: Int = 40,

@@ -28,6 +28,13 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("Address to listen on; repeat for several. ':9911' means every address.", valueName: "host:port"))
     var listenAddresses: [String] = [":9911"]
 
+    @Flag(
+        name: .customLong("web.systemd-socket"),
+        help:
+            "Serve on the listening sockets systemd passes (socket activation, packaging/ipvs_exporter.socket) instead of --web.listen-address."
+    )
+    var systemdSocket = false
+
     @Option(name: .customLong("web.telemetry-path"), help: "Path under which metrics are served.")
     var telemetryPath = "/metrics"
 
@@ -238,6 +245,12 @@ struct ServeCommand: AsyncParsableCommand {
             listenAddresses: try listenAddresses.map { try ListenAddress(parsing: $0) }, telemetryPath: telemetryPath,
             maxRequests: maxRequests, writeTimeout: writeTimeout.amount, responseTimeout: responseTimeout.amount,
             sourceDescription: sourceDescription)
+        if systemdSocket {
+            do throws(SystemdSockets.Missing) { configuration.inheritedSockets = try SystemdSockets.take() } catch {
+                logger.error("cannot use systemd's sockets", metadata: ["error": "\(error)"])
+                throw ExitCode(1)
+            }
+        }
         if let webConfigFile {
             do throws(WebConfigurationError) {
                 configuration.web = try WebConfigurationSource(path: webConfigFile, logger: logger)

@@ -32,13 +32,14 @@ for alert in json.load(sys.stdin)["data"]["alerts"]:
     if alert["labels"]["alertname"] == sys.argv[1]: print(alert["state"], alert["labels"].get("remote_address", "")); break' "$1" 2> /dev/null || true
 }
 
-# Started as from a terminal: a job of its own (set -m), since a script's background child
-# would start with SIGINT ignored and Ctrl-C could not be tried. Ctrl-C is SIGINT to it.
+# Started as from a terminal, where Ctrl-C is SIGINT to a process that has SIGINT at its
+# default. A background child of a script starts with SIGINT ignored, and so does everything
+# under a CI runner started in the background; bash cannot trap a signal ignored when it
+# started, so the demo would never see the test's Ctrl-C. Reset it, as a terminal session has it.
 start=$(date +%s)
-set -m
-"$REPO/demo/run.sh" < /dev/null > "$log" 2>&1 &
+python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+    "$REPO/demo/run.sh" < /dev/null > "$log" 2>&1 &
 demo_pid=$!
-set +m
 
 # Live values: traffic counted by the director, scraped and turned into a rate by Prometheus.
 live=""

@@ -27,6 +27,48 @@ import Testing
         #expect(result.stdout.isEmpty && result.stderr.isEmpty, "systemd has remarks: \(result.stdout)\(result.stderr)")
     }
 
+    /// packaging/ipvs_exporter.socket beside the service it activates.
+    @Test(.enabled(if: Processes.shouldRun(needing: "systemd-analyze")))
+    func socketUnitVerifiesClean() async throws {
+        let service = try Self.unitForVerify()
+        let socket = URL(fileURLWithPath: service).deletingLastPathComponent().path + "/ipvs_exporter.socket"
+        try Fixtures.write(
+            try String(contentsOfFile: Fixtures.packageRoot + "/packaging/ipvs_exporter.socket", encoding: .utf8), to: socket)
+        let result = try await Processes.run(
+            Processes.which("systemd-analyze") ?? "/usr/bin/systemd-analyze", ["verify", socket])
+        #expect(result.status == 0 && result.stdout.isEmpty && result.stderr.isEmpty, "\(result.stdout)\(result.stderr)")
+    }
+
+    /// Socket activation as systemd does it (systemd-socket-activate speaks the same protocol):
+    /// the exporter adopts the socket it is handed and serves on it; without one it says why.
+    /// Run from bash, which waits for the activator (it execs the exporter in its place).
+    @Test(.enabled(if: Processes.shouldRun(needing: "systemd-socket-activate", "curl")))
+    func servesOnTheSocketSystemdPasses() async throws {
+        let port = try Processes.freePort()
+        let log = try Fixtures.temporaryDirectory("socket-activation") + "/log"
+        let result = try await Processes.shell(
+            """
+            systemd-socket-activate -l 127.0.0.1:\(port) '\(Processes.exporterBinary)' --web.systemd-socket \\
+                --path.procfs '\(Fixtures.labProc)' --path.boot '\(Fixtures.labBoot)' > '\(log)' 2>&1 < /dev/null &
+            activator=$!
+            trap 'kill $activator 2>/dev/null; wait $activator 2>/dev/null' EXIT
+            for _ in $(seq 100); do grep -q 'Listening on' '\(log)' && break; sleep 0.1; done
+            curl -sf --max-time 20 http://127.0.0.1:\(port)/metrics | grep -c '^ipvs_up 1$'
+            for _ in $(seq 100); do grep -q 'msg=listening' '\(log)' && break; sleep 0.1; done
+            grep 'msg=listening' '\(log)'
+            """)
+        let written = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)\n\(written)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first == "1", "\(result.stdout)\n\(written)")
+        let listening = String(lines.last ?? "")
+        #expect(listening.contains("address=127.0.0.1:\(port)") && listening.contains("from=systemd"), "\(written)")
+
+        let alone = try await Processes.run(Processes.exporterBinary, ["--web.systemd-socket"])
+        #expect(alone.status == 1)
+        #expect(alone.stderr.contains("systemd passed no sockets"), "\(alone.stderr)")
+    }
+
     /// systemd's own exposure score (0 safest, 10 worst); 2.0 or below is its "OK".
     @Test(.enabled(if: Processes.shouldRun(needing: "systemd-analyze")))
     func exposureIsLow() async throws {

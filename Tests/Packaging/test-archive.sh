@@ -31,6 +31,7 @@ drwxr-xr-x 0/0 $name/dashboards/
 -rw-r--r-- 0/0 $name/dashboards/ipvs-service.json
 -rwxr-xr-x 0/0 $name/ipvs_exporter
 -rw-r--r-- 0/0 $name/ipvs_exporter.service
+-rw-r--r-- 0/0 $name/ipvs_exporter.socket
 -rw-r--r-- 0/0 $name/third_party_licenses.txt"
 listing=$(tar --list --verbose --numeric-owner --file="$archive")
 actual=$(awk '{ print $1, $2, $6 }' <<<"$listing")
@@ -48,6 +49,7 @@ trap 'rm -rf "$work"' EXIT
 tar --extract --file="$archive" --directory="$work"
 cmp "$work/$name/LICENSE" "$top/LICENSE" || fail "LICENSE differs from the repository's"
 cmp "$work/$name/ipvs_exporter.service" "$top/packaging/ipvs_exporter.service" || fail "the unit differs"
+cmp "$work/$name/ipvs_exporter.socket" "$top/packaging/ipvs_exporter.socket" || fail "the socket unit differs"
 "$work/$name/ipvs_exporter" --version | grep -q "^ipvs_exporter, version $version (branch: " || fail "the binary's --version"
 "$here/check-symbol-floor.sh" "$work/$name/ipvs_exporter"
 echo "test-archive: OK"
