@@ -147,11 +147,17 @@ public enum KeepalivedParser {
 
         /// Words of a line: `#` and `!` start a comment outside quotes; `{` and `}` are words
         /// of their own; "quoted strings" are one word.
+        ///
+        /// Over UTF-8 bytes: every delimiter is ASCII, which never occurs inside a multi-byte
+        /// sequence, and a ~SEQ can legitimately expand into tens of thousands of lines, where
+        /// walking Characters (grapheme breaking, String comparison per case) cost 0.5 s for a
+        /// 2 KB file. Columns count Unicode scalars (lead bytes).
         static func split(_ line: Substring, file: SourceFile, line number: Int, comments: Bool = true) throws(LintInputError)
             -> [Word]
         {
             var out: [(String, SourceLocation, Bool)] = []
-            var current = ""
+            var current: [UInt8] = []
+            var currentColumns = 0
             var start = 0
             var column = 0
             var quoteStart: Int?
@@ -159,44 +165,51 @@ public enum KeepalivedParser {
                 if !current.isEmpty {
                     out.append(
                         (
-                            current, SourceLocation(file: file.id, line: number, column: start, endColumn: start + current.count),
-                            false
+                            String(decoding: current, as: UTF8.self),
+                            SourceLocation(file: file.id, line: number, column: start, endColumn: start + currentColumns), false
                         ))
-                    current = ""
+                    current.removeAll(keepingCapacity: true)
+                    currentColumns = 0
                 }
             }
-            for character in line {
-                column += 1
+            for byte in line.utf8 {
+                let leads = byte & 0xC0 != 0x80
+                if leads { column += 1 }
                 if let opened = quoteStart {
-                    if character == "\"" {
+                    if byte == UInt8(ascii: "\"") {
                         out.append(
-                            (current, SourceLocation(file: file.id, line: number, column: opened, endColumn: column + 1), true))
-                        current = ""
+                            (
+                                String(decoding: current, as: UTF8.self),
+                                SourceLocation(file: file.id, line: number, column: opened, endColumn: column + 1), true
+                            ))
+                        current.removeAll(keepingCapacity: true)
+                        currentColumns = 0
                         quoteStart = nil
                     } else {
-                        current.append(character)
+                        current.append(byte)
                     }
                     continue
                 }
-                switch character {
-                case "#" where comments, "!" where comments:
+                switch byte {
+                case UInt8(ascii: "#") where comments, UInt8(ascii: "!") where comments:
                     flush()
                     return out
-                case " ", "\t", "\r":
+                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
                     flush()
-                case "{", "}":
+                case UInt8(ascii: "{"), UInt8(ascii: "}"):
                     flush()
                     out.append(
                         (
-                            String(character), SourceLocation(file: file.id, line: number, column: column, endColumn: column + 1),
-                            false
+                            byte == UInt8(ascii: "{") ? "{" : "}",
+                            SourceLocation(file: file.id, line: number, column: column, endColumn: column + 1), false
                         ))
-                case "\"":
+                case UInt8(ascii: "\""):
                     flush()
                     quoteStart = column
                 default:
                     if current.isEmpty { start = column }
-                    current.append(character)
+                    current.append(byte)
+                    if leads { currentColumns += 1 }
                 }
             }
             if let opened = quoteStart {
