@@ -52,20 +52,7 @@ unit=$stage/lib/systemd/system/$package.service
 install -D -m 0644 "$here/default" "$stage/etc/default/$package"
 
 # Manual pages, with the package's files.
-cat >"$work/files.roff" <<EOF
-.TP
-.I /etc/default/$package
-ARGS, the flags the service
-.B $package
-runs ipvs_exporter with.
-.TP
-.I /lib/systemd/system/$package.service
-The service: a dynamic user holding only CAP_NET_ADMIN, under systemd's sandboxing.
-.TP
-.I /usr/share/$package/
-Grafana dashboards and Prometheus alerting rules.
-EOF
-"$top/packaging/make-manpages.sh" --files "$work/files.roff" "$stage/usr/bin/ipvs_exporter" "$work/man"
+"$top/packaging/make-manpages.sh" --package "$package" "/etc/default/$package" /lib/systemd/system "$stage/usr/bin/ipvs_exporter" "$work/man"
 mkdir -p "$stage/usr/share/man/man1"
 for page in "$work/man"/*.1; do
     # shellcheck disable=SC2094 # reads $work/man/X.1, writes $stage/…/X.1.gz

@@ -53,20 +53,7 @@ unit=$sources/$package.service
 install -m 0644 "$top/packaging/debian/default" "$sources/$package.sysconfig"
 
 # Manual pages, with the package's files.
-cat >"$work/files.roff" <<EOF
-.TP
-.I /etc/sysconfig/$package
-ARGS, the flags the service
-.B $package
-runs ipvs_exporter with.
-.TP
-.I /usr/lib/systemd/system/$package.service
-The service: a dynamic user holding only CAP_NET_ADMIN, under systemd's sandboxing.
-.TP
-.I /usr/share/$package/
-Grafana dashboards and Prometheus alerting rules.
-EOF
-"$top/packaging/make-manpages.sh" --files "$work/files.roff" "$sources/ipvs_exporter" "$work/man"
+"$top/packaging/make-manpages.sh" --package "$package" "/etc/sysconfig/$package" /usr/lib/systemd/system "$sources/ipvs_exporter" "$work/man"
 for page in "$work/man"/*.1; do
     # shellcheck disable=SC2094 # reads $work/man/X.1, writes $sources/X.1.gz
     gzip -9n <"$page" >"$sources/$(basename "$page").gz"

@@ -5,19 +5,20 @@
 #   ipvs_exporter-serve.1  ipvs_exporter serve --help (the default command: the service's flags)
 #   ipvs_exporter-lint.1   ipvs_exporter lint --help
 #
-#   packaging/make-manpages.sh [--files FILE] BINARY OUTDIR
+#   packaging/make-manpages.sh [--package NAME FLAGS_FILE UNIT_DIR] BINARY OUTDIR
 #
-# --files FILE adds FILE (roff) as the FILES section of ipvs_exporter.1: where a package puts
-# its configuration. The date is SOURCE_DATE_EPOCH's when set (help2man reads it).
+# --package adds the FILES section of ipvs_exporter.1: where package NAME puts the service's
+# flags file and its unit (the .deb and the RPM differ only in those paths). The date is
+# SOURCE_DATE_EPOCH's when set (help2man reads it).
 set -euo pipefail
 
-files_section=
-if [ "${1:-}" = --files ]; then
-    files_section=$2
-    shift 2
+package=
+if [ "${1:-}" = --package ]; then
+    package=$2 flags_file=$3 unit_dir=$4
+    shift 4
 fi
 if [ $# -ne 2 ] || [ ! -x "$1" ]; then
-    echo "usage: $0 [--files FILE] BINARY OUTDIR" >&2
+    echo "usage: $0 [--package NAME FLAGS_FILE UNIT_DIR] BINARY OUTDIR" >&2
     exit 2
 fi
 binary=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -62,8 +63,21 @@ cat >"$work/see-also-sub" <<'EOF'
 .BR ipvs_exporter (1)
 EOF
 main_includes=("$work/see-also-main")
-if [ -n "$files_section" ]; then
-    { echo "[FILES]"; cat "$files_section"; } >"$work/files"
+if [ -n "$package" ]; then
+    cat >"$work/files" <<EOF
+[FILES]
+.TP
+.I $flags_file
+ARGS, the flags the service
+.B $package
+runs ipvs_exporter with.
+.TP
+.I $unit_dir/$package.service
+The service: a dynamic user holding only CAP_NET_ADMIN, under systemd's sandboxing.
+.TP
+.I /usr/share/$package/
+Grafana dashboards and Prometheus alerting rules.
+EOF
     main_includes+=("$work/files")
 fi
 
