@@ -12,6 +12,7 @@ public final class ScrapeContext {
     /// Services left out of every collector (`--collector.services.*`).
     public let serviceFilter: ServiceFilter?
     private var cachedTable: Result<ServiceTable, IPVSReadError>?
+    private var cachedStats: Result<GlobalStats, ProcFSError>?
 
     public init(reader: any IPVSStateReader, procfs: ProcFS, serviceFilter: ServiceFilter? = nil) {
         self.reader = reader
@@ -34,6 +35,15 @@ public final class ScrapeContext {
             }
         }
         return try cachedTable!.get()
+    }
+
+    /// `/proc/net/ip_vs_stats`, read once per scrape: the stats collector and the node_exporter
+    /// families both serve it.
+    public func globalStats() throws(ProcFSError) -> GlobalStats {
+        if cachedStats == nil {
+            do throws(ProcFSError) { cachedStats = .success(try procfs.globalStats()) } catch { cachedStats = .failure(error) }
+        }
+        return try cachedStats!.get()
     }
 
     /// Whether the service table has been read successfully in this scrape.

@@ -53,7 +53,7 @@ public struct NodeExporterCollector: Collector {
         let stats: GlobalStats
         let table: ServiceTable
         do throws(ProcFSError) {
-            stats = try context.procfs.globalStats()
+            stats = try context.globalStats()
             // In the file's order, not sorted: which service an SCTP line's real servers
             // count under depends on it.
             table = try context.procfs.serviceTable(hz: nil)

@@ -10,7 +10,7 @@ public struct StatsCollector: Collector {
 
     public func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError) {
         let stats: GlobalStats
-        do throws(ProcFSError) { stats = try context.procfs.globalStats() } catch { throw IPVSReadError.from(error) }
+        do throws(ProcFSError) { stats = try context.globalStats() } catch { throw IPVSReadError.from(error) }
         let c = stats.counters
         let r = stats.rates
         metrics.add(MetricCatalog.connectionsTotal, .none, .unsigned(c.connections))
