@@ -70,6 +70,17 @@ failed() {
     stop 1
 }
 
+# await URL PID SECONDS WHAT: until URL answers, while PID runs.
+await() {
+    local tries=$(($3 * 2))
+    while ! answers "$1"; do
+        kill -0 "$2" 2> /dev/null || failed "$4 stopped before it answered"
+        tries=$((tries - 1))
+        [ "$tries" -gt 0 ] || failed "$4 did not answer within $3 s"
+        sleep 0.5
+    done
+}
+
 echo "demo: booting the director (Debian's kernel under QEMU; the first run builds the image)" >&2
 "$REPO/Tests/Kernel/vm.sh" --build-only > /dev/null || failed "the lab image could not be built"
 # setsid runs vm.sh in place (a background child of a script leads no process group), so $! is
@@ -79,12 +90,7 @@ setsid "$REPO/Tests/Kernel/vm.sh" --timeout 86400 --console "$work/console.log" 
     --add "$EXPORTER=/usr/bin/ipvs_exporter" --add "$REPO/Tests/Kernel/lib.sh=/test/lib.sh" \
     --add "$HERE/control.sh=/test/control.sh" "$HERE/director.sh" > "$work/vm.log" 2>&1 &
 vm_pid=$!
-for _ in $(seq 240); do
-    answers "http://127.0.0.1:$EXPORTER_PORT/metrics" && break
-    kill -0 "$vm_pid" 2> /dev/null || failed "the director stopped before its exporter answered"
-    sleep 0.5
-done
-answers "http://127.0.0.1:$EXPORTER_PORT/metrics" || failed "the director's exporter did not answer within 120 s"
+await "http://127.0.0.1:$EXPORTER_PORT/metrics" "$vm_pid" 120 "the director's exporter"
 
 cat > "$work/prometheus.yml" << YAML
 # Written by demo/run.sh: scrape the demo director, evaluate the project's alerts.
@@ -103,12 +109,7 @@ YAML
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
     --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" > "$work/prometheus.log" 2>&1 &
 prometheus_pid=$!
-for _ in $(seq 60); do
-    answers "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" && break
-    kill -0 "$prometheus_pid" 2> /dev/null || failed "Prometheus stopped while starting"
-    sleep 0.5
-done
-answers "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" || failed "Prometheus was not ready within 30 s"
+await "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" "$prometheus_pid" 30 "Prometheus"
 
 cat << TEXT
 The demo director is up.
