@@ -19,34 +19,26 @@ extension Collector {
 
 extension VirtualServiceID {
     /// The service labels (``MetricCatalog/serviceLabels``), unclosed, ready for more pairs.
-    var labelBuilder: Labels.Builder {
+    var labelBuilder: Labels.Builder { labelBuilder(keeping: BackendLabel.ofService) }
+
+    /// Those of the service labels that are in `kept`, in our order, unclosed.
+    func labelBuilder(keeping kept: [BackendLabel]) -> Labels.Builder {
         var builder = Labels.Builder()
-        switch self {
-        case .address(let proto, let address, let port):
-            builder.add("proto", proto.description)
-            builder.add("local_address", address)
-            builder.add("local_port", UInt64(port))
-            builder.add("local_mark", "")
-        case .firewallMark(let mark, let family):
-            builder.add("proto", "FWM")
-            builder.add("local_address", IPAddress.unspecified(family))
-            builder.add("local_port", 0)
-            builder.add("local_mark", UInt64(mark))
+        for label in BackendLabel.ofService where kept.contains(label) {
+            switch (label, self) {
+            case (.proto, .address(let proto, _, _)): builder.add("proto", proto.description)
+            case (.proto, .firewallMark): builder.add("proto", "FWM")
+            case (.localAddress, .address(_, let address, _)): builder.add("local_address", address)
+            case (.localAddress, .firewallMark(_, let family)): builder.add("local_address", IPAddress.unspecified(family))
+            case (.localPort, .address(_, _, let port)): builder.add("local_port", UInt64(port))
+            case (.localPort, .firewallMark): builder.add("local_port", 0)
+            case (.localMark, .address): builder.add("local_mark", "")
+            case (.localMark, .firewallMark(let mark, _)): builder.add("local_mark", UInt64(mark))
+            case (.remoteAddress, _), (.remotePort, _): break
+            }
         }
         return builder
     }
 
     var labels: Labels { labelBuilder.labels }
-
-}
-
-extension Labels.Builder {
-    /// A real server's labels: these (its service's, from ``VirtualServiceID/labelBuilder``,
-    /// built once per service) and its address and port.
-    func backend(address: IPAddress, port: UInt16) -> Labels {
-        var builder = self
-        builder.add("remote_address", address)
-        builder.add("remote_port", UInt64(port))
-        return builder.labels
-    }
 }

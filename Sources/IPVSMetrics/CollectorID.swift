@@ -10,6 +10,7 @@ public enum CollectorID: String, CaseIterable, Sendable, Comparable {
     case info
     /// node_exporter's `node_ipvs_*` families (`--compat.node-exporter`).
     case nodeExporter = "node_exporter"
+    case rates
     case services
     case stats
     /// Spelled with `_` like node_exporter's collectors (`--no-collector.sync_daemons`).
@@ -23,12 +24,13 @@ public enum CollectorID: String, CaseIterable, Sendable, Comparable {
     /// What the `--help` text says about it.
     public var summary: String {
         switch self {
-        case .backends: "Real servers: weight, connections, thresholds, traffic."
+        case .backends: "Real servers: weight, connections, thresholds, traffic counters."
         case .connections: "Connection table by real server and state (reads all of /proc/net/ip_vs_conn)."
         case .info: "Connection hash table size."
         case .nodeExporter: "node_exporter's node_ipvs_* families, as its ipvs collector serves them."
-        case .services: "Virtual services: settings, persistence, traffic."
-        case .stats: "Director totals and rates (/proc/net/ip_vs_stats)."
+        case .rates: "The kernel's rate estimates (*_per_second) of what stats, services and backends serve."
+        case .services: "Virtual services: settings, persistence, traffic counters."
+        case .stats: "Director totals (/proc/net/ip_vs_stats)."
         case .syncDaemons: "Running sync daemons (netlink)."
         case .sysctls: "Integer IPVS sysctls (/proc/sys/net/ipv4/vs)."
         case .timeouts: "tcp, tcpfin and udp timeouts (netlink)."
@@ -45,11 +47,14 @@ public enum CollectorID: String, CaseIterable, Sendable, Comparable {
 
     public func collector(_ options: CollectorOptions = CollectorOptions()) -> any Collector {
         switch self {
-        case .backends: BackendsCollector()
+        case .backends: BackendsCollector(grouping: options.backendGrouping)
         case .connections:
-            ConnectionsCollector(maxEntries: options.connectionsMaxEntries, timeBudget: options.connectionsTimeBudget)
+            ConnectionsCollector(
+                maxEntries: options.connectionsMaxEntries, timeBudget: options.connectionsTimeBudget,
+                grouping: options.backendGrouping)
         case .info: InfoCollector()
         case .nodeExporter: NodeExporterCollector(backendLabels: options.nodeExporterBackendLabels)
+        case .rates: RatesCollector(scopes: options.rateScopes, grouping: options.backendGrouping)
         case .services: ServicesCollector()
         case .stats: StatsCollector()
         case .syncDaemons: SyncDaemonsCollector()

@@ -13,15 +13,24 @@ public struct CollectorOptions: Sendable, Hashable {
     /// How long one read of the connection table may take before it is abandoned.
     public var connectionsTimeBudget: Duration
     /// The labels the node_exporter backend families keep (`--collector.ipvs.backend-labels`).
-    public var nodeExporterBackendLabels: [NodeExporterBackendLabel]
+    public var nodeExporterBackendLabels: [BackendLabel]
+    /// How the real-server families of the backends, rates and connections collectors label
+    /// their rows (`--collector.backends.labels`).
+    public var backendGrouping: BackendGrouping
+    /// Whose rates the rates collector serves: those whose own collector is on.
+    public var rateScopes: Set<RatesCollector.Scope>
 
     public init(
         connectionsMaxEntries: Int? = defaultConnectionsMaxEntries,
         connectionsTimeBudget: Duration = defaultConnectionsTimeBudget,
-        nodeExporterBackendLabels: [NodeExporterBackendLabel] = NodeExporterBackendLabel.allCases
+        nodeExporterBackendLabels: [BackendLabel] = BackendLabel.allCases,
+        backendGrouping: BackendGrouping = .none,
+        rateScopes: Set<RatesCollector.Scope> = Set(RatesCollector.Scope.allCases)
     ) {
         self.connectionsMaxEntries = connectionsMaxEntries
         self.connectionsTimeBudget = connectionsTimeBudget
         self.nodeExporterBackendLabels = nodeExporterBackendLabels
+        self.backendGrouping = backendGrouping
+        self.rateScopes = rateScopes
     }
 }

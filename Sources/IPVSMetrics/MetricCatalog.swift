@@ -3,9 +3,9 @@
 /// read the same list.
 public enum MetricCatalog {
     /// Labels of a virtual service, named as node_exporter's IPVS collector names them.
-    public static let serviceLabels = ["proto", "local_address", "local_port", "local_mark"]
+    public static let serviceLabels = BackendLabel.ofService.map(\.rawValue)
     /// Labels of a real server.
-    public static let backendLabels = serviceLabels + ["remote_address", "remote_port"]
+    public static let backendLabels = BackendLabel.inExporterOrder.map(\.rawValue)
 
     // MARK: Exporter
 

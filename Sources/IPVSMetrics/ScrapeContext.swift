@@ -13,6 +13,8 @@ public final class ScrapeContext {
     public let serviceFilter: ServiceFilter?
     private var cachedTable: Result<ServiceTable, IPVSReadError>?
     private var cachedStats: Result<GlobalStats, ProcFSError>?
+    private var cachedRows: (grouping: BackendGrouping, rows: BackendRows)?
+    private var cachedServiceLabels: [Labels]?
 
     public init(reader: any IPVSStateReader, procfs: ProcFS, serviceFilter: ServiceFilter? = nil) {
         self.reader = reader
@@ -44,6 +46,23 @@ public final class ScrapeContext {
             do throws(ProcFSError) { cachedStats = .success(try procfs.globalStats()) } catch { cachedStats = .failure(error) }
         }
         return try cachedStats!.get()
+    }
+
+    /// The rows of the real-server families, built once per scrape: rendering 10,000 label
+    /// sets is most of a big scrape's work, and the backends and rates collectors both need them.
+    public func backendRows(_ grouping: BackendGrouping) throws(IPVSReadError) -> BackendRows {
+        if let cachedRows, cachedRows.grouping == grouping { return cachedRows.rows }
+        let rows = BackendRows(try serviceTable(), grouping: grouping)
+        cachedRows = (grouping, rows)
+        return rows
+    }
+
+    /// Each service's labels, in table order, built once per scrape.
+    public func serviceLabels() throws(IPVSReadError) -> [Labels] {
+        if let cachedServiceLabels { return cachedServiceLabels }
+        let labels = try serviceTable().services.map(\.id.labels)
+        cachedServiceLabels = labels
+        return labels
     }
 
     /// Whether the service table has been read successfully in this scrape.

@@ -129,6 +129,13 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "regex"))
     var servicesExclude: String?
 
+    @Option(
+        name: .customLong("collector.backends.labels"),
+        help: ArgumentHelp(
+            "Sum the real-server series (backends, rates and connections collectors) over the real servers that share these labels, and keep only them: of proto,local_address,local_port,local_mark,remote_address,remote_port (all by default: one series per real server). 'proto,local_address,local_port,local_mark' gives one series per service; empty gives one per family. Counts, weights and traffic are summed, thresholds left out; a real server leaving makes a summed counter drop, which rate() reads as a reset.",
+            valueName: "labels"))
+    var backendsLabels: String?
+
     @Flag(
         name: .customLong("compat.node-exporter"),
         help:
@@ -167,14 +174,19 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        if let backendsLabels {
+            do throws(BackendLabel.UnknownNames) { _ = try BackendLabel.parse(backendsLabels) } catch {
+                throw ValidationError("--collector.backends.labels: \(error)")
+            }
+        }
         if let nodeExporterBackendLabels {
             guard compatNodeExporter else {
                 throw ValidationError(
                     "--collector.ipvs.backend-labels shapes node_exporter's node_ipvs_* families; add --compat.node-exporter to serve them"
                 )
             }
-            do throws(NodeExporterBackendLabel.UnknownNames) {
-                _ = try NodeExporterBackendLabel.parse(nodeExporterBackendLabels)
+            do throws(BackendLabel.UnknownNames) {
+                _ = try BackendLabel.parse(nodeExporterBackendLabels)
             } catch {
                 throw ValidationError("--collector.ipvs.backend-labels: \(error)")
             }
@@ -220,8 +232,10 @@ struct ServeCommand: AsyncParsableCommand {
         let options = CollectorOptions(
             connectionsMaxEntries: connectionsMaxEntries == 0 ? nil : connectionsMaxEntries,
             connectionsTimeBudget: connectionsTimeout.duration,
-            nodeExporterBackendLabels: (try? nodeExporterBackendLabels.map(NodeExporterBackendLabel.parse))
-                ?? NodeExporterBackendLabel.allCases)
+            nodeExporterBackendLabels: (try? nodeExporterBackendLabels.map(BackendLabel.parse))
+                ?? BackendLabel.allCases,
+            backendGrouping: BackendGrouping(keeping: (try? backendsLabels.map(BackendLabel.parse)) ?? BackendLabel.allCases),
+            rateScopes: Set(RatesCollector.Scope.allCases.filter { collectors.isEnabled($0.collector) }))
         let enabled = CollectorID.allCases.filter { $0 == .nodeExporter ? compatNodeExporter : collectors.isEnabled($0) }
             .map { $0.collector(options) }
         let filter =

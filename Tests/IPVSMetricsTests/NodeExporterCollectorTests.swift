@@ -9,7 +9,7 @@ import Testing
 /// against what Debian's node_exporter 1.5 served for our kernel capture and for the quirks
 /// (Tests/Fixtures/node-exporter, each file's origin in its SOURCES.tsv).
 @Suite struct NodeExporterCollectorTests {
-    static func exposition(procRoot: String, labels: [NodeExporterBackendLabel]) -> String {
+    static func exposition(procRoot: String, labels: [BackendLabel]) -> String {
         let procfs = ProcFS(root: procRoot)
         let scraper = Scraper(
             collectors: [NodeExporterCollector(backendLabels: labels)], procfs: procfs,
@@ -38,7 +38,7 @@ import Testing
             ("node-exporter/synthetic-quirks/proc", nil, "node-exporter/synthetic-quirks/debian-1.5-output.txt"),
         ] as [(String, String?, String)])
     func servesWhatNodeExporterServes(_ proc: String, _ flag: String?, _ expected: String) throws {
-        let labels = try flag.map { try NodeExporterBackendLabel.parse($0) } ?? NodeExporterBackendLabel.allCases
+        let labels = try flag.map { try BackendLabel.parse($0) } ?? BackendLabel.allCases
         let actual = try NodeExporterText.normalized(Self.exposition(procRoot: Fixtures.path(proc), labels: labels))
         let wanted = try NodeExporterText.normalized(Fixtures.text(expected))
         #expect(wanted.count > 10)
@@ -48,13 +48,13 @@ import Testing
 
     @Test func backendLabelsAreReadAsNodeExporterReadsThem() throws {
         // Canonical order whatever the order given; repeats and empty items dropped.
-        #expect(try NodeExporterBackendLabel.parse("proto,local_port,,local_port") == [.localPort, .proto])
-        #expect(try NodeExporterBackendLabel.parse("") == [])
+        #expect(try BackendLabel.parse("proto,local_port,,local_port") == [.localPort, .proto])
+        #expect(try BackendLabel.parse("") == [])
         // No trimming and case matters, as in node_exporter: " proto" is unknown.
-        #expect(throws: NodeExporterBackendLabel.UnknownNames(names: [" proto", "Local_Port"])) {
-            try NodeExporterBackendLabel.parse("Local_Port, proto")
+        #expect(throws: BackendLabel.UnknownNames(names: [" proto", "Local_Port"])) {
+            try BackendLabel.parse("Local_Port, proto")
         }
-        let error = NodeExporterBackendLabel.UnknownNames(names: ["bad_label", "invalid_label"])
+        let error = BackendLabel.UnknownNames(names: ["bad_label", "invalid_label"])
         #expect(error.description.hasPrefix("unknown IPVS backend labels: \"bad_label, invalid_label\""))
     }
 
@@ -63,7 +63,7 @@ import Testing
         let root = try Fixtures.temporaryDirectory("node-exporter-no-stats")
         try FileManager.default.createDirectory(atPath: root + "/net", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: Fixtures.path("node-exporter/proc/net/ip_vs"), toPath: root + "/net/ip_vs")
-        let text = Self.exposition(procRoot: root, labels: NodeExporterBackendLabel.allCases)
+        let text = Self.exposition(procRoot: root, labels: BackendLabel.allCases)
         #expect(!text.contains("node_ipvs"), "\(text)")
     }
 }

@@ -128,3 +128,9 @@ public enum CorpusExpectations {
         }
     }
 }
+
+/// The kernel lab's netlink recordings (Tests/Fixtures/lab/netlink), by directory name.
+public enum LabRecordings {
+    public static let root = Fixtures.path("lab/netlink")
+    public static let netlink: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted()
+}

@@ -7,8 +7,8 @@ import Testing
 /// The netlink decoder on real reply bytes recorded in the kernel lab (Tests/Fixtures/lab/netlink),
 /// checked against ipvsadm's view of the same moment.
 @Suite struct NetlinkDecoderTests {
-    static let root = Fixtures.path("lab/netlink")
-    static let captures: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted()
+    static let root = LabRecordings.root
+    static let captures = LabRecordings.netlink
 
     static func replay(_ capture: String) throws -> NetlinkReplay {
         try NetlinkReplay(directory: root + "/" + capture)

@@ -2,74 +2,97 @@ public import IPVSKernel
 import IPVSModel
 
 /// Real servers: forwarding method, weight, connection counts, and from netlink persistent
-/// connections, thresholds, traffic counters and rates.
+/// connections, thresholds and traffic counters (their rates belong to ``RatesCollector``).
 ///
-/// One pass over the table builds compact columns (label sets, numbers, small enums); the
-/// families render from those, so the parsed table can be freed before the response is
-/// written and no per-server object survives collection.
+/// One pass over the table fills compact columns, one entry per row (a real server, or with
+/// `--collector.backends.labels` the real servers sharing the kept labels, summed); the families
+/// render from those, so the parsed table can be freed before the response is written and no
+/// per-server object survives collection.
 public struct BackendsCollector: Collector {
-    public init() {}
+    public let grouping: BackendGrouping
+
+    public init(grouping: BackendGrouping = .none) {
+        self.grouping = grouping
+    }
+
     public var id: CollectorID { .backends }
+
+    /// What an info series says beyond its row's labels; rows of several real servers have
+    /// one series per distinct value.
+    private struct Method: Hashable {
+        var row: Int
+        var method: ForwardingMethod
+        var tunnel: TunnelSettings.Kind?
+    }
+
+    private struct Tunnel: Hashable {
+        var row: Int
+        var settings: TunnelSettings
+    }
 
     public func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError) {
         let table = try context.serviceTable()
-        let count = table.services.reduce(0) { $0 + $1.realServers.count }
-        var labels: [Labels] = []
-        var methods: [ForwardingMethod] = []
-        var tunnels: [TunnelSettings.Kind?] = []
-        var weights: [UInt32] = []
-        var active: [Int64] = []
-        var inactive: [Int64] = []
-        labels.reserveCapacity(count)
-        methods.reserveCapacity(count)
-        tunnels.reserveCapacity(count)
-        weights.reserveCapacity(count)
-        active.reserveCapacity(count)
-        inactive.reserveCapacity(count)
-        var persistent: [(Int, SampleValue)] = []
+        let rows = try context.backendRows(grouping)
+        let count = rows.count
+        let summing = grouping.aggregates
+        var methods: [Method] = []
+        var seenMethods: Set<Method> = []
+        var tunnels: [Tunnel] = []
+        var seenTunnels: Set<Tunnel> = []
+        var weights = [UInt64](repeating: 0, count: count)
+        var active = [Int64](repeating: 0, count: count)
+        var inactive = [Int64](repeating: 0, count: count)
+        var persistent: [Int64?] = Array(repeating: nil, count: count)
+        var counters: [TrafficCounters?] = Array(repeating: nil, count: count)
         var upper: [(Int, SampleValue)] = []
         var lower: [(Int, SampleValue)] = []
-        var counters: [(Int, TrafficCounters)] = []
-        var rates: [(Int, TrafficRates)] = []
-        var tunnelSettings: [(Int, TunnelSettings)] = []
+        methods.reserveCapacity(count)
+        var server = 0
         for service in table.services {
-            let base = service.id.labelBuilder
-            for server in service.realServers {
-                let index = labels.count
-                labels.append(base.backend(address: server.address, port: server.port))
-                methods.append(server.forwarding)
-                tunnels.append(server.forwarding == .tunneling ? server.tunnel?.kind : nil)
-                weights.append(server.weight)
-                active.append(server.activeConnections)
-                inactive.append(server.inactiveConnections)
-                if let value = server.persistentConnections { persistent.append((index, .signed(value))) }
-                // 0 is the kernel's "no threshold": a series saying so for every real server would
-                // only cost series.
-                if let value = server.upperThreshold, value > 0 { upper.append((index, .unsigned(UInt64(value)))) }
-                if let value = server.lowerThreshold, value > 0 { lower.append((index, .unsigned(UInt64(value)))) }
-                if let value = server.counters { counters.append((index, value)) }
-                if let value = server.rates { rates.append((index, value)) }
-                if server.forwarding == .tunneling, let value = server.tunnel { tunnelSettings.append((index, value)) }
+            for real in service.realServers {
+                let row = rows.row(server)
+                server += 1
+                let method = Method(
+                    row: row, method: real.forwarding, tunnel: real.forwarding == .tunneling ? real.tunnel?.kind : nil)
+                if !summing || seenMethods.insert(method).inserted { methods.append(method) }
+                if real.forwarding == .tunneling, let settings = real.tunnel {
+                    let tunnel = Tunnel(row: row, settings: settings)
+                    if !summing || seenTunnels.insert(tunnel).inserted { tunnels.append(tunnel) }
+                }
+                weights[row] &+= UInt64(real.weight)
+                active[row] &+= real.activeConnections
+                inactive[row] &+= real.inactiveConnections
+                if let value = real.persistentConnections { persistent[row] = (persistent[row] ?? 0) &+ value }
+                if let value = real.counters {
+                    if counters[row] == nil { counters[row] = value } else { counters[row]!.add(value) }
+                }
+                // A threshold is a setting of one real server: a sum of them is not one the
+                // kernel acts on, so summed rows have none. 0 is the kernel's "no threshold": a
+                // series saying so for every real server would only cost series.
+                guard !summing else { continue }
+                if let value = real.upperThreshold, value > 0 { upper.append((row, .unsigned(UInt64(value)))) }
+                if let value = real.lowerThreshold, value > 0 { lower.append((row, .unsigned(UInt64(value)))) }
             }
         }
-        let sets = labels
+        let sets = rows.labels
         let methodColumn = methods
-        let tunnelColumn = tunnels
         metrics.append(
-            MetricFamily(MetricCatalog.backendInfo, count: count) { range, w in
+            MetricFamily(MetricCatalog.backendInfo, count: methodColumn.count) { range, w in
                 for i in range {
+                    let entry = methodColumn[i]
                     w.sample(
-                        sets[i], "forwarding_method", methodColumn[i].label, "tunnel_type", tunnelColumn[i]?.label ?? "",
+                        sets[entry.row], "forwarding_method", entry.method.label, "tunnel_type", entry.tunnel?.label ?? "",
                         .unsigned(1))
                 }
             })
-        if !tunnelSettings.isEmpty {
+        if !tunnels.isEmpty {
             metrics.append(
                 MetricFamily(
                     MetricCatalog.backendTunnel,
-                    samples: tunnelSettings.map { index, tunnel in
-                        (
-                            sets[index].appending(
+                    samples: tunnels.map { entry in
+                        let tunnel = entry.settings
+                        return (
+                            sets[entry.row].appending(
                                 ["tunnel_type", "tunnel_port", "tunnel_checksum"],
                                 [tunnel.kind.label, String(tunnel.port), tunnel.checksum.label]),
                             .unsigned(1)
@@ -79,7 +102,7 @@ public struct BackendsCollector: Collector {
         let weightColumn = weights
         metrics.append(
             MetricFamily(MetricCatalog.backendWeight, count: count) { range, w in
-                for i in range { w.sample(sets[i], .unsigned(UInt64(weightColumn[i]))) }
+                for i in range { w.sample(sets[i], .unsigned(weightColumn[i])) }
             })
         let activeColumn = active
         metrics.append(
@@ -91,8 +114,9 @@ public struct BackendsCollector: Collector {
             MetricFamily(MetricCatalog.backendInactive, count: count) { range, w in
                 for i in range { w.sample(sets[i], .signed(inactiveColumn[i])) }
             })
+        let persistentRows = persistent.indices.compactMap { i in persistent[i].map { (i, SampleValue.signed($0)) } }
         for (descriptor, column) in [
-            (MetricCatalog.backendPersistent, persistent), (MetricCatalog.backendUpperThreshold, upper),
+            (MetricCatalog.backendPersistent, persistentRows), (MetricCatalog.backendUpperThreshold, upper),
             (MetricCatalog.backendLowerThreshold, lower),
         ] {
             metrics.append(
@@ -101,7 +125,7 @@ public struct BackendsCollector: Collector {
                 })
         }
         TrafficFamilies.append(
-            totals: TrafficFamilies.backendTotals, rates: TrafficFamilies.backendRates, labels: sets, counters: counters,
-            rates: rates, to: &metrics)
+            TrafficFamilies.backendTotals, labels: sets,
+            rows: counters.indices.compactMap { i in counters[i].map { (i, $0) } }, to: &metrics)
     }
 }

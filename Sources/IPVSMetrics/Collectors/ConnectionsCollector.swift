@@ -11,13 +11,18 @@ import IPVSModel
 public struct ConnectionsCollector: Collector {
     public let maxEntries: Int?
     public let timeBudget: Duration?
+    /// Its families are real-server families: summed over the same rows as the backends
+    /// collector's (`--collector.backends.labels`).
+    public let grouping: BackendGrouping
 
     public init(
         maxEntries: Int? = CollectorOptions.defaultConnectionsMaxEntries,
-        timeBudget: Duration? = CollectorOptions.defaultConnectionsTimeBudget
+        timeBudget: Duration? = CollectorOptions.defaultConnectionsTimeBudget,
+        grouping: BackendGrouping = .none
     ) {
         self.maxEntries = maxEntries
         self.timeBudget = timeBudget
+        self.grouping = grouping
     }
 
     public var id: CollectorID { .connections }
@@ -51,30 +56,44 @@ public struct ConnectionsCollector: Collector {
             throw IPVSReadError.from(error)
         }
         let attributed = ConnectionAttribution.attribute(counts, to: table.services)
-        var entries: [(Labels, SampleValue)] = []
-        var templates: [(Labels, SampleValue)] = []
-        entries.reserveCapacity(attributed.byState.count * 3)
-        // Sorted by service, then real server; the service's labels are built once per service,
-        // not once per real server (a big table has tens of thousands of backends).
+        // Rows in order of first appearance (services, then real servers, sorted); the
+        // service's labels are built once per service, not once per real server (a big table
+        // has tens of thousands of backends). Without summing, each real server is its own row.
         var backends = Array(attributed.byState.keys)
         backends.append(contentsOf: attributed.templates.keys.filter { attributed.byState[$0] == nil })
         backends.sort()
+        var rows: [Labels] = []
+        var rowIndex: [Labels: Int] = [:]
+        var states: [[String: UInt64]] = []
+        var templates: [UInt64?] = []
         var service: (id: VirtualServiceID, builder: Labels.Builder)?
         for backend in backends {
-            if service?.id != backend.service { service = (backend.service, backend.service.labelBuilder) }
-            let labels = service!.builder.backend(address: backend.address, port: backend.port)
-            if let states = attributed.byState[backend] {
-                for (state, count) in states.sorted(by: { $0.key < $1.key }) {
-                    var withState = Labels.Builder(labels)
-                    withState.add("state", state)
-                    entries.append((withState.labels, .unsigned(count)))
-                }
+            if service?.id != backend.service { service = (backend.service, grouping.builder(backend.service)) }
+            let labels = grouping.labels(service!.builder, address: backend.address, port: backend.port)
+            let row: Int
+            if grouping.aggregates, let known = rowIndex[labels] {
+                row = known
+            } else {
+                row = rows.count
+                if grouping.aggregates { rowIndex[labels] = row }
+                rows.append(labels)
+                states.append([:])
+                templates.append(nil)
             }
-            if let count = attributed.templates[backend] {
-                templates.append((labels, .unsigned(count)))
+            for (state, count) in attributed.byState[backend] ?? [:] { states[row][state, default: 0] &+= count }
+            if let count = attributed.templates[backend] { templates[row] = (templates[row] ?? 0) &+ count }
+        }
+        var entries: [(Labels, SampleValue)] = []
+        entries.reserveCapacity(rows.count * 3)
+        for (row, labels) in rows.enumerated() {
+            for (state, count) in states[row].sorted(by: { $0.key < $1.key }) {
+                var withState = Labels.Builder(labels)
+                withState.add("state", state)
+                entries.append((withState.labels, .unsigned(count)))
             }
         }
+        let templateSamples = rows.indices.compactMap { row in templates[row].map { (rows[row], SampleValue.unsigned($0)) } }
         metrics.append(MetricFamily(MetricCatalog.connections, samples: entries))
-        metrics.append(MetricFamily(MetricCatalog.persistenceTemplates, samples: templates))
+        metrics.append(MetricFamily(MetricCatalog.persistenceTemplates, samples: templateSamples))
     }
 }

@@ -16,9 +16,9 @@ import IPVSModel
 /// - addresses print as Go prints them: IPv4-mapped IPv6 as dotted IPv4.
 /// Counters go out as the float64 node_exporter sends.
 public struct NodeExporterCollector: Collector {
-    public let backendLabels: [NodeExporterBackendLabel]
+    public let backendLabels: [BackendLabel]
 
-    public init(backendLabels: [NodeExporterBackendLabel] = NodeExporterBackendLabel.allCases) {
+    public init(backendLabels: [BackendLabel] = BackendLabel.allCases) {
         self.backendLabels = backendLabels
         // The exposition sorts label pairs by name (client_golang does), whatever the order
         // the flag chose them in.
@@ -87,7 +87,7 @@ public struct NodeExporterCollector: Collector {
 
     /// The real servers of `table`, in file order, summed over `labels` and sorted by label
     /// values (label names sorted).
-    static func backendSums(_ table: ServiceTable, labels: [NodeExporterBackendLabel]) -> [BackendSum] {
+    static func backendSums(_ table: ServiceTable, labels: [BackendLabel]) -> [BackendSum] {
         let chosen = labels.sorted { $0.rawValue < $1.rawValue }
         // What node_exporter remembers from the last TCP, UDP or FWM line.
         var proto = ""
@@ -150,40 +150,5 @@ public struct NodeExporterCollector: Collector {
     static func hex8(_ mark: UInt32) -> String {
         let digits = String(mark, radix: 16, uppercase: true)
         return String(repeating: "0", count: 8 - digits.count) + digits
-    }
-}
-
-/// The labels `--collector.ipvs.backend-labels` chooses from, in node_exporter's order.
-public enum NodeExporterBackendLabel: String, CaseIterable, Sendable, Hashable {
-    case localAddress = "local_address"
-    case localPort = "local_port"
-    case remoteAddress = "remote_address"
-    case remotePort = "remote_port"
-    case proto
-    case localMark = "local_mark"
-
-    /// node_exporter's reading of the flag: split at commas without trimming, empty items
-    /// dropped, repeats collapsed, the canonical order whatever order was given; no labels at
-    /// all sums every real server into one series per family.
-    public static func parse(_ value: String) throws(UnknownNames) -> [NodeExporterBackendLabel] {
-        let given = Set(value.split(separator: ",", omittingEmptySubsequences: true).map(String.init))
-        let unknown = given.filter { NodeExporterBackendLabel(rawValue: $0) == nil }
-        guard unknown.isEmpty else { throw UnknownNames(names: unknown.sorted()) }
-        return allCases.filter { given.contains($0.rawValue) }
-    }
-
-    /// Names the flag does not know; node_exporter refuses to start on them, and so do we.
-    public struct UnknownNames: Error, CustomStringConvertible, Equatable {
-        public let names: [String]
-
-        public init(names: [String]) {
-            self.names = names
-        }
-
-        /// node_exporter's words, with the labels it accepts.
-        public var description: String {
-            "unknown IPVS backend labels: \"\(names.joined(separator: ", "))\" (known: "
-                + NodeExporterBackendLabel.allCases.map(\.rawValue).joined(separator: ",") + ")"
-        }
     }
 }

@@ -2,7 +2,7 @@ public import IPVSKernel
 import IPVSModel
 
 /// Virtual services: identity and settings as an info metric, persistence timeout, and, from
-/// netlink, per-service traffic counters and rates.
+/// netlink, per-service traffic counters (their rates belong to ``RatesCollector``).
 public struct ServicesCollector: Collector {
     public init() {}
     public var id: CollectorID { .services }
@@ -11,7 +11,7 @@ public struct ServicesCollector: Collector {
 
     public func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError) {
         let services = try context.serviceTable().services
-        let labels = services.map { $0.id.labels }
+        let labels = try context.serviceLabels()
         let infoValues = services.map { service in
             [
                 service.scheduler.name, service.flags.map { $0.names(scheduler: service.scheduler).joined(separator: ",") } ?? "",
@@ -32,8 +32,7 @@ public struct ServicesCollector: Collector {
                 }
             })
         TrafficFamilies.append(
-            totals: TrafficFamilies.serviceTotals, rates: TrafficFamilies.serviceRates, labels: labels,
-            counters: services.indices.compactMap { i in services[i].counters.map { (i, $0) } },
-            rates: services.indices.compactMap { i in services[i].rates.map { (i, $0) } }, to: &metrics)
+            TrafficFamilies.serviceTotals, labels: labels,
+            rows: services.indices.compactMap { i in services[i].counters.map { (i, $0) } }, to: &metrics)
     }
 }

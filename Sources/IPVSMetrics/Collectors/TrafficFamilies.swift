@@ -1,7 +1,15 @@
 import IPVSModel
 
-/// The ten counter and rate families a service or a real server has, over prepared arrays.
+/// The five counter and five rate families the director, a service or a real server has.
 struct TrafficFamilies {
+    static let directorTotals = [
+        MetricCatalog.connectionsTotal, MetricCatalog.incomingPacketsTotal, MetricCatalog.outgoingPacketsTotal,
+        MetricCatalog.incomingBytesTotal, MetricCatalog.outgoingBytesTotal,
+    ]
+    static let directorRates = [
+        MetricCatalog.connectionsPerSecond, MetricCatalog.incomingPacketsPerSecond, MetricCatalog.outgoingPacketsPerSecond,
+        MetricCatalog.incomingBytesPerSecond, MetricCatalog.outgoingBytesPerSecond,
+    ]
     static let serviceTotals = [
         MetricCatalog.serviceConnectionsTotal, MetricCatalog.serviceIncomingPacketsTotal,
         MetricCatalog.serviceOutgoingPacketsTotal,
@@ -23,19 +31,10 @@ struct TrafficFamilies {
         MetricCatalog.backendOutgoingBytesPerSecond,
     ]
 
-    /// Appends the families for the objects that have counters (netlink); none for /proc.
-    /// `counters` and `rates` pair an index into `labels` with the values. The values are
-    /// split into plain columns first, so each family's loop reads one array of integers.
-    static func append(
-        totals: [MetricDescriptor], rates rateDescriptors: [MetricDescriptor], labels: [Labels],
-        counters: [(Int, TrafficCounters)], rates: [(Int, TrafficRates)], to metrics: inout MetricSet
-    ) {
-        appendFigures(totals, labels: labels, rows: counters, to: &metrics)
-        appendFigures(rateDescriptors, labels: labels, rows: rates, to: &metrics)
-    }
-
-    /// Five families, one per figure, over the rows' label sets.
-    private static func appendFigures<Kind>(
+    /// Five families, one per figure, over the label sets the rows index: the objects that
+    /// have figures (netlink); none for /proc. The values are split into plain columns first,
+    /// so each family's loop reads one array of integers.
+    static func append<Kind>(
         _ descriptors: [MetricDescriptor], labels: [Labels], rows: [(Int, TrafficFigures<Kind>)], to metrics: inout MetricSet
     ) {
         guard !rows.isEmpty else { return }
