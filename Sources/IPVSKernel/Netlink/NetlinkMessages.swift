@@ -64,13 +64,16 @@ public struct NetlinkReply: Sendable {
     public let port: UInt32
     /// The payload of each data message (generic-netlink header included), in order.
     public private(set) var messages: [[UInt8]] = []
-    /// Every byte received, for recording.
+    /// Every byte received when `recording` (`netlink-dump`); else empty, as copying a big
+    /// director's replies once more at every scrape would be for nothing.
     public private(set) var raw: [UInt8] = []
+    public let recording: Bool
     public private(set) var complete = false
 
-    public init(sequence: UInt32, port: UInt32) {
+    public init(sequence: UInt32, port: UInt32, recording: Bool = false) {
         self.sequence = sequence
         self.port = port
+        self.recording = recording
     }
 
     /// Replays recorded reply bytes (as `netlink-dump` wrote them): the sequence number is the
@@ -89,7 +92,7 @@ public struct NetlinkReply: Sendable {
 
     /// Parses one received buffer (one or more netlink messages).
     public mutating func absorb(_ bytes: [UInt8], dump: Bool) throws(NetlinkError) {
-        raw += bytes
+        if recording { raw += bytes }
         var offset = 0
         while offset < bytes.count {
             guard bytes.count - offset >= 16 else {
@@ -131,31 +134,6 @@ public struct NetlinkReply: Sendable {
             }
             if complete { return }
         }
-    }
-}
-
-/// One netlink attribute: type (flags masked off) and payload.
-public struct NetlinkAttribute: Sendable, Hashable {
-    public var type: UInt16
-    public var payload: ArraySlice<UInt8>
-
-    /// Parses the attributes of a region, each `len:u16 type:u16 payload`, 4-byte aligned.
-    public static func parse(_ bytes: ArraySlice<UInt8>, context: String) throws(NetlinkError) -> [NetlinkAttribute] {
-        var attributes: [NetlinkAttribute] = []
-        var offset = bytes.startIndex
-        while offset < bytes.endIndex {
-            guard bytes.endIndex - offset >= 4 else {
-                throw .truncated("\(bytes.endIndex - offset) stray bytes after the attributes of \(context)")
-            }
-            let length = Int(native16(bytes, offset))
-            let type = native16(bytes, offset + 2) & 0x3FFF
-            guard length >= 4, offset + length <= bytes.endIndex else {
-                throw .truncated("attribute \(type) of \(context) claims \(length) bytes, \(bytes.endIndex - offset) remain")
-            }
-            attributes.append(NetlinkAttribute(type: type, payload: bytes[(offset + 4)..<(offset + length)]))
-            offset += (length + 3) & ~3
-        }
-        return attributes
     }
 }
 

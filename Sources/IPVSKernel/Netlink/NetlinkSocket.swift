@@ -50,7 +50,8 @@ package final class NetlinkSocket {
     /// that changes state answers nothing when it succeeds, so `acknowledged` asks for an ACK
     /// to wait for instead.
     package func request(
-        command: UInt8, dump: Bool, acknowledged: Bool = false, attributes: [NetlinkRequestAttribute] = []
+        command: UInt8, dump: Bool, acknowledged: Bool = false, attributes: [NetlinkRequestAttribute] = [],
+        recording: Bool = false
     ) throws(NetlinkError) -> NetlinkReply {
         guard let message = nlmsg_alloc() else { throw .system(operation: "nlmsg_alloc", errno: ENOMEM) }
         defer { nlmsg_free(message) }
@@ -64,7 +65,7 @@ package final class NetlinkSocket {
         let sequence = nlmsg_hdr(message).pointee.nlmsg_seq
         let port = nl_socket_get_local_port(socket)
 
-        var reply = NetlinkReply(sequence: sequence, port: port)
+        var reply = NetlinkReply(sequence: sequence, port: port, recording: recording)
         while !reply.complete {
             var peer = sockaddr_nl()
             var buffer: UnsafeMutablePointer<UInt8>?

@@ -47,7 +47,7 @@ public struct NetlinkStateReader: IPVSStateReader {
     private static func liveTransport(recorder: Recorder?) throws(NetlinkError) -> Transport {
         let socket = try NetlinkSocket()
         return { (name, command, dump, attributes) throws(NetlinkError) -> NetlinkReply in
-            let reply = try socket.request(command: command, dump: dump, attributes: attributes)
+            let reply = try socket.request(command: command, dump: dump, attributes: attributes, recording: recorder != nil)
             recorder?(name, reply.raw)
             return reply
         }
