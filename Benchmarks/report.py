@@ -30,6 +30,7 @@ def main():
     parser.add_argument("--lint")
     parser.add_argument("--netlink")
     parser.add_argument("--conn-growth")
+    parser.add_argument("--replay")
     args = parser.parse_args()
 
     rows = [line.rstrip("\n").split("\t") for line in open(args.results) if line.strip()]
@@ -182,6 +183,29 @@ def main():
         else:
             w("")
             w("The kernel lab run did not finish; its output is above.")
+        w("")
+
+    # The lab's big director, replayed, beside node_exporter on its /proc.
+    if args.replay and os.path.exists(args.replay):
+        text = open(args.replay).read()
+        w("## The lab's big director: netlink recording beside node_exporter")
+        w("")
+        w("`Benchmarks/replay-scale.sh`: the lab's scenario `scale` (1,000 UDP services × 10 NAT real")
+        w("servers, every one with traffic, Debian's 6.1 kernel) recorded through netlink, served by")
+        w("`ipvs_exporter --netlink.replay` with default flags, beside Debian's node_exporter (ipvs")
+        w("collector only) reading the same director's /proc; curl, alternating, 31 scrapes each, medians.")
+        w("The replay skips the kernel's side of netlink, which the lab's netlink scrape above measures.")
+        w("")
+        rows_replay = [line for line in text.splitlines() if line.startswith("|")]
+        for line in rows_replay:
+            w(line)
+        plain = next((line for line in rows_replay if line.startswith("| plain |")), None)
+        if plain:
+            ratio = float(re.search(r"\*\*([\d.]+)×\*\*", plain).group(1))
+            verdicts.append(("netlink replay of 1,000×10, default flags (plain) ≤ 0.2× node_exporter on its /proc", f"{ratio:.2f}×", ratio <= 0.2))
+        else:
+            w("")
+            w("The replay benchmark did not finish; its output is above.")
         w("")
 
     # The kernel's cost of reading ip_vs_conn, in the VM.

@@ -181,10 +181,23 @@ if [ $kernel = 1 ]; then
         --add .build-static/release/ipvs-lab-netlink=/usr/bin/ipvs-lab-netlink --add Tests/Kernel/lib.sh=/test/lib.sh \
         Benchmarks/kernel/conn-growth.sh 20000 40000 80000 160000 > "$work/conn-growth.txt" 2>&1 || true
     echo "bench: kernel lab (connection table growth) done" >&2
+    # The lab's big director, recorded, replayed beside node_exporter on its /proc.
+    Benchmarks/replay-scale.sh "$exporter" "" 31 > "$work/replay.txt" 2>&1 || true
+    echo "bench: replay of the lab's big director done" >&2
+fi
+
+if [ $smoke = 1 ]; then
+    # The replay benchmark on a small recording of the lab, to keep the script working.
+    mkdir -p "$work/small-director"
+    ln -s "$PWD/Tests/Fixtures/lab/netlink/nat-rr-main" "$work/small-director/netlink-dump"
+    ln -s "$PWD/Tests/Fixtures/kernel-6.1-lab/proc" "$work/small-director/proc"
+    Benchmarks/replay-scale.sh "$exporter" "$work/small-director" 1 > "$work/replay.txt"
+    grep -q '^| plain |' "$work/replay.txt" || { cat "$work/replay.txt"; echo "bench: the replay benchmark gave no figures" >&2; exit 1; }
+    echo "bench: replay (smoke) done" >&2
 fi
 
 netlink=()
-[ $kernel = 1 ] && netlink=(--netlink "$work/netlink.txt" --conn-growth "$work/conn-growth.txt")
+[ $kernel = 1 ] && netlink=(--netlink "$work/netlink.txt" --conn-growth "$work/conn-growth.txt" --replay "$work/replay.txt")
 python3 Benchmarks/report.py --results "$results" --conn "$work/conn.json" --lint "$work/lint.json" "${netlink[@]}" > "$work/BENCHMARKS.md"
 if [ $smoke = 1 ]; then
     # The smoke run keeps the script working; its tiny figures are not worth keeping.

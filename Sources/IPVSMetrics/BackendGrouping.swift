@@ -48,15 +48,14 @@ public struct BackendGrouping: Sendable, Hashable {
 /// each real server's row.
 public struct BackendRows: Sendable {
     /// One label set per row, in the order of each row's first real server.
-    public let labels: [Labels]
+    public let labels: LabelTable
     /// The row of each real server in table order (services, then their real servers); nil
     /// when every real server is its own row.
     private let rowOfServer: [Int]?
 
     public init(_ table: ServiceTable, grouping: BackendGrouping) {
-        var labels: [Labels] = []
+        var labels = LabelTable()
         guard grouping.aggregates else {
-            labels.reserveCapacity(table.services.reduce(0) { $0 + $1.realServers.count })
             for service in table.services {
                 let base = grouping.builder(service.id)
                 for server in service.realServers {

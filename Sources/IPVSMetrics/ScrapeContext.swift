@@ -14,7 +14,7 @@ public final class ScrapeContext {
     private var cachedTable: Result<ServiceTable, IPVSReadError>?
     private var cachedStats: Result<GlobalStats, ProcFSError>?
     private var cachedRows: (grouping: BackendGrouping, rows: BackendRows)?
-    private var cachedServiceLabels: [Labels]?
+    private var cachedServiceLabels: LabelTable?
 
     public init(reader: any IPVSStateReader, procfs: ProcFS, serviceFilter: ServiceFilter? = nil) {
         self.reader = reader
@@ -58,9 +58,9 @@ public final class ScrapeContext {
     }
 
     /// Each service's labels, in table order, built once per scrape.
-    public func serviceLabels() throws(IPVSReadError) -> [Labels] {
+    public func serviceLabels() throws(IPVSReadError) -> LabelTable {
         if let cachedServiceLabels { return cachedServiceLabels }
-        let labels = try serviceTable().services.map(\.id.labels)
+        let labels = LabelTable(try serviceTable().services.map(\.id.labels))
         cachedServiceLabels = labels
         return labels
     }

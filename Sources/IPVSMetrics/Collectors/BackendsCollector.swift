@@ -44,8 +44,8 @@ public struct BackendsCollector: Collector {
         var inactive = [Int64](repeating: 0, count: count)
         var persistent: [Int64?] = Array(repeating: nil, count: count)
         var counters: [TrafficCounters?] = Array(repeating: nil, count: count)
-        var upper: [(Int, SampleValue)] = []
-        var lower: [(Int, SampleValue)] = []
+        var upper: [(Int, UInt64)] = []
+        var lower: [(Int, UInt64)] = []
         methods.reserveCapacity(count)
         var server = 0
         for service in table.services {
@@ -70,8 +70,8 @@ public struct BackendsCollector: Collector {
                 // kernel acts on, so summed rows have none. 0 is the kernel's "no threshold": a
                 // series saying so for every real server would only cost series.
                 guard !summing else { continue }
-                if let value = real.upperThreshold, value > 0 { upper.append((row, .unsigned(UInt64(value)))) }
-                if let value = real.lowerThreshold, value > 0 { lower.append((row, .unsigned(UInt64(value)))) }
+                if let value = real.upperThreshold, value > 0 { upper.append((row, UInt64(value))) }
+                if let value = real.lowerThreshold, value > 0 { lower.append((row, UInt64(value))) }
             }
         }
         let sets = rows.labels
@@ -81,7 +81,7 @@ public struct BackendsCollector: Collector {
                 for i in range {
                     let entry = methodColumn[i]
                     w.sample(
-                        sets[entry.row], "forwarding_method", entry.method.label, "tunnel_type", entry.tunnel?.label ?? "",
+                        sets, row: entry.row, "forwarding_method", entry.method.label, "tunnel_type", entry.tunnel?.label ?? "",
                         .unsigned(1))
                 }
             })
@@ -102,26 +102,30 @@ public struct BackendsCollector: Collector {
         let weightColumn = weights
         metrics.append(
             MetricFamily(MetricCatalog.backendWeight, count: count) { range, w in
-                for i in range { w.sample(sets[i], .unsigned(weightColumn[i])) }
+                w.samples(sets, range, unsigned: weightColumn)
             })
         let activeColumn = active
         metrics.append(
             MetricFamily(MetricCatalog.backendActive, count: count) { range, w in
-                for i in range { w.sample(sets[i], .signed(activeColumn[i])) }
+                w.samples(sets, range, signed: activeColumn)
             })
         let inactiveColumn = inactive
         metrics.append(
             MetricFamily(MetricCatalog.backendInactive, count: count) { range, w in
-                for i in range { w.sample(sets[i], .signed(inactiveColumn[i])) }
+                w.samples(sets, range, signed: inactiveColumn)
             })
-        let persistentRows = persistent.indices.compactMap { i in persistent[i].map { (i, SampleValue.signed($0)) } }
-        for (descriptor, column) in [
-            (MetricCatalog.backendPersistent, persistentRows), (MetricCatalog.backendUpperThreshold, upper),
-            (MetricCatalog.backendLowerThreshold, lower),
-        ] {
+        let persistentRows = persistent.indices.filter { persistent[$0] != nil }
+        let persistentValues = persistentRows.map { persistent[$0]! }
+        metrics.append(
+            MetricFamily(MetricCatalog.backendPersistent, count: persistentRows.count) { range, w in
+                w.samples(sets, range, rows: persistentRows, signed: persistentValues)
+            })
+        for (descriptor, column) in [(MetricCatalog.backendUpperThreshold, upper), (MetricCatalog.backendLowerThreshold, lower)] {
+            let thresholdRows = column.map(\.0)
+            let values = column.map(\.1)
             metrics.append(
                 MetricFamily(descriptor, count: column.count) { range, w in
-                    for i in range { w.sample(sets[column[i].0], column[i].1) }
+                    w.samples(sets, range, rows: thresholdRows, unsigned: values)
                 })
         }
         TrafficFamilies.append(

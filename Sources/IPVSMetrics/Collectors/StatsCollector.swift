@@ -11,6 +11,7 @@ public struct StatsCollector: Collector {
     public func collect(_ context: ScrapeContext, into metrics: inout MetricSet) throws(IPVSReadError) {
         let stats: GlobalStats
         do throws(ProcFSError) { stats = try context.globalStats() } catch { throw IPVSReadError.from(error) }
-        TrafficFamilies.append(TrafficFamilies.directorTotals, labels: [.none], rows: [(0, stats.counters)], to: &metrics)
+        TrafficFamilies.append(
+            TrafficFamilies.directorTotals, labels: LabelTable([.none]), rows: [(0, stats.counters)], to: &metrics)
     }
 }

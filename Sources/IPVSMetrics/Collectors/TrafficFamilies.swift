@@ -31,30 +31,24 @@ struct TrafficFamilies {
         MetricCatalog.backendOutgoingBytesPerSecond,
     ]
 
-    /// Five families, one per figure, over the label sets the rows index: the objects that
-    /// have figures (netlink); none for /proc. The values are split into plain columns first,
-    /// so each family's loop reads one array of integers.
+    /// Five families, one per figure, over the label-table rows the pairs index: the objects
+    /// that have figures (netlink); none for /proc. The values are split into plain columns
+    /// first, so each family's loop reads one array of integers.
     static func append<Kind>(
-        _ descriptors: [MetricDescriptor], labels: [Labels], rows: [(Int, TrafficFigures<Kind>)], to metrics: inout MetricSet
+        _ descriptors: [MetricDescriptor], labels: LabelTable, rows: [(Int, TrafficFigures<Kind>)], to metrics: inout MetricSet
     ) {
         guard !rows.isEmpty else { return }
-        let sets = rows.map { labels[$0.0] }
+        // Every row has figures in the usual case; then no index column is needed.
+        let indices: [Int]? = rows.count == labels.count && rows.indices.allSatisfy { rows[$0].0 == $0 } ? nil : rows.map(\.0)
         let columns: [[UInt64]] = [
             rows.map(\.1.connections), rows.map(\.1.incomingPackets), rows.map(\.1.outgoingPackets),
             rows.map(\.1.incomingBytes), rows.map(\.1.outgoingBytes),
         ]
         for (descriptor, column) in zip(descriptors, columns) {
-            metrics.append(column: column, labels: sets, descriptor)
+            metrics.append(
+                MetricFamily(descriptor, count: column.count) { range, writer in
+                    writer.samples(labels, range, rows: indices, unsigned: column)
+                })
         }
-    }
-}
-
-extension MetricSet {
-    /// A family of one unsigned value per label set.
-    mutating func append(column: [UInt64], labels: [Labels], _ descriptor: MetricDescriptor) {
-        append(
-            MetricFamily(descriptor, count: column.count) { range, writer in
-                for index in range { writer.sample(labels[index], .unsigned(column[index])) }
-            })
     }
 }

@@ -10,7 +10,7 @@ public struct Labels: Sendable, Hashable {
 
     public static let none = Labels(rendered: [])
 
-    private init(rendered: [UInt8]) {
+    init(rendered: [UInt8]) {
         self.rendered = rendered
     }
 

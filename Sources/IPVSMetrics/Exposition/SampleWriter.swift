@@ -43,7 +43,7 @@ public struct SampleWriter {
         output.append(UInt8(ascii: "\n"))
     }
 
-    private mutating func appendPair(_ labelName: String, _ labelValue: String) {
+    mutating func appendPair(_ labelName: String, _ labelValue: String) {
         output.append(contentsOf: labelName.utf8)
         output.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
         Labels.appendEscapedLabelValue(labelValue, to: &output)
