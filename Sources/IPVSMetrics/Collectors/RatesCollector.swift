@@ -39,7 +39,8 @@ public struct RatesCollector: Collector {
         if scopes.contains(.director) {
             let stats: GlobalStats
             do throws(ProcFSError) { stats = try context.globalStats() } catch { throw IPVSReadError.from(error) }
-            TrafficFamilies.append(TrafficFamilies.directorRates, labels: LabelTable([.none]), rows: [(0, stats.rates)], to: &metrics)
+            TrafficFamilies.append(
+                TrafficFamilies.directorRates, labels: LabelTable([.none]), rows: [(0, stats.rates)], to: &metrics)
         }
         guard scopes.contains(.services) || scopes.contains(.backends) else { return }
         let services = try context.serviceTable().services
