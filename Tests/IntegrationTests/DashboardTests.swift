@@ -88,8 +88,19 @@ import Testing
         let datasource = try #require(variables.first { $0["type"] as? String == "datasource" })
         #expect(datasource["name"] as? String == "datasource")
         #expect(datasource["query"] as? String == "prometheus")
-        for name in ["instance", "service", "backend"] {
+        for name in ["job", "cluster_label", "cluster", "instance", "service", "backend"] {
             #expect(variables.contains { $0["name"] as? String == name }, "variable \(name)")
+        }
+        // A fleet: every query selects job, the grouping label and director by variable, and
+        // the job, group and director variables may take several values or All.
+        for (panel, expression) in Self.expressions(board) where !expression.hasPrefix("label_values(ipvs_up") {
+            #expect(
+                expression.contains(#"job=~"$job", $cluster_label=~"$cluster", instance=~"$instance""#),
+                "\(name) «\(panel)» does not select by job, group and director: \(expression)")
+        }
+        for variable in variables where ["job", "cluster", "instance"].contains(variable["name"] as? String ?? "") {
+            #expect(variable["multi"] as? Bool == true && variable["includeAll"] as? Bool == true, "\(variable["name"] ?? "?")")
+            #expect(variable["allValue"] as? String == ".*", "All must also match series without the label")
         }
 
         // No datasource uid may be hard-coded: every reference is the variable.
@@ -109,6 +120,27 @@ import Testing
             #expect(!targets.isEmpty, "\(panel["title"] ?? "?") has no query")
             #expect(Set(targets.compactMap { $0["refId"] as? String }).count == targets.count)
             #expect(!(panel["description"] as? String ?? "").isEmpty, "\(panel["title"] ?? "?") needs a description")
+            // A panel that reads a recording rule says so: without ipvs-alerts.yaml it is empty.
+            let readsRules = targets.contains { target in
+                Self.recordingRulePrefixes.contains { (target["expr"] as? String ?? "").contains($0) }
+            }
+            if readsRules {
+                #expect(
+                    (panel["description"] as? String ?? "").contains("Needs the recording rules of ipvs-alerts.yaml"),
+                    "\(panel["title"] ?? "?") reads a recording rule and does not say so")
+            }
+        }
+    }
+
+    /// How the recording rules of ipvs-alerts.yaml are named (level:metric:operations).
+    static let recordingRulePrefixes = ["ipvs:", "ipvs_service:", "ipvs_backend:", "instance:ipvs"]
+
+    /// Exporters may be scraped under any job name: no rule may name one.
+    @Test(.enabled(if: Processes.shouldRun(needing: "python3")))
+    func noRuleNamesAJob() async throws {
+        for rule in try await Self.rules() {
+            let expression = rule["expr"] as? String ?? ""
+            #expect(!expression.contains("job=") && !expression.contains("job!="), "\(rule["alert"] ?? rule["record"] ?? "?")")
         }
     }
 
@@ -122,8 +154,9 @@ import Testing
         await metrics.formUnion(try rules().compactMap { $0["record"] as? String })
         metrics.insert("up")
         var labels = Set(MetricCatalog.all.flatMap(\.labelNames))
-        // Target labels, and the one label the recording rules add.
-        labels.formUnion(["job", "instance", "service"])
+        // Target labels, the one label the recording rules add, and the dashboards' grouping
+        // label, which the user names in a variable.
+        labels.formUnion(["job", "instance", "service", "$cluster_label"])
         return (metrics, labels)
     }
 
@@ -161,9 +194,11 @@ import Testing
     // MARK: Every expression against a real Prometheus
 
     /// Four exporters serve recorded netlink dumps of the kernel lab (sync daemon, quiesced and
-    /// persistent services, fwmark services, connection thresholds) with the lab's /proc; Prometheus scrapes them every
-    /// second and evaluates ipvs-alerts.yaml. Each variable and panel query of both dashboards
-    /// must parse and return data.
+    /// persistent services, fwmark services, connection thresholds) with the lab's /proc;
+    /// Prometheus scrapes them every second under two jobs, the second with a `cluster`
+    /// label, and evaluates ipvs-alerts.yaml. For each job, and for the second job's group,
+    /// each variable and panel query of both dashboards must parse and return data; a group
+    /// that does not exist must empty every panel.
     @Test(.enabled(if: Processes.shouldRun(needing: "prometheus", "curl", "python3")))
     func everyExpressionReturnsData() async throws {
         var exporters: [RunningProcess] = []
@@ -191,15 +226,23 @@ import Testing
                   - job_name: ipvs
                     static_configs:
                       - targets: [\(targets.joined(separator: ", "))]
+                  - job_name: lvs-edge
+                    static_configs:
+                      - targets: [\(targets.joined(separator: ", "))]
+                        labels:
+                          cluster: edge
                 """)
         defer { prometheus.stop() }
 
+        let choices: [[String: String]] = [["job": "ipvs"], ["job": "lvs-edge"], ["job": "lvs-edge", "cluster": "edge"]]
         var failures: [String] = []
         let deadline = Date().addingTimeInterval(60)
         repeat {
             failures = []
-            for name in Self.dashboards {
-                failures += try await Self.runDashboard(try Self.dashboard(name), name: name, on: prometheus)
+            for fixed in choices {
+                for name in Self.dashboards {
+                    failures += try await Self.runDashboard(try Self.dashboard(name), name: name, fixed: fixed, on: prometheus)
+                }
             }
             if failures.isEmpty { break }
             try await Task.sleep(for: .seconds(1))
@@ -207,19 +250,48 @@ import Testing
         #expect(
             failures.isEmpty,
             "\(failures.joined(separator: "\n"))\nPrometheus log:\n\(prometheus.log.suffix(10).joined(separator: "\n"))")
+
+        // The grouping variable really filters: a group nobody has leaves every panel empty.
+        for name in Self.dashboards {
+            let board = try Self.dashboard(name)
+            for (panel, expression) in Self.expressions(board, variables: false) {
+                let query = Self.substitute(
+                    expression,
+                    [
+                        "job": ".*", "cluster_label": "cluster", "cluster": "nowhere", "instance": ".*", "service": ".*",
+                        "backend": ".*", "__rate_interval": "5s", "__interval": "1s",
+                    ])
+                let answer = try await prometheus.ask(query)
+                #expect(answer.status == "success" && answer.vector.isEmpty, "\(name) «\(panel)» ignores the group: \(query)")
+            }
+        }
     }
 
-    /// Resolves the variables as Grafana does, in order: a multi-value or All variable becomes an
-    /// escaped regex alternation of all its values; a single-value one is tried with each of its
-    /// values (every director, every service). A query must parse in every selection and return
-    /// data in at least one: a service without persistence has no persistence timeout.
-    static func runDashboard(_ board: [String: Any], name: String, on prometheus: PrometheusServer) async throws -> [String] {
+    /// Resolves the variables as Grafana does, in order: `fixed` ones take the given value; a
+    /// textbox its text; a variable whose All has its own value (`.*`, which also matches series
+    /// without the label) takes it, as Grafana's default selection does; another multi-value or
+    /// All variable becomes an escaped regex alternation of all its values; a single-value one
+    /// is tried with each of its values (every director, every service). A query must parse in
+    /// every selection and return data in at least one: a service without persistence has no
+    /// persistence timeout.
+    static func runDashboard(
+        _ board: [String: Any], name: String, fixed: [String: String] = [:], on prometheus: PrometheusServer
+    ) async throws -> [String] {
         var failures: [String] = []
         let variables = ((board["templating"] as? [String: Any])?["list"] as? [[String: Any]] ?? [])
-            .filter { $0["type"] as? String == "query" }
+            .filter { ["query", "textbox"].contains($0["type"] as? String ?? "") }
         var selections: [[String: String]] = [["__rate_interval": "5s", "__interval": "1s"]]
         for variable in variables {
             let variableName = variable["name"] as? String ?? "?"
+            if let value = fixed[variableName] ?? (variable["type"] as? String == "textbox" ? variable["query"] as? String : nil)
+            {
+                selections = selections.map { $0.merging([variableName: value]) { $1 } }
+                continue
+            }
+            if variable["includeAll"] as? Bool == true, let all = variable["allValue"] as? String {
+                selections = selections.map { $0.merging([variableName: all]) { $1 } }
+                continue
+            }
             let multi = variable["multi"] as? Bool == true || variable["includeAll"] as? Bool == true
             var next: [[String: String]] = []
             for selection in selections {
@@ -233,9 +305,18 @@ import Testing
                 }
             }
             if next.isEmpty {
-                return ["\(name): variable \(variableName) found nothing (\(variable["definition"] as? String ?? ""))"]
+                return ["\(name) \(fixed): variable \(variableName) found nothing (\(variable["definition"] as? String ?? ""))"]
             }
             selections = next
+        }
+        // Every variable query with the fixed values must find something too.
+        for variable in variables where variable["type"] as? String == "query" {
+            let definition = substitute(variable["definition"] as? String ?? "", selections[0])
+            let found = try await variableValues(definition, regex: variable["regex"] as? String ?? "", on: prometheus)
+            let variableName = variable["name"] as? String ?? "?"
+            if found.isEmpty && !(variableName == "cluster" && fixed["job"] == "ipvs") {
+                failures.append("\(name) \(fixed): variable \(variableName) found nothing: \(definition)")
+            }
         }
         for (panel, expression) in expressions(board, variables: false) {
             var answered = false
@@ -243,13 +324,13 @@ import Testing
                 let query = substitute(expression, selection)
                 let answer = try await prometheus.ask(query)
                 if answer.status != "success" {
-                    failures.append("\(name) «\(panel)»: \(answer.error ?? answer.status): \(query)")
+                    failures.append("\(name) \(fixed) «\(panel)»: \(answer.error ?? answer.status): \(query)")
                     break
                 }
                 if !answer.vector.isEmpty { answered = true }
             }
             if !answered {
-                failures.append("\(name) «\(panel)»: no data in any of \(selections.count) selections: \(expression)")
+                failures.append("\(name) \(fixed) «\(panel)»: no data in any of \(selections.count) selections: \(expression)")
             }
         }
         return failures

@@ -2,7 +2,7 @@
 # Validates deploy/kubernetes/ offline (make test-kubernetes):
 #
 #   1. prometheusrule.yaml is what generate-prometheusrule.py writes now (no drift), and the
-#      generator changes nothing in dashboards/ipvs-alerts.yaml but the job selector;
+#      generator changes nothing in dashboards/ipvs-alerts.yaml;
 #   2. the built-in kinds (DaemonSets) against Kubernetes $KUBERNETES_VERSION's schemas, strict
 #      (unknown fields fail), with kubernetes-validate from a virtualenv in .build/kubernetes-venv
 #      (pinned by deploy/kubernetes/requirements.txt, rebuilt only when that file changes);
@@ -10,8 +10,7 @@
 #      kept in deploy/kubernetes/schemas (origin in SOURCES.tsv, checked by git blob hash), with
 #      python3-jsonschema, unknown fields failing as under kubectl's strict field validation;
 #   4. what no schema says: the security settings, image tag = VERSION, the PodMonitor selecting
-#      the DaemonSets' pods and port, the rules selecting the PodMonitor's job (Tests/Kubernetes/
-#      checks.py policy);
+#      the DaemonSets' pods and port, the rules naming no job (Tests/Kubernetes/checks.py policy);
 #   5. the PrometheusRule's groups with `promtool check rules`, and with dashboards'
 #      `promtool test rules` unit tests retargeted at the PodMonitor's job;
 #   6. when an exporter binary is at hand ($IPVS_EXPORTER, else .build/release/ipvs_exporter),
@@ -92,9 +91,8 @@ manifests=("$DEPLOY"/*.yaml)
     { cat "$work/gen.log"; echo "FAIL generate-prometheusrule.py failed"; exit 1; }
 check "prometheusrule.yaml is up to date with generate-prometheusrule.py (else: make kubernetes-rules)" \
     diff -u "$DEPLOY/prometheusrule.yaml" "$work/prometheusrule.yaml"
-"$PYTHON" "$DEPLOY/generate-prometheusrule.py" --job ipvs --output "$work/identity.yaml" &&
-    "$PYTHON" "$CHECKS" extract-rules "$work/identity.yaml" "$work/identity-rules.yaml" > /dev/null
-check "generated rules with --job ipvs equal dashboards/ipvs-alerts.yaml (only the job changes)" \
+"$PYTHON" "$CHECKS" extract-rules "$work/prometheusrule.yaml" "$work/identity-rules.yaml" > /dev/null
+check "generated rules equal dashboards/ipvs-alerts.yaml (the generator only wraps them)" \
     "$PYTHON" "$CHECKS" same-rules "$work/identity-rules.yaml" dashboards/ipvs-alerts.yaml
 
 # --- 2. built-in kinds: kubernetes-validate ---------------------------------------------------
@@ -141,7 +139,7 @@ check "schemas match SOURCES.tsv; ${custom[*]##*/} against the CRDs' v1 openAPIV
     "$PYTHON" "$CHECKS" crd "$DEPLOY/schemas" "${custom[@]}"
 
 # --- 4. policy --------------------------------------------------------------------------------
-check "security, image $version, PodMonitor selects the pods and port, rules select its job" \
+check "security, image $version, PodMonitor selects the pods and port, rules name no job" \
     "$PYTHON" "$CHECKS" policy "$DEPLOY" "$version"
 
 # --- 5. promtool ------------------------------------------------------------------------------
