@@ -67,6 +67,13 @@ struct LintCommand: ParsableCommand {
     var ip6tables: String?
 
     @Option(
+        name: .customLong("nftables"),
+        help: ArgumentHelp(
+            "nft -j list ruleset output (JSON; the text form is not read yet). LVS501 counts the marks its rules set; the other firewall rules read --iptables/--ip6tables.",
+            valueName: "file"))
+    var nftables: String?
+
+    @Option(
         name: .customLong("sysctl"),
         help: ArgumentHelp(
             "sysctl -a output or sysctl.conf syntax: FILE for the director, HOST=FILE for a real server (its address or name as in the ipvsadm file). Repeatable.",
@@ -149,7 +156,8 @@ struct LintCommand: ParsableCommand {
             throw ValidationError("--ipvsadm and --keepalived both describe the virtual services; give one")
         }
         let stdinUses =
-            ([ipvsadm, keepalived, iptables, ip6tables, timeouts] + sysctls.map { LintSession.SysctlFile(argument: $0).path })
+            ([ipvsadm, keepalived, iptables, ip6tables, nftables, timeouts]
+            + sysctls.map { LintSession.SysctlFile(argument: $0).path })
             .filter { $0 == "-" }.count
         if stdinUses > 1 { throw ValidationError("only one input can be - (standard input)") }
     }
@@ -159,12 +167,12 @@ struct LintCommand: ParsableCommand {
         // flags, so a misspelt input flag (--ipvs) would be answered "nothing to lint" without
         // the flag being named.
         if explain == nil && !listRules && !live && ipvsadm == nil && keepalived == nil && iptables == nil && ip6tables == nil
-            && sysctls.isEmpty && timeouts == nil
+            && nftables == nil && sysctls.isEmpty && timeouts == nil
         {
             var output = StandardError()
             print(
                 """
-                Error: nothing to lint: give --live or at least one of --ipvsadm, --keepalived, --iptables, --ip6tables, --sysctl, --timeouts
+                Error: nothing to lint: give --live or at least one of --ipvsadm, --keepalived, --iptables, --ip6tables, --nftables, --sysctl, --timeouts
                 Usage: \(IPVSExporterCommand.usageString(for: LintCommand.self))
                   See 'ipvs_exporter lint --help' for more information.
                 """, to: &output)
@@ -216,7 +224,8 @@ struct LintCommand: ParsableCommand {
     var options: LintSession.Options {
         LintSession.Options(
             ipvsadm: ipvsadm, keepalived: keepalived, live: live, netns: netns, iptables: iptables, ip6tables: ip6tables,
-            sysctls: sysctls.map(LintSession.SysctlFile.init(argument:)), timeouts: timeouts, failureThreshold: failureThreshold,
+            nftables: nftables, sysctls: sysctls.map(LintSession.SysctlFile.init(argument:)), timeouts: timeouts,
+            failureThreshold: failureThreshold,
             configuration: noConfig ? .ignored : config.map { .file($0) } ?? .nearest, baseline: baseline,
             updateBaseline: updateBaseline, keepalivedConfigID: configID)
     }

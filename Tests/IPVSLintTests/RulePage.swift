@@ -11,7 +11,7 @@ struct RulePage: CustomStringConvertible {
     let lines: [Substring]
 
     /// A fenced block whose info string names an input role: ```ipvsadm, ```iptables,
-    /// ```ip6tables, ```sysctl (the director), ```sysctl 10.0.0.11 (a real server), ```timeouts;
+    /// ```ip6tables, ```nftables (nft -j list ruleset), ```sysctl (the director), ```sysctl 10.0.0.11 (a real server), ```timeouts;
     /// or ```yaml .ipvs-lint.yaml, the configuration (its `facts:` for the rules that need one).
     struct Block {
         /// nil for the configuration file.
@@ -29,6 +29,7 @@ struct RulePage: CustomStringConvertible {
             case .keepalived: "keepalived.conf"
             case .iptables: "iptables.save"
             case .ip6tables: "ip6tables.save"
+            case .nftables: "ruleset.json"
             case .sysctl(let host): host.map { "rs-\($0).conf" } ?? "director.conf"
             case .timeouts: "timeouts.txt"
             }
@@ -111,6 +112,7 @@ struct RulePage: CustomStringConvertible {
         case "keepalived": .input(.keepalived)
         case "iptables": .input(.iptables)
         case "ip6tables": .input(.ip6tables)
+        case "nftables": .input(.nftables)
         case "sysctl": .input(.sysctl(host: info.count > 1 ? String(info[1]) : nil))
         case "timeouts": .input(.timeouts)
         case "yaml" where info.count > 1 && info[1] == LintConfiguration.fileName: .configuration

@@ -225,7 +225,8 @@ import Testing
             "--ipvsadm", "IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n",
             "ipvsadm -L output"
         ),
-        ("--keepalived", "table inet filter {\n}\n", "nft ruleset"),
+        ("--keepalived", "table inet filter {\n}\n", "nft list ruleset text"),
+        ("--nftables", "table inet filter {\n}\n", "give nft -j list ruleset with --nftables"),
     ])
     func wrongKindOfInputIsNamed(_ flag: String, _ text: String, _ advice: String) async throws {
         let run = try await Self.lint([flag, "-"], stdin: text)

@@ -7,6 +7,8 @@ enum InputKindGuess: Equatable {
     case iptablesSave
     case iptablesListing
     case nftRuleset
+    /// `nft -j list ruleset`.
+    case nftJSON
     case keepalived
     case sysctl
 
@@ -24,6 +26,7 @@ enum InputKindGuess: Equatable {
             }
             if ["*filter", "*nat", "*mangle", "*raw", "*security"].contains(String(text)) { return .iptablesSave }
             if text.hasPrefix("table ") && text.hasSuffix("{") { return .nftRuleset }
+            if text.hasPrefix("{\"nftables\"") { return .nftJSON }
             let words = text.split(separator: " ", omittingEmptySubsequences: true)
             guard let first = words.first else { continue }
             if ["-A", "-a", "--add-service", "--add-server"].contains(first), words.count > 2,
@@ -49,7 +52,8 @@ enum InputKindGuess: Equatable {
         case .iptablesListing:
             "this looks like iptables -L output, which the linter does not read: give iptables-save output with --iptables"
         case .nftRuleset:
-            "this looks like an nft ruleset, which the linter does not read yet: give iptables-save output with --iptables"
+            "this looks like nft list ruleset text, which the linter does not read yet: give nft -j list ruleset with --nftables"
+        case .nftJSON: "this looks like nft -j list ruleset: give it with --nftables"
         case .keepalived: "this looks like keepalived.conf: give it with --keepalived"
         case .sysctl: "this looks like sysctl output: give it with --sysctl"
         }
@@ -60,7 +64,7 @@ enum InputKindGuess: Equatable {
     func fits(_ role: InputRole) -> Bool {
         switch (self, role) {
         case (.ipvsadmSave, .ipvsadm), (.iptablesSave, .iptables), (.iptablesSave, .ip6tables), (.keepalived, .keepalived),
-            (.sysctl, .sysctl):
+            (.sysctl, .sysctl), (.nftJSON, .nftables):
             true
         default: false
         }

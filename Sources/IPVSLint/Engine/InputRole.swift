@@ -9,6 +9,8 @@ public enum InputRole: Sendable, Hashable, CustomStringConvertible {
     case keepalived
     case iptables
     case ip6tables
+    /// `nft -j list ruleset`: both families' tables.
+    case nftables
     /// nil host: the director's sysctls; else a real server's (address or name).
     case sysctl(host: String?)
     case timeouts
@@ -19,6 +21,7 @@ public enum InputRole: Sendable, Hashable, CustomStringConvertible {
         case .keepalived: "--keepalived"
         case .iptables: "--iptables"
         case .ip6tables: "--ip6tables"
+        case .nftables: "--nftables"
         case .sysctl(let host): host.map { "--sysctl \($0)=FILE" } ?? "--sysctl FILE"
         case .timeouts: "--timeouts"
         }

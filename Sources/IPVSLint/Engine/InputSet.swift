@@ -28,6 +28,7 @@ public struct InputSet: Sendable {
         case keepalived(IPVSConfiguration, included: [SourceFile])
         case iptables(IPTablesRuleset)
         case ip6tables(IPTablesRuleset)
+        case nftables(NFTRuleset)
         case sysctl(SysctlSet)
         case timeouts(TimeoutSettings)
     }
@@ -61,6 +62,7 @@ public struct InputSet: Sendable {
             return (.keepalived(configuration, included: Array(files.dropFirst())), found)
         case .iptables: parsed = .iptables(try IPTablesSaveParser.parse(file, family: .ipv4, serviceNames: serviceNames))
         case .ip6tables: parsed = .ip6tables(try IPTablesSaveParser.parse(file, family: .ipv6, serviceNames: serviceNames))
+        case .nftables: parsed = .nftables(try NFTJSONParser.parse(file))
         case .sysctl(let host): parsed = .sysctl(try SysctlParser.parse(file, host: host))
         case .timeouts: parsed = .timeouts(try TimeoutsParser.parse(file))
         }
@@ -77,6 +79,7 @@ public struct InputSet: Sendable {
             if let checker = configuration.healthChecker { inputs.facts.healthChecker = checker }
         case .iptables(let ruleset): inputs.iptables = ruleset
         case .ip6tables(let ruleset): inputs.ip6tables = ruleset
+        case .nftables(let ruleset): inputs.nftables = ruleset
         case .sysctl(let set): if set.host == nil { inputs.directorSysctls = set } else { inputs.realServerSysctls.append(set) }
         case .timeouts(let timeouts): inputs.timeouts = timeouts
         }

@@ -5,6 +5,8 @@ public struct LintInputs: Sendable {
     public var ipvs: IPVSConfiguration?
     public var iptables: IPTablesRuleset?
     public var ip6tables: IPTablesRuleset?
+    /// `nft -j list ruleset`; today LVS501 reads its marks (issue 23: the other firewall rules).
+    public var nftables: NFTRuleset?
     public var directorSysctls: SysctlSet?
     public var realServerSysctls: [SysctlSet] = []
     /// From `--timeouts`; see ``effectiveTimeouts`` for the `--set` lines of a rules file.
@@ -19,7 +21,7 @@ public struct LintInputs: Sendable {
     public var available: Set<InputKind> {
         var kinds = Set<InputKind>()
         if ipvs != nil { kinds.insert(.ipvsadm) }
-        if iptables != nil || ip6tables != nil { kinds.insert(.firewall) }
+        if iptables != nil || ip6tables != nil || nftables != nil { kinds.insert(.firewall) }
         if directorSysctls != nil { kinds.insert(.directorSysctl) }
         if !realServerSysctls.isEmpty { kinds.insert(.realServerSysctl) }
         if effectiveTimeouts != nil { kinds.insert(.timeouts) }

@@ -16,6 +16,7 @@ public struct LintSession: Sendable {
         public var netns: String?
         public var iptables: String?
         public var ip6tables: String?
+        public var nftables: String?
         public var sysctls: [SysctlFile]
         /// A file, or `TCP,TCPFIN,UDP` seconds.
         public var timeouts: String?
@@ -31,7 +32,7 @@ public struct LintSession: Sendable {
 
         public init(
             ipvsadm: String? = nil, keepalived: String? = nil, live: Bool = false, netns: String? = nil, iptables: String? = nil,
-            ip6tables: String? = nil, sysctls: [SysctlFile] = [], timeouts: String? = nil,
+            ip6tables: String? = nil, nftables: String? = nil, sysctls: [SysctlFile] = [], timeouts: String? = nil,
             failureThreshold: FailureThreshold? = nil,
             configuration: ConfigurationSource = .nearest, baseline: String? = nil, updateBaseline: Bool = false,
             keepalivedConfigID: String? = nil
@@ -43,6 +44,7 @@ public struct LintSession: Sendable {
             self.netns = netns
             self.iptables = iptables
             self.ip6tables = ip6tables
+            self.nftables = nftables
             self.sysctls = sysctls
             self.timeouts = timeouts
             self.failureThreshold = failureThreshold
@@ -111,6 +113,7 @@ public struct LintSession: Sendable {
         if let keepalived = options.keepalived { files.append((try Self.load(keepalived, as: .keepalived), .keepalived)) }
         if let iptables = options.iptables { files.append((try Self.load(iptables, as: .iptables), .iptables)) }
         if let ip6tables = options.ip6tables { files.append((try Self.load(ip6tables, as: .ip6tables), .ip6tables)) }
+        if let nftables = options.nftables { files.append((try Self.load(nftables, as: .nftables), .nftables)) }
         for sysctl in options.sysctls {
             let role = InputRole.sysctl(host: sysctl.host)
             files.append((try Self.load(sysctl.path, as: role), role))
@@ -220,6 +223,7 @@ public struct LintSession: Sendable {
         case .keepalived: return "keepalived.conf"
         case .iptables: return "iptables-save"
         case .ip6tables: return "ip6tables-save"
+        case .nftables: return "nft-ruleset"
         case .sysctl(let host): return host.map { "sysctl@" + $0 } ?? "sysctl"
         case .timeouts: return "timeouts"
         }

@@ -1,0 +1,110 @@
+import IPVSModel
+
+/// Which nftables rules can leave a mark on the packets IPVS schedules: LVS501's view of an
+/// `nft -j list ruleset`, as ``FirewallMarks`` is its view of iptables-save.
+enum NFTMarks {
+    /// A rule that sets the packet mark, and how.
+    struct Producer {
+        var rule: NFTRule
+        var operation: MarkOperation
+    }
+
+    /// Tables whose chains see packets of `family`: `inet` and `netdev` see both.
+    static func tables(_ ruleset: NFTRuleset, family: IPAddress.Family) -> [NFTTable] {
+        ruleset.tables.filter { table in
+            switch table.family {
+            case .inet, .netdev: true
+            case .ip: family == .ipv4
+            case .ip6: family == .ipv6
+            case .arp, .bridge: false
+            }
+        }
+    }
+
+    /// Whether IPVS sees a mark set in this base chain: IPVS schedules at LOCAL_IN priority 99
+    /// (remote clients) and at LOCAL_OUT priority -98 (the director's own); prerouting and
+    /// ingress come before both.
+    static func seesMarks(of base: NFTChain.Base) -> Bool {
+        switch base.hook {
+        case "prerouting", "ingress": true
+        case "input": base.priority < 99
+        case "output": base.priority < -98
+        default: false
+        }
+    }
+
+    /// The chains of `table` whose marks IPVS sees: such base chains, and the chains they jump
+    /// or go to, transitively.
+    static func eligibleChains(_ table: NFTTable) -> Set<String> {
+        var found = Set(table.chains.filter { $0.base.map(seesMarks) ?? false }.map(\.name))
+        var frontier = Array(found)
+        while let name = frontier.popLast() {
+            for rule in table.chain(name)?.rules ?? [] {
+                for case .verdict(let verdict) in rule.statements {
+                    switch verdict {
+                    case .jump(let target), .goto(let target):
+                        if found.insert(target).inserted { frontier.append(target) }
+                    default: break
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    /// Every rule IPVS sees that sets the packet mark of `family`'s packets.
+    static func producers(_ ruleset: NFTRuleset, family: IPAddress.Family) -> [Producer] {
+        var out: [Producer] = []
+        for table in tables(ruleset, family: family) {
+            // What `meta mark set ct mark` restores: the connection marks the table sets.
+            var restored: [MarkOperation] = []
+            for chain in table.chains {
+                for rule in chain.rules {
+                    for case .setMark(.connection, let value) in rule.statements {
+                        restored += operations(value, in: table, restored: [])
+                    }
+                }
+            }
+            let eligible = eligibleChains(table)
+            for chain in table.chains where eligible.contains(chain.name) {
+                for rule in chain.rules {
+                    for case .setMark(.packet, let value) in rule.statements {
+                        out += operations(value, in: table, restored: restored).map { Producer(rule: rule, operation: $0) }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The mark operations a `meta mark set VALUE` can perform: a constant, each value of a
+    /// map it looks up, bits it ORs in, or the connection marks it restores.
+    static func operations(_ value: NFTExpression, in table: NFTTable, restored: [MarkOperation]) -> [MarkOperation] {
+        func whole(_ number: UInt64, _ written: String) -> MarkOperation? {
+            guard number <= UInt64(UInt32.max) else { return nil }
+            return MarkOperation(value: UInt32(number), mask: .max, written: written)
+        }
+        switch value {
+        case .number(let number):
+            return whole(number, "meta mark set \(number)").map { [$0] } ?? []
+        case .map(_, let data):
+            let elements: [NFTExpression]
+            switch data {
+            case .reference(let name): elements = table.set(name)?.elements ?? []
+            case .set(let items): elements = items
+            default: elements = []
+            }
+            return elements.compactMap { element in
+                guard case .mapping(_, .number(let number)) = element else { return nil }
+                return whole(number, "meta mark set … map (\(number))")
+            }
+        case .binary("|", .meta("mark"), .number(let bits)), .binary("|", .number(let bits), .meta("mark")):
+            guard bits <= UInt64(UInt32.max) else { return [] }
+            return [MarkOperation(value: UInt32(bits), mask: UInt32(bits), written: "meta mark set meta mark | \(bits)")]
+        case .conntrack("mark"):
+            return restored
+        default:
+            return []
+        }
+    }
+}

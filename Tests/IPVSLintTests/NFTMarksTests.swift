@@ -1,0 +1,92 @@
+import Foundation
+import IPVSTestSupport
+import Testing
+
+@testable import IPVSLint
+
+/// LVS501 with an `nft -j list ruleset` (Tests/Fixtures/lint/nftables/director.json, listed by
+/// nft 1.0.6): marks set by constants, map lookups, jumps and restored connection marks feed
+/// firewall-mark services, where IPVS sees them and for the families the table covers.
+@Suite struct NFTMarksTests {
+    static func lvs501(_ ipvsadm: String, nftables: String? = nil) throws -> [Finding] {
+        var set = InputSet()
+        try set.add(SourceFile(name: "rules.ipvs", text: ipvsadm), as: .ipvsadm)
+        let json = try nftables ?? Fixtures.text("lint/nftables/director.json")
+        try set.add(SourceFile(name: "ruleset.json", text: json), as: .nftables)
+        return set.lint().findings.filter { $0.ruleID == "LVS501" }
+    }
+
+    static func service(_ mark: Int, ipv6: Bool = false) -> String {
+        "-A -f \(mark)\(ipv6 ? " -6" : "") -s rr\n-a -f \(mark)\(ipv6 ? " -6" : "") -r \(ipv6 ? "[2001:db8::11]" : "10.0.0.11"):0 -g -w 1\n"
+    }
+
+    /// 1: a constant after a set match; 2 and 3: values of the map `marks`; 9: a chain the
+    /// prerouting chain jumps to.
+    @Test(arguments: [1, 2, 3, 9])
+    func marksTheRulesetSetsFeedTheirServices(_ mark: Int) throws {
+        #expect(try Self.lvs501(Self.service(mark)).isEmpty)
+    }
+
+    @Test func aMarkNobodySetsIsReportedWithTheNearMiss() throws {
+        let findings = try Self.lvs501(Self.service(5))
+        let finding = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(finding.message.hasPrefix("no nftables rule (meta mark set) sets mark 5 (0x5) for FWM 5 in ruleset.json"))
+        #expect(
+            finding.message.contains("nftables ip mangle_lvs pre (handle 7) sets mark 1, which no service has: a typo for 5?"))
+        // nft -j writes one line: the column tells the rule's object apart.
+        let text = try Fixtures.text("lint/nftables/director.json")
+        let firstRule = try #require(text.range(of: #"{"rule""#)).lowerBound
+        #expect(finding.related.first?.line == 1)
+        #expect(finding.related.first?.column == text.utf8.distance(from: text.startIndex, to: firstRule) + 1)
+    }
+
+    /// A `table ip` does not see IPv6 packets.
+    @Test func anIPTableDoesNotMarkIPv6() throws {
+        #expect(try Self.lvs501(Self.service(1, ipv6: true)).count == 1)
+    }
+
+    static func ruleset(hook: String, priority: Int, statements: String, extra: String = "") -> String {
+        """
+        {"nftables": [
+          {"table": {"family": "inet", "name": "lb"}},
+          {"chain": {"family": "inet", "table": "lb", "name": "c", "type": "filter", "hook": "\(hook)", "prio": \(priority), "policy": "accept"}},
+          {"rule": {"family": "inet", "table": "lb", "chain": "c", "expr": [\(statements)]}}\(extra)
+        ]}
+        """
+    }
+
+    static let setMark7 = #"{"mangle": {"key": {"meta": {"key": "mark"}}, "value": 7}}"#
+
+    /// IPVS schedules at LOCAL_IN priority 99 and LOCAL_OUT -98: a mark set later is too late.
+    @Test(arguments: [
+        ("prerouting", -150, true), ("input", 0, true), ("input", 98, true), ("input", 99, false), ("input", 150, false),
+        ("output", -150, true), ("output", -98, false), ("forward", -150, false), ("postrouting", -150, false),
+    ])
+    func onlyHooksBeforeIPVSCount(_ hook: String, _ priority: Int, _ seen: Bool) throws {
+        let json = Self.ruleset(hook: hook, priority: priority, statements: Self.setMark7)
+        #expect(try Self.lvs501(Self.service(7), nftables: json).isEmpty == seen)
+        // An inet table marks both families.
+        #expect(try Self.lvs501(Self.service(7, ipv6: true), nftables: json).isEmpty == seen)
+    }
+
+    /// `meta mark set ct mark` restores what `ct mark set` stored; `meta mark | N` sets bits.
+    @Test func restoredAndOredMarks() throws {
+        let restore = #"{"mangle": {"key": {"meta": {"key": "mark"}}, "value": {"ct": {"key": "mark"}}}}"#
+        let store =
+            #", {"chain": {"family": "inet", "table": "lb", "name": "s"}}, {"rule": {"family": "inet", "table": "lb", "chain": "s", "expr": [{"mangle": {"key": {"ct": {"key": "mark"}}, "value": 7}}]}}"#
+        #expect(
+            try Self.lvs501(
+                Self.service(7), nftables: Self.ruleset(hook: "prerouting", priority: -150, statements: restore, extra: store)
+            ).isEmpty)
+        #expect(
+            try Self.lvs501(Self.service(7), nftables: Self.ruleset(hook: "prerouting", priority: -150, statements: restore))
+                .count == 1)
+        let or = #"{"mangle": {"key": {"meta": {"key": "mark"}}, "value": {"|": [{"meta": {"key": "mark"}}, 4]}}}"#
+        #expect(
+            try Self.lvs501(Self.service(4), nftables: Self.ruleset(hook: "prerouting", priority: -150, statements: or)).isEmpty)
+        #expect(
+            try Self.lvs501(Self.service(3), nftables: Self.ruleset(hook: "prerouting", priority: -150, statements: or)).count
+                == 1)
+    }
+}
