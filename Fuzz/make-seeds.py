@@ -111,6 +111,10 @@ http_server_config:
 basic_auth_users:
   prometheus: $2y$10$mDwo.lAisC94iLAyP81MCesa29IzH37oigHC/42V2pdJlUprsJPze
 """)
+    for path in sorted(glob.glob(os.path.join(ROOT, "Tests/Fixtures/corpus/nftables/*.json"))) + [
+        os.path.join(ROOT, "Tests/Fixtures/lint/nftables/director.json")
+    ]:
+        add("nftables-json", read(os.path.relpath(path, ROOT)))
     add("baseline", b"# ipvs_exporter lint baseline\nLVS206\tsvc=tcp/192.0.2.10:80\tTCP 192.0.2.10:80 has no real servers\n")
     for target in sorted(os.listdir(OUT)):
         print(f"{target}: {len(os.listdir(os.path.join(OUT, target)))} seeds")

@@ -21,6 +21,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case lintConfiguration = "lint-config"
     case baseline
     case webConfig = "web-config"
+    case nftablesJSON = "nftables-json"
 
     /// Runs one input. Errors are the expected outcome for most inputs; only a trap is a
     /// finding.
@@ -79,6 +80,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = try? Baseline.read(Self.file(bytes, name: "baseline"), knownRules: RuleRegistry.id)
         case .webConfig:
             _ = try? WebConfiguration.parse(String(decoding: bytes, as: UTF8.self), path: "/etc/ipvs/web.yml")
+        case .nftablesJSON:
+            _ = try? NFTJSONParser.parse(Self.file(bytes, name: "ruleset.json"))
         }
     }
 
