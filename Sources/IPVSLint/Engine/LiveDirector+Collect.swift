@@ -8,8 +8,8 @@ import SystemSupport
 extension LiveDirector {
     /// The running director's inputs for each role not in `given`, and the kernel's release
     /// (known first-hand here, where `facts.kernel` is for files). IPVS comes from netlink, or
-    /// /proc when netlink is refused; the firewall from iptables-save and ip6tables-save; the
-    /// sysctls from /proc/sys. `notice` hears what is read some other way or not at all.
+    /// /proc when netlink is refused; the firewall from iptables-save and ip6tables-save, and
+    /// nftables from `nft -j list ruleset`; the sysctls from /proc/sys. `notice` hears what is read some other way or not at all.
     static func collect(
         given: Set<InputRole>, netns: String?, notice: @escaping @Sendable (String) -> Void
     ) throws(LintSession.Failure) -> (inputs: [(SourceFile, InputRole)], kernel: KernelRelease?) {
@@ -55,6 +55,15 @@ extension LiveDirector {
             }
             out.append((SourceFile(name: "live:" + tool, text: try output(of: path)), role))
         }
+        // Native nftables tables, which iptables-save does not show (LVS501 reads their marks).
+        let nftPaths: [String] = ["/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft", "/bin/nft"]
+        if !given.contains(.nftables), let nft = nftPaths.first(where: { access($0, X_OK) == 0 }) {
+            do throws(LintSession.Failure) {
+                out.append((SourceFile(name: "live:nft", text: try output(of: nft, arguments: "-j list ruleset")), .nftables))
+            } catch {
+                notice("lint: nft -j list ruleset failed (\(error)); nftables rules are not checked")
+            }
+        }
         if !given.contains(.sysctl(host: nil)) {
             out.append((SourceFile(name: sysctlName, text: sysctls(procfs: "/proc")), .sysctl(host: nil)))
         }
@@ -67,9 +76,12 @@ extension LiveDirector {
         return (out, kernel)
     }
 
-    /// What a command prints, for iptables-save; its failure is an input error.
-    static func output(of path: String) throws(LintSession.Failure) -> String {
-        guard let pipe = popen("'\(path)' 2>/dev/null", "r") else { throw LintSession.Failure("lint --live: cannot run \(path)") }
+    /// What a command prints, for iptables-save and nft; its failure is an input error.
+    /// `arguments` are fixed words of ours, never user text.
+    static func output(of path: String, arguments: String = "") throws(LintSession.Failure) -> String {
+        guard let pipe = popen("'\(path)' \(arguments) 2>/dev/null", "r") else {
+            throw LintSession.Failure("lint --live: cannot run \(path)")
+        }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
