@@ -89,4 +89,33 @@ import Testing
             try Self.lvs501(Self.service(3), nftables: Self.ruleset(hook: "prerouting", priority: -150, statements: or)).count
                 == 1)
     }
+
+    /// A chain reached only through a verdict map counts; a masked set keeps other programs' bits.
+    @Test func verdictMapsAndMaskedSets() throws {
+        let vmap =
+            #"{"vmap": {"key": {"payload": {"protocol": "tcp", "field": "dport"}}, "data": {"set": [[80, {"jump": {"target": "m"}}]]}}}"#
+        let marking =
+            #", {"chain": {"family": "inet", "table": "lb", "name": "m"}}, {"rule": {"family": "inet", "table": "lb", "chain": "m", "expr": [{"mangle": {"key": {"meta": {"key": "mark"}}, "value": 7}}]}}"#
+        let viaMap = Self.ruleset(hook: "prerouting", priority: -150, statements: vmap, extra: marking)
+        #expect(try Self.lvs501(Self.service(7), nftables: viaMap).isEmpty)
+        let masked =
+            #"{"mangle": {"key": {"meta": {"key": "mark"}}, "value": {"|": [{"&": [{"meta": {"key": "mark"}}, 4294901760]}, 5]}}}"#
+        let keepHigh = Self.ruleset(hook: "prerouting", priority: -150, statements: masked)
+        #expect(try Self.lvs501(Self.service(5), nftables: keepHigh).isEmpty)
+        #expect(try Self.lvs501(Self.service(6), nftables: keepHigh).count == 1)
+    }
+
+    /// An inet table marking both families feeds an IPv6 service, whatever iptables (IPv4) does:
+    /// no LVS507 "only set for the other family".
+    @Test func inetTableFeedsBothFamiliesForLVS507() throws {
+        var set = InputSet()
+        try set.add(SourceFile(name: "rules.ipvs", text: Self.service(7, ipv6: true)), as: .ipvsadm)
+        try set.add(
+            SourceFile(name: "iptables.save", text: "*mangle\n-A PREROUTING -j MARK --set-xmark 0x7/0xffffffff\nCOMMIT\n"),
+            as: .iptables)
+        try set.add(
+            SourceFile(name: "ruleset.json", text: Self.ruleset(hook: "prerouting", priority: -150, statements: Self.setMark7)),
+            as: .nftables)
+        #expect(set.lint().findings.filter { ["LVS501", "LVS507"].contains($0.ruleID) }.isEmpty)
+    }
 }

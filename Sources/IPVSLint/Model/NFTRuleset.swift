@@ -131,6 +131,8 @@ public enum NFTStatement: Sendable, Hashable {
     case dnat(address: NFTExpression?, port: NFTExpression?)
     /// `redirect to :PORT`.
     case redirect(port: NFTExpression?)
+    /// `KEY vmap { VALUE : VERDICT, … }` or `KEY vmap @name`: a jump chosen by a lookup.
+    case verdictMap(key: NFTExpression, data: NFTExpression)
     /// Read and kept by name: `counter`, `log`, `limit`, `snat`, `masquerade`, `notrack`…
     case other(String)
 }

@@ -21,6 +21,10 @@ public enum NFTJSONParser {
 
     struct Reader {
         var ruleset: NFTRuleset
+        /// Where each table and chain is, so that a big ruleset (kube-proxy's nftables mode
+        /// writes thousands of chains) is read in one pass, not one search per rule.
+        var tablePositions: [String: Int] = [:]
+        var chainPositions: [[String: Int]] = []
 
         mutating func opaque(_ kind: String, _ location: SourceLocation) {
             if ruleset.opaque[kind] == nil { ruleset.opaque[kind] = location }
@@ -58,7 +62,7 @@ public enum NFTJSONParser {
         func tableIndex(_ node: JSONNode, in what: String) throws(LintInputError) -> Int {
             let family = try family(node, in: what)
             let name = try string(node, "table", in: what)
-            guard let index = ruleset.tables.firstIndex(where: { $0.family == family && $0.name == name }) else {
+            guard let index = tablePositions[family.rawValue + " " + name] else {
                 throw LintInputError(
                     node.location, found: "table \(family.rawValue) \(LintInputError.quote(name))",
                     expected: "\(what) of a table listed before it")
@@ -78,7 +82,9 @@ public enum NFTJSONParser {
             case "table":
                 let family = try family(body, in: "a table")
                 let name = try string(body, "name", in: "a table")
-                if ruleset.table(family, name) == nil {
+                if tablePositions[family.rawValue + " " + name] == nil {
+                    tablePositions[family.rawValue + " " + name] = ruleset.tables.count
+                    chainPositions.append([:])
                     ruleset.tables.append(NFTTable(family: family, name: name, location: node.location))
                 }
             case "chain":
@@ -96,15 +102,16 @@ public enum NFTJSONParser {
                     base = NFTChain.Base(
                         type: body["type"]?.string ?? "filter", hook: hookName, priority: prio, policy: body["policy"]?.string)
                 }
-                if let existing = ruleset.tables[index].chains.firstIndex(where: { $0.name == name }) {
+                if let existing = chainPositions[index][name] {
                     if base != nil { ruleset.tables[index].chains[existing].base = base }
                 } else {
+                    chainPositions[index][name] = ruleset.tables[index].chains.count
                     ruleset.tables[index].chains.append(NFTChain(name: name, location: node.location, base: base))
                 }
             case "rule":
                 let index = try tableIndex(body, in: "a rule")
                 let chainName = try string(body, "chain", in: "a rule")
-                guard let chain = ruleset.tables[index].chains.firstIndex(where: { $0.name == chainName }) else {
+                guard let chain = chainPositions[index][chainName] else {
                     throw LintInputError(
                         node.location, found: "chain \(LintInputError.quote(chainName))",
                         expected: "a rule of a chain listed before it")
@@ -185,6 +192,11 @@ public enum NFTJSONParser {
                     port: try body["port"].map { node throws(LintInputError) in try expression(node) })
             case "redirect":
                 return .redirect(port: try body["port"].map { node throws(LintInputError) in try expression(node) })
+            case "vmap":
+                guard let key = body["key"], let data = body["data"] else {
+                    throw LintInputError(body.location, found: "a vmap without key or data", expected: "a lookup key and a map")
+                }
+                return .verdictMap(key: try expression(key), data: try expression(data))
             default:
                 opaque(kind, node.location)
                 return .other(kind)

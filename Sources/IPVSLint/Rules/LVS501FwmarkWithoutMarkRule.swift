@@ -10,6 +10,11 @@ struct FwmarkWithoutMarkRule: LintRule {
         summary: "No MARK rule sets a firewall-mark service's mark")
 
     func check(_ inputs: LintInputs, into report: inout Report) {
+        // Once per family, not once per service: a ruleset can be big.
+        let nftByFamily: [IPAddress.Family: [NFTMarks.Producer]] =
+            inputs.nftables.map { nft in
+                [.ipv4: NFTMarks.producers(nft, family: .ipv4), .ipv6: NFTMarks.producers(nft, family: .ipv6)]
+            } ?? [:]
         for service in inputs.ipvs?.services ?? [] {
             guard case .firewallMark(let value, _) = service.identity, value > 0, value <= Int64(UInt32.max) else { continue }
             let mark = UInt32(value)
@@ -19,10 +24,9 @@ struct FwmarkWithoutMarkRule: LintRule {
                 report.skip("\(service.identity): no \(family == .ipv6 ? "--ip6tables" : "--iptables") or --nftables input")
                 continue
             }
-            let nftProducers = inputs.nftables.map { nft in
-                NFTMarks.producers(nft, family: family).filter { $0.operation.canProduce(mark) }
-            }
-            guard (ruleset?.producers(of: mark) ?? []).isEmpty, nftProducers?.isEmpty ?? true else { continue }
+            let nftProducers = nftByFamily[family] ?? []
+            guard (ruleset?.producers(of: mark) ?? []).isEmpty, !nftProducers.contains(where: { $0.operation.canProduce(mark) })
+            else { continue }
             // Set by the other family's firewall: LVS507 says that, more precisely.
             let other: IPAddress.Family = family == .ipv6 ? .ipv4 : .ipv6
             if let otherRuleset = inputs.firewall(for: other), !otherRuleset.producers(of: mark).isEmpty { continue }
@@ -42,8 +46,8 @@ struct FwmarkWithoutMarkRule: LintRule {
                         ("\(rule.table) \(rule.chain) (line \(rule.location.line)) sets mark \(operation.value)", rule.location))
                 }
             }
-            if let nft = inputs.nftables {
-                for producer in NFTMarks.producers(nft, family: family) {
+            if inputs.nftables != nil {
+                for producer in nftProducers {
                     let operation = producer.operation
                     guard operation.setsWholeMark, operation.value != 0, !used.contains(Int64(operation.value)) else { continue }
                     let rule = producer.rule

@@ -15,6 +15,8 @@ struct FwmarkFamilyMismatch: LintRule {
             guard own?.producers(of: UInt32(mark)).isEmpty ?? true, let rule = other.producers(of: UInt32(mark)).first else {
                 continue
             }
+            // nftables setting it for this family (an inet table does both) feeds the service.
+            if NFTMarks.feeds(inputs, family: ipv6 ? .ipv6 : .ipv4, mark: UInt32(mark)) == true { continue }
             report.add(
                 "\(service.identity) is an \(ipv6 ? "IPv6" : "IPv4") service, but mark \(mark) is only set by \(ipv6 ? "iptables (IPv4)" : "ip6tables (IPv6)"): the kernel matches a mark only to a service of the packet's family\(ipv6 ? "" : "; add -6 if the service is meant for IPv6")",
                 at: service.identityLocation, object: service.identity.objectKey, related: [rule.location])

@@ -16,7 +16,9 @@ struct OrphanMarkRule: LintRule {
                 guard case .firewallMark(let mark, let family6) = service.identity else { continue }
                 // A mark of the other family's service: LVS507 reports that mismatch.
                 marks.insert(mark)
-                if family6 == ipv6, mark > 0, mark <= Int64(UInt32.max), ruleset.producers(of: UInt32(mark)).isEmpty {
+                if family6 == ipv6, mark > 0, mark <= Int64(UInt32.max), ruleset.producers(of: UInt32(mark)).isEmpty,
+                    NFTMarks.feeds(inputs, family: ruleset.family, mark: UInt32(mark)) != true
+                {
                     unfed = true
                 }
             }

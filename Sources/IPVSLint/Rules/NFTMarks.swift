@@ -34,30 +34,54 @@ enum NFTMarks {
     }
 
     /// The chains of `table` whose marks IPVS sees: such base chains, and the chains they jump
-    /// or go to, transitively.
+    /// or go to, transitively, by a verdict or through a verdict map.
     static func eligibleChains(_ table: NFTTable) -> Set<String> {
         var found = Set(table.chains.filter { $0.base.map(seesMarks) ?? false }.map(\.name))
         var frontier = Array(found)
         while let name = frontier.popLast() {
             for rule in table.chain(name)?.rules ?? [] {
-                for case .verdict(let verdict) in rule.statements {
-                    switch verdict {
-                    case .jump(let target), .goto(let target):
-                        if found.insert(target).inserted { frontier.append(target) }
-                    default: break
-                    }
-                }
+                for target in jumpTargets(rule, in: table) where found.insert(target).inserted { frontier.append(target) }
             }
         }
         return found
     }
 
+    /// The chains a rule can continue in: `jump`/`goto`, and the jumps of a verdict map.
+    static func jumpTargets(_ rule: NFTRule, in table: NFTTable) -> [String] {
+        var targets: [String] = []
+        for statement in rule.statements {
+            switch statement {
+            case .verdict(.jump(let target)), .verdict(.goto(let target)): targets.append(target)
+            case .verdictMap(_, let data):
+                let elements: [NFTExpression]
+                switch data {
+                case .reference(let name): elements = table.set(name)?.elements ?? []
+                case .set(let items): elements = items
+                default: elements = []
+                }
+                for case .mapping(_, .text(let verdict)) in elements {
+                    let words = verdict.split(separator: " ")
+                    if words.count == 2, words[0] == "jump" || words[0] == "goto" { targets.append(String(words[1])) }
+                }
+            default: break
+            }
+        }
+        return targets
+    }
+
+    /// Whether nftables sets `mark` where IPVS sees it for `family`'s packets; nil without
+    /// `--nftables`.
+    static func feeds(_ inputs: LintInputs, family: IPAddress.Family, mark: UInt32) -> Bool? {
+        inputs.nftables.map { nft in producers(nft, family: family).contains { $0.operation.canProduce(mark) } }
+    }
+
     /// Every rule IPVS sees that sets the packet mark of `family`'s packets.
     static func producers(_ ruleset: NFTRuleset, family: IPAddress.Family) -> [Producer] {
         var out: [Producer] = []
-        for table in tables(ruleset, family: family) {
-            // What `meta mark set ct mark` restores: the connection marks the table sets.
-            var restored: [MarkOperation] = []
+        // What `meta mark set ct mark` restores: the connection marks any table sets (conntrack
+        // is one table for the whole network namespace).
+        var restored: [MarkOperation] = []
+        for table in ruleset.tables {
             for chain in table.chains {
                 for rule in chain.rules {
                     for case .setMark(.connection, let value) in rule.statements {
@@ -65,6 +89,8 @@ enum NFTMarks {
                     }
                 }
             }
+        }
+        for table in tables(ruleset, family: family) {
             let eligible = eligibleChains(table)
             for chain in table.chains where eligible.contains(chain.name) {
                 for rule in chain.rules {
@@ -101,6 +127,14 @@ enum NFTMarks {
         case .binary("|", .meta("mark"), .number(let bits)), .binary("|", .number(let bits), .meta("mark")):
             guard bits <= UInt64(UInt32.max) else { return [] }
             return [MarkOperation(value: UInt32(bits), mask: UInt32(bits), written: "meta mark set meta mark | \(bits)")]
+        // `meta mark set meta mark & KEEP | BITS`: the bits outside KEEP are cleared, BITS set.
+        case .binary("|", .binary("&", .meta("mark"), .number(let keep)), .number(let bits)):
+            guard keep <= UInt64(UInt32.max), bits <= UInt64(UInt32.max) else { return [] }
+            return [
+                MarkOperation(
+                    value: UInt32(bits), mask: ~UInt32(keep) | UInt32(bits),
+                    written: "meta mark set meta mark & \(keep) | \(bits)")
+            ]
         case .conntrack("mark"):
             return restored
         default:
