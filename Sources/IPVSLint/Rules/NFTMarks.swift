@@ -53,13 +53,7 @@ enum NFTMarks {
             switch statement {
             case .verdict(.jump(let target)), .verdict(.goto(let target)): targets.append(target)
             case .verdictMap(_, let data):
-                let elements: [NFTExpression]
-                switch data {
-                case .reference(let name): elements = table.set(name)?.elements ?? []
-                case .set(let items): elements = items
-                default: elements = []
-                }
-                for case .mapping(_, .text(let verdict)) in elements {
+                for case .mapping(_, .text(let verdict)) in elements(of: data, in: table) {
                     let words = verdict.split(separator: " ")
                     if words.count == 2, words[0] == "jump" || words[0] == "goto" { targets.append(String(words[1])) }
                 }
@@ -73,6 +67,15 @@ enum NFTMarks {
     /// `--nftables`.
     static func feeds(_ inputs: LintInputs, family: IPAddress.Family, mark: UInt32) -> Bool? {
         inputs.nftables.map { nft in producers(nft, family: family).contains { $0.operation.canProduce(mark) } }
+    }
+
+    /// The elements of a map a lookup names: a named map of the table, or an anonymous one.
+    static func elements(of data: NFTExpression, in table: NFTTable) -> [NFTExpression] {
+        switch data {
+        case .reference(let name): table.set(name)?.elements ?? []
+        case .set(let items): items
+        default: []
+        }
     }
 
     /// Every rule IPVS sees that sets the packet mark of `family`'s packets.
@@ -114,13 +117,7 @@ enum NFTMarks {
         case .number(let number):
             return whole(number, "meta mark set \(number)").map { [$0] } ?? []
         case .map(_, let data):
-            let elements: [NFTExpression]
-            switch data {
-            case .reference(let name): elements = table.set(name)?.elements ?? []
-            case .set(let items): elements = items
-            default: elements = []
-            }
-            return elements.compactMap { element in
+            return elements(of: data, in: table).compactMap { element in
                 guard case .mapping(_, .number(let number)) = element else { return nil }
                 return whole(number, "meta mark set … map (\(number))")
             }

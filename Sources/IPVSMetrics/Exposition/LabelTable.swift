@@ -35,36 +35,34 @@ extension SampleWriter {
     /// `name{labels} value` for samples `range`: sample `k` has the labels of table row
     /// `rows[k]` (row `k` when `rows` is nil) and the value `values[k]`.
     public mutating func samples(_ table: LabelTable, _ range: Range<Int>, rows: [Int]? = nil, unsigned values: [UInt64]) {
-        let name = self.name
         let pairs = self.pairs
-        name.withUnsafeBufferPointer { name in
-            table.bytes.withUnsafeBufferPointer { labels in
-                for k in range {
-                    let row = rows?[k] ?? k
-                    output.append(contentsOf: name)
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: labels[table.range(row)]))
-                    output.append(UInt8(ascii: " "))
-                    ExpositionEncoder.appendDecimal(values[k], to: &output, pairs: pairs)
-                    output.append(UInt8(ascii: "\n"))
-                }
-            }
-        }
+        eachRow(table, range, rows) { k, output in ExpositionEncoder.appendDecimal(values[k], to: &output, pairs: pairs) }
     }
 
     /// The same for signed values (connection counts are the kernel's `int`).
     public mutating func samples(_ table: LabelTable, _ range: Range<Int>, rows: [Int]? = nil, signed values: [Int64]) {
-        let name = self.name
         let pairs = self.pairs
+        eachRow(table, range, rows) { k, output in
+            let value = values[k]
+            if value < 0 { output.append(UInt8(ascii: "-")) }
+            ExpositionEncoder.appendDecimal(value.magnitude, to: &output, pairs: pairs)
+        }
+    }
+
+    /// The loop both share: `name{labels} ` copied from the buffers without reference
+    /// counting, then `value(k, &output)`, then the line's end.
+    @inline(__always)
+    private mutating func eachRow(
+        _ table: LabelTable, _ range: Range<Int>, _ rows: [Int]?, value: (Int, inout [UInt8]) -> Void
+    ) {
+        let name = self.name
         name.withUnsafeBufferPointer { name in
             table.bytes.withUnsafeBufferPointer { labels in
                 for k in range {
-                    let row = rows?[k] ?? k
                     output.append(contentsOf: name)
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: labels[table.range(row)]))
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: labels[table.range(rows?[k] ?? k)]))
                     output.append(UInt8(ascii: " "))
-                    let value = values[k]
-                    if value < 0 { output.append(UInt8(ascii: "-")) }
-                    ExpositionEncoder.appendDecimal(value.magnitude, to: &output, pairs: pairs)
+                    value(k, &output)
                     output.append(UInt8(ascii: "\n"))
                 }
             }
@@ -88,11 +86,6 @@ extension SampleWriter {
                 output.append(UInt8(ascii: ","))
             }
         }
-        appendPair(name1, value1)
-        output.append(UInt8(ascii: ","))
-        appendPair(name2, value2)
-        output.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: " ")])
-        ExpositionEncoder.appendValue(value, to: &output)
-        output.append(UInt8(ascii: "\n"))
+        appendTwoPairs(name1, value1, name2, value2, value)
     }
 }

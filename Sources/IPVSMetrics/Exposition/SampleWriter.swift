@@ -35,6 +35,11 @@ public struct SampleWriter {
             output.append(contentsOf: labels.rendered.dropLast())
             output.append(UInt8(ascii: ","))
         }
+        appendTwoPairs(name1, value1, name2, value2, value)
+    }
+
+    /// `n1="v1",n2="v2"} value` and the line's end: the close of both two-label forms.
+    mutating func appendTwoPairs(_ name1: String, _ value1: String, _ name2: String, _ value2: String, _ value: SampleValue) {
         appendPair(name1, value1)
         output.append(UInt8(ascii: ","))
         appendPair(name2, value2)
