@@ -7,7 +7,6 @@ libFuzzer starts from. Rerun after adding captures; the output is committed.
 import glob
 import hashlib
 import os
-import shutil
 import struct
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -42,7 +41,7 @@ def messages(reply):
 
 
 def main():
-    shutil.rmtree(OUT, ignore_errors=True)
+    # Only adds: the corpus is the campaign's, grown by every run (Fuzz/README.md).
     proc = CAPTURES + "/proc"
     add("proc-ip_vs", read(proc + "/net/ip_vs"))
     add("proc-ip_vs_stats", read(proc + "/net/ip_vs_stats"))
@@ -115,6 +114,10 @@ basic_auth_users:
         os.path.join(ROOT, "Tests/Fixtures/lint/nftables/director.json")
     ]:
         add("nftables-json", read(os.path.relpath(path, ROOT)))
+    for path in sorted(glob.glob(os.path.join(ROOT, "Tests/Fixtures/corpus/nftables/*.nft"))) + [
+        os.path.join(ROOT, "Tests/Fixtures/lint/nftables/director.nft")
+    ]:
+        add("nftables-text", read(os.path.relpath(path, ROOT)))
     add("baseline", b"# ipvs_exporter lint baseline\nLVS206\tsvc=tcp/192.0.2.10:80\tTCP 192.0.2.10:80 has no real servers\n")
     for target in sorted(os.listdir(OUT)):
         print(f"{target}: {len(os.listdir(os.path.join(OUT, target)))} seeds")

@@ -22,6 +22,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case baseline
     case webConfig = "web-config"
     case nftablesJSON = "nftables-json"
+    case nftablesText = "nftables-text"
 
     /// Runs one input. Errors are the expected outcome for most inputs; only a trap is a
     /// finding.
@@ -82,6 +83,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = try? WebConfiguration.parse(String(decoding: bytes, as: UTF8.self), path: "/etc/ipvs/web.yml")
         case .nftablesJSON:
             _ = try? NFTJSONParser.parse(Self.file(bytes, name: "ruleset.json"))
+        case .nftablesText:
+            _ = try? NFTTextParser.parse(Self.file(bytes, name: "ruleset.nft"))
         }
     }
 

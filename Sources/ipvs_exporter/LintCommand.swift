@@ -69,7 +69,7 @@ struct LintCommand: ParsableCommand {
     @Option(
         name: .customLong("nftables"),
         help: ArgumentHelp(
-            "nft -j list ruleset output (JSON; the text form is not read yet). LVS501 counts the marks its rules set; the other firewall rules read --iptables/--ip6tables.",
+            "nft list ruleset output, as text (nft -a shows rule handles) or JSON (nft -j), or an nft -f script. LVS501, LVS507 and LVS508 count the marks its rules set; --verbose lists statements no rule reads.",
             valueName: "file"))
     var nftables: String?
 

@@ -225,8 +225,8 @@ import Testing
             "--ipvsadm", "IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n",
             "ipvsadm -L output"
         ),
-        ("--keepalived", "table inet filter {\n}\n", "nft list ruleset text"),
-        ("--nftables", "table inet filter {\n}\n", "give nft -j list ruleset with --nftables"),
+        ("--keepalived", "table inet filter {\n}\n", "nft list ruleset: give it with --nftables"),
+        ("--nftables", "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", "give it with --iptables"),
     ])
     func wrongKindOfInputIsNamed(_ flag: String, _ text: String, _ advice: String) async throws {
         let run = try await Self.lint([flag, "-"], stdin: text)

@@ -51,8 +51,7 @@ enum InputKindGuess: Equatable {
         case .iptablesSave: "this looks like iptables-save output: give it with --iptables (or --ip6tables)"
         case .iptablesListing:
             "this looks like iptables -L output, which the linter does not read: give iptables-save output with --iptables"
-        case .nftRuleset:
-            "this looks like nft list ruleset text, which the linter does not read yet: give nft -j list ruleset with --nftables"
+        case .nftRuleset: "this looks like nft list ruleset: give it with --nftables"
         case .nftJSON: "this looks like nft -j list ruleset: give it with --nftables"
         case .keepalived: "this looks like keepalived.conf: give it with --keepalived"
         case .sysctl: "this looks like sysctl output: give it with --sysctl"
@@ -64,7 +63,7 @@ enum InputKindGuess: Equatable {
     func fits(_ role: InputRole) -> Bool {
         switch (self, role) {
         case (.ipvsadmSave, .ipvsadm), (.iptablesSave, .iptables), (.iptablesSave, .ip6tables), (.keepalived, .keepalived),
-            (.sysctl, .sysctl), (.nftJSON, .nftables):
+            (.sysctl, .sysctl), (.nftJSON, .nftables), (.nftRuleset, .nftables):
             true
         default: false
         }

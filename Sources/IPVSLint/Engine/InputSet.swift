@@ -62,7 +62,7 @@ public struct InputSet: Sendable {
             return (.keepalived(configuration, included: Array(files.dropFirst())), found)
         case .iptables: parsed = .iptables(try IPTablesSaveParser.parse(file, family: .ipv4, serviceNames: serviceNames))
         case .ip6tables: parsed = .ip6tables(try IPTablesSaveParser.parse(file, family: .ipv6, serviceNames: serviceNames))
-        case .nftables: parsed = .nftables(try NFTJSONParser.parse(file))
+        case .nftables: parsed = .nftables(try NFTRulesetReader.parse(file))
         case .sysctl(let host): parsed = .sysctl(try SysctlParser.parse(file, host: host))
         case .timeouts: parsed = .timeouts(try TimeoutsParser.parse(file))
         }

@@ -22,6 +22,9 @@ public struct Linter: Sendable {
         /// Parts of checks that could not run.
         public var notes: [(RuleMetadata, String)]
         public var suppressions: [Suppression]
+        /// What an input holds that no rule reads (nftables statements kept by name), with
+        /// where each kind first appears, for --verbose: no finding can come from them.
+        public var unread: [(String, SourceLocation)] = []
     }
 
     public func run(_ inputs: LintInputs, suppressions: [Suppression] = []) -> Result {
@@ -115,7 +118,11 @@ public struct Linter: Sendable {
             }
         }
         kept.sort { ($0.location, $0.ruleID, $0.message) < ($1.location, $1.ruleID, $1.message) }
-        return Result(findings: kept, suppressed: suppressed, skipped: skipped, notes: notes, suppressions: suppressions)
+        let unread = (inputs.nftables?.opaque ?? [:]).map { ("nftables \($0.key)", $0.value) }.sorted {
+            ($0.1, $0.0) < ($1.1, $1.0)
+        }
+        return Result(
+            findings: kept, suppressed: suppressed, skipped: skipped, notes: notes, suppressions: suppressions, unread: unread)
     }
 
     /// A finding's key as releases before 0.9 wrote it for keepalived input: each path part

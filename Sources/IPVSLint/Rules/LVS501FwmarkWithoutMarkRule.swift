@@ -49,8 +49,11 @@ struct FwmarkWithoutMarkRule: LintRule {
             if inputs.nftables != nil {
                 for producer in nftProducers {
                     let operation = producer.operation
-                    guard operation.setsWholeMark, operation.value != 0, !used.contains(Int64(operation.value)) else { continue }
                     let rule = producer.rule
+                    // A map of several marks is one rule: one hint.
+                    guard operation.setsWholeMark, operation.value != 0, !used.contains(Int64(operation.value)),
+                        !nearMisses.contains(where: { $0.location == rule.location })
+                    else { continue }
                     // nft -j writes the whole ruleset on one line: its handle names a rule.
                     let place = rule.handle.map { "handle \($0)" } ?? "line \(rule.location.line)"
                     nearMisses.append(
