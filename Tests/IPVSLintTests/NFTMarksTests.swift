@@ -8,12 +8,12 @@ import Testing
 /// nft 1.0.6): marks set by constants, map lookups, jumps and restored connection marks feed
 /// firewall-mark services, where IPVS sees them and for the families the table covers.
 @Suite struct NFTMarksTests {
-    static func lvs501(_ ipvsadm: String, nftables: String? = nil) throws -> [Finding] {
+    static func lvs501(_ ipvsadm: String, nftables: String? = nil, rule: String = "LVS501") throws -> [Finding] {
         var set = InputSet()
         try set.add(SourceFile(name: "rules.ipvs", text: ipvsadm), as: .ipvsadm)
         let json = try nftables ?? Fixtures.text("lint/nftables/director.json")
         try set.add(SourceFile(name: "ruleset.json", text: json), as: .nftables)
-        return set.lint().findings.filter { $0.ruleID == "LVS501" }
+        return set.lint().findings.filter { $0.ruleID == rule }
     }
 
     static func service(_ mark: Int, ipv6: Bool = false) -> String {
@@ -41,9 +41,13 @@ import Testing
         #expect(finding.related.first?.column == text.utf8.distance(from: text.startIndex, to: firstRule) + 1)
     }
 
-    /// A `table ip` does not see IPv6 packets.
+    /// A `table ip` does not see IPv6 packets: the mark is the other family's (LVS507).
     @Test func anIPTableDoesNotMarkIPv6() throws {
-        #expect(try Self.lvs501(Self.service(1, ipv6: true)).count == 1)
+        #expect(try Self.lvs501(Self.service(1, ipv6: true)).isEmpty)
+        let mismatch = try Self.lvs501(Self.service(1, ipv6: true), rule: "LVS507")
+        #expect(mismatch.count == 1)
+        #expect(mismatch.first?.message.contains("a table of family ip that sees only IPv4 packets") == true)
+        #expect(try Self.lvs501(Self.service(4, ipv6: true)).count == 1)
     }
 
     static func ruleset(hook: String, priority: Int, statements: String, extra: String = "") -> String {
@@ -58,16 +62,21 @@ import Testing
 
     static let setMark7 = #"{"mangle": {"key": {"meta": {"key": "mark"}}, "value": 7}}"#
 
-    /// IPVS schedules at LOCAL_IN priority 99 and LOCAL_OUT -98: a mark set later is too late.
+    /// IPVS schedules at LOCAL_IN priority 99 and LOCAL_OUT -98: a mark set later is too late,
+    /// which LVS502 reports (LVS501 is for marks nothing sets).
     @Test(arguments: [
         ("prerouting", -150, true), ("input", 0, true), ("input", 98, true), ("input", 99, false), ("input", 150, false),
         ("output", -150, true), ("output", -98, false), ("forward", -150, false), ("postrouting", -150, false),
     ])
     func onlyHooksBeforeIPVSCount(_ hook: String, _ priority: Int, _ seen: Bool) throws {
         let json = Self.ruleset(hook: hook, priority: priority, statements: Self.setMark7)
-        #expect(try Self.lvs501(Self.service(7), nftables: json).isEmpty == seen)
         // An inet table marks both families.
-        #expect(try Self.lvs501(Self.service(7, ipv6: true), nftables: json).isEmpty == seen)
+        for ipv6 in [false, true] {
+            #expect(try Self.lvs501(Self.service(7, ipv6: ipv6), nftables: json).isEmpty)
+            let late = try Self.lvs501(Self.service(7, ipv6: ipv6), nftables: json, rule: "LVS502")
+            #expect(late.count == (seen ? 0 : 1))
+            #expect(late.allSatisfy { $0.message.contains("nftables inet lb c (line 4) at \(hook) priority \(priority)") })
+        }
     }
 
     /// `meta mark set ct mark` restores what `ct mark set` stored; `meta mark | N` sets bits.

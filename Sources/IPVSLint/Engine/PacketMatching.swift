@@ -55,12 +55,15 @@ struct PacketProfile {
     var destination: IPAddress?
     var proto: TransportProtocol?
     var port: UInt16?
+    /// The service's family, known even without an address (`-f 1 -6`).
+    var family: IPAddress.Family?
 }
 
 extension ServiceDefinition {
     /// The packets that reach this service, when its address is numeric.
     var packets: PacketProfile {
-        PacketProfile(destination: identity.host?.address, proto: identity.proto, port: identity.port?.number)
+        PacketProfile(
+            destination: identity.host?.address, proto: identity.proto, port: identity.port?.number, family: identity.family)
     }
 }
 

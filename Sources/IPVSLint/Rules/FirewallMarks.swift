@@ -32,7 +32,11 @@ enum FirewallMarks {
         for service in inputs.ipvs?.services ?? [] {
             guard case .firewallMark(let mark, _) = service.identity, mark > 0, mark <= Int64(UInt32.max) else { continue }
             guard let ruleset = inputs.firewall(for: service.identity.family) else {
-                report.skip("\(service.identity): no \(service.identity.family == .ipv6 ? "--ip6tables" : "--iptables") input")
+                // With --nftables the rule reads that instead (NFTMarks).
+                if inputs.nftables == nil {
+                    report.skip(
+                        "\(service.identity): no \(service.identity.family == .ipv6 ? "--ip6tables" : "--iptables") input")
+                }
                 continue
             }
             out.append(MarkedService(service: service, mark: UInt32(mark), ruleset: ruleset))

@@ -13,7 +13,11 @@ struct FwmarkWithoutMarkRule: LintRule {
         // Once per family, not once per service: a ruleset can be big.
         let nftByFamily: [IPAddress.Family: [NFTMarks.Producer]] =
             inputs.nftables.map { nft in
-                [.ipv4: NFTMarks.producers(nft, family: .ipv4), .ipv6: NFTMarks.producers(nft, family: .ipv6)]
+                // Marks set after IPVS's hook count too: LVS502 reports those.
+                [
+                    .ipv4: NFTMarks.producers(nft, family: .ipv4, includingLate: true),
+                    .ipv6: NFTMarks.producers(nft, family: .ipv6, includingLate: true),
+                ]
             } ?? [:]
         for service in inputs.ipvs?.services ?? [] {
             guard case .firewallMark(let value, _) = service.identity, value > 0, value <= Int64(UInt32.max) else { continue }
@@ -30,6 +34,7 @@ struct FwmarkWithoutMarkRule: LintRule {
             // Set by the other family's firewall: LVS507 says that, more precisely.
             let other: IPAddress.Family = family == .ipv6 ? .ipv4 : .ipv6
             if let otherRuleset = inputs.firewall(for: other), !otherRuleset.producers(of: mark).isEmpty { continue }
+            if NFTMarks.feeds(inputs, family: other, mark: mark) == true { continue }
             // The likely typo: a mark rule IPVS can see that sets a whole mark no service has.
             let used = Set(
                 (inputs.ipvs?.services ?? []).compactMap { other -> Int64? in
@@ -51,7 +56,8 @@ struct FwmarkWithoutMarkRule: LintRule {
                     let operation = producer.operation
                     let rule = producer.rule
                     // A map of several marks is one rule: one hint.
-                    guard operation.setsWholeMark, operation.value != 0, !used.contains(Int64(operation.value)),
+                    guard producer.isEligible, operation.setsWholeMark, operation.value != 0,
+                        !used.contains(Int64(operation.value)),
                         !nearMisses.contains(where: { $0.location == rule.location })
                     else { continue }
                     // nft -j writes the whole ruleset on one line: its handle names a rule.

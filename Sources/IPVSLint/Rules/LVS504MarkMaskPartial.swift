@@ -18,5 +18,16 @@ struct MarkMaskPartial: LintRule {
                     at: rule.location, object: rule.objectKey, related: [service.identityLocation])
             }
         }
+        for (service, mark, producers) in NFTMarks.markedServices(inputs, includingLate: true) {
+            for producer in producers {
+                let operation = producer.operation
+                guard !operation.setsWholeMark || operation.value & ~operation.mask != 0,
+                    reported.insert(producer.rule.location).inserted
+                else { continue }
+                report.add(
+                    "\(operation.written) in \(producer.rule.place) sets only the bits 0x\(String(operation.mask, radix: 16)) of the mark and leaves the others as they were; \(service.identity) needs exactly \(mark): use meta mark set \(mark)",
+                    at: producer.rule.location, object: producer.rule.objectKey, related: [service.identityLocation])
+            }
+        }
     }
 }

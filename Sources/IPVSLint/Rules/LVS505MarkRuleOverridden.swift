@@ -31,5 +31,41 @@ struct MarkRuleOverridden: LintRule {
                 }
             }
         }
+        if let nft = inputs.nftables { Self.checkNFT(nft, marks: Set(services.map(\.mark)), into: &report) }
+    }
+}
+
+extension MarkRuleOverridden {
+    /// nftables: two rules of one chain that set constant marks with the same matches and no
+    /// verdict between them (a verdict would keep the packet from the second rule).
+    static func checkNFT(_ ruleset: NFTRuleset, marks: Set<UInt32>, into report: inout Report) {
+        for table in ruleset.tables {
+            for chain in table.chains {
+                var lastByMatch: [[NFTStatement]: (NFTRule, UInt32)] = [:]
+                for rule in chain.rules {
+                    guard rule.verdict == nil,
+                        !rule.statements.contains(where: { if case .verdictMap = $0 { true } else { false } })
+                    else { continue }
+                    var value: UInt32?
+                    var matches: [NFTStatement] = []
+                    for statement in rule.statements {
+                        switch statement {
+                        case .setMark(.packet, .number(let number)) where number <= UInt64(UInt32.max): value = UInt32(number)
+                        case .match: matches.append(statement)
+                        default: continue
+                        }
+                    }
+                    guard let value else { continue }
+                    if let (earlier, replaced) = lastByMatch[matches], replaced != value,
+                        marks.contains(replaced) || marks.contains(value)
+                    {
+                        report.add(
+                            "\(earlier.place): this meta mark set \(replaced) is replaced by the meta mark set \(value) of a later rule with the same match, so no packet keeps it",
+                            at: earlier.location, object: earlier.objectKey, related: [rule.location])
+                    }
+                    lastByMatch[matches] = (rule, value)
+                }
+            }
+        }
     }
 }

@@ -11,6 +11,16 @@ struct FwmarkFamilyMismatch: LintRule {
             guard case .firewallMark(let mark, let ipv6) = service.identity, mark > 0, mark <= Int64(UInt32.max) else { continue }
             let own = inputs.firewall(for: ipv6 ? .ipv6 : .ipv4)
             let other = inputs.firewall(for: ipv6 ? .ipv4 : .ipv6)
+            if let nft = inputs.nftables, own?.producers(of: UInt32(mark)).isEmpty ?? true,
+                NFTMarks.feeds(inputs, family: ipv6 ? .ipv6 : .ipv4, mark: UInt32(mark)) != true,
+                let producer = NFTMarks.producers(nft, family: ipv6 ? .ipv4 : .ipv6, includingLate: true)
+                    .first(where: { $0.operation.canProduce(UInt32(mark)) })
+            {
+                report.add(
+                    "\(service.identity) is an \(ipv6 ? "IPv6" : "IPv4") service, but mark \(mark) is only set by \(producer.rule.place), a table of family \(producer.rule.family.rawValue) that sees only \(ipv6 ? "IPv4" : "IPv6") packets: the kernel matches a mark only to a service of the packet's family\(ipv6 ? "" : "; add -6 if the service is meant for IPv6")",
+                    at: service.identityLocation, object: service.identity.objectKey, related: [producer.rule.location])
+                continue
+            }
             guard let other else { continue }
             guard own?.producers(of: UInt32(mark)).isEmpty ?? true, let rule = other.producers(of: UInt32(mark)).first else {
                 continue

@@ -1,5 +1,8 @@
+import IPVSModel
+
 /// Traffic to a VIP:port dropped by a chain that runs before IPVS (filter INPUT at priority 0,
-/// IPVS at 99). Docs: lint-rules/LVS510.md
+/// IPVS at 99; in nftables, any prerouting chain or input chain below priority 99).
+/// Docs: lint-rules/LVS510.md
 struct VIPFilteredBeforeIPVS: LintRule {
     static let metadata = RuleMetadata(
         id: "LVS510", name: "vip-filtered-before-ipvs", severity: .error, inputs: [.ipvsadm, .firewall],
@@ -24,6 +27,7 @@ struct VIPFilteredBeforeIPVS: LintRule {
         var indexes: [String: DestinationIndex] = [:]
         var outcomes: [String: Outcome] = [:]
         for service in inputs.ipvs?.services ?? [] where !service.identity.isFirewallMark {
+            if let nft = inputs.nftables { Self.checkNFT(nft, service, into: &report) }
             guard let vip = service.packets.destination, let ruleset = inputs.firewall(for: service.identity.family) else {
                 continue
             }
@@ -110,6 +114,129 @@ struct VIPFilteredBeforeIPVS: LintRule {
                 $0.hasPrefix("DROP") || $0.hasPrefix("REJECT") || $0.hasPrefix("jump") || $0.hasPrefix("RETURN")
             }
             if policy == "DROP" || couldDrop { return .undecided(unsure.joined(separator: ", ")) }
+        }
+        return .fellThrough
+    }
+}
+
+extension VIPFilteredBeforeIPVS {
+    /// The nftables base chains a packet to a local VIP passes before IPVS's LOCAL_IN hook
+    /// (priority 99), in the order the kernel runs them. Each decides on its own: an accept
+    /// ends one base chain, not the packet's way through the others; a drop ends it.
+    static func nftChains(_ ruleset: NFTRuleset, family: IPAddress.Family) -> [(NFTTable, NFTChain, NFTChain.Base)] {
+        let order = ["ingress": 0, "prerouting": 1, "input": 2]
+        var out: [(NFTTable, NFTChain, NFTChain.Base)] = []
+        for table in NFTMarks.tables(ruleset, family: family) {
+            for chain in table.chains {
+                guard let base = chain.base, let _ = order[base.hook], base.hook != "input" || base.priority < 99 else {
+                    continue
+                }
+                out.append((table, chain, base))
+            }
+        }
+        return out.sorted { (order[$0.2.hook]!, $0.2.priority) < (order[$1.2.hook]!, $1.2.priority) }
+    }
+
+    static func checkNFT(_ ruleset: NFTRuleset, _ service: ServiceDefinition, into report: inout Report) {
+        let packet = service.packets
+        guard packet.destination != nil else { return }
+        for (table, chain, base) in nftChains(ruleset, family: service.identity.family) {
+            let name =
+                "nftables \(table.family.rawValue) \(table.name) \(chain.name) (hook \(base.hook) priority \(base.priority))"
+            let object = "\(service.identity.objectKey)@nft/\(table.family.rawValue)/\(table.name)/\(chain.name)"
+            switch walk(table, chain.name, packet, depth: 0) {
+            case .accepted:
+                continue
+            case .blocked(let location, let why):
+                report.add(
+                    "\(why) traffic to \(service.identity) before IPVS sees it (\(name) runs before IPVS's LOCAL_IN hook at priority 99)",
+                    at: location, object: object, related: [service.location])
+                return
+            case .undecided(let why):
+                report.add(
+                    "whether \(name) lets \(service.identity) through depends on matches the linter cannot evaluate (\(why))",
+                    at: chain.location, object: object, severity: .info, related: [service.location])
+                return
+            case .fellThrough:
+                if base.policy == "drop" {
+                    report.add(
+                        "\(name) has policy drop and no rule accepts traffic to \(service.identity) before IPVS sees it",
+                        at: chain.location, object: object, related: [service.location])
+                    return
+                }
+            }
+        }
+    }
+
+    static func walk(_ table: NFTTable, _ chainName: String, _ packet: PacketProfile, depth: Int) -> Outcome {
+        guard depth < 16, let chain = table.chain(chainName) else {
+            return .undecided(depth < 16 ? "no chain \(chainName)" : "chains nested too deeply")
+        }
+        var unsure: [String] = []
+        func conclude(_ outcome: Outcome) -> Outcome { unsure.isEmpty ? outcome : .undecided(unsure.joined(separator: ", ")) }
+        for rule in chain.rules {
+            let result = rule.matches(packet, in: table)
+            if case .never = result { continue }
+            let certain = result == .always
+            let at = rule.location.line > 1 || rule.handle == nil ? "line \(rule.location.line)" : "handle \(rule.handle!)"
+            var verdicts: [(NFTVerdict, MatchResult)] = rule.verdict.map { [($0, .always)] } ?? []
+            for case .verdictMap(let key, let data) in rule.statements {
+                // Each element whose key can be the packet's, with its verdict.
+                for case .mapping(let element, .text(let written)) in NFTMarks.elements(of: data, in: table) {
+                    let chosen = NFTMatching.match(key, "==", element, packet, table: table, ruleFamily: rule.family)
+                    if chosen == .never { continue }
+                    let words = written.split(separator: " ").map(String.init)
+                    let verdict: NFTVerdict? =
+                        switch words.first {
+                        case "accept": .accept
+                        case "drop": .drop
+                        case "reject": .reject
+                        case "return": .return
+                        case "jump" where words.count == 2: .jump(words[1])
+                        case "goto" where words.count == 2: .goto(words[1])
+                        default: nil
+                        }
+                    if let verdict { verdicts.append((verdict, chosen)) } else { unsure.append("vmap at \(at)") }
+                }
+            }
+            for (verdict, chosen) in verdicts {
+                let sure = certain && chosen == .always
+                switch verdict {
+                case .drop, .reject:
+                    let word = verdict == .drop ? "drop" : "reject"
+                    if sure { return .blocked(rule.location, "\(rule.place) \(word)s") }
+                    unsure.append("\(word) at \(at)")
+                case .accept:
+                    if sure { return conclude(.accepted) }
+                    unsure.append("accept at \(at)")
+                case .return:
+                    if sure { return conclude(.fellThrough) }
+                    unsure.append("return at \(at)")
+                case .jump(let target), .goto(let target):
+                    let inner = walk(table, target, packet, depth: depth + 1)
+                    let isGoto = verdict == .goto(target)
+                    switch inner {
+                    case .fellThrough:
+                        if isGoto && sure { return conclude(.fellThrough) }
+                    case .accepted, .blocked:
+                        if sure { return conclude(inner) }
+                        unsure.append("jump to \(target) at \(at)")
+                    case .undecided(let why):
+                        unsure.append(why)
+                    }
+                case .queue:
+                    unsure.append("queue at \(at)")
+                case .continue:
+                    continue
+                }
+            }
+        }
+        if !unsure.isEmpty {
+            let couldDrop = unsure.contains {
+                $0.hasPrefix("drop") || $0.hasPrefix("reject") || $0.hasPrefix("jump") || $0.hasPrefix("return")
+                    || $0.hasPrefix("vmap") || $0.hasPrefix("queue")
+            }
+            if chain.base?.policy == "drop" || couldDrop { return .undecided(unsure.joined(separator: ", ")) }
         }
         return .fellThrough
     }

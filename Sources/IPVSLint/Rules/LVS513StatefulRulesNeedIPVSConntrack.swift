@@ -22,6 +22,9 @@ struct StatefulRulesNeedIPVSConntrack: LintRule {
         let realServers = AddressSet(realServerList)
         let touched = AddressSet(realServerList + vipList)
         guard !realServers.isEmpty else { return }
+        if let nft = inputs.nftables {
+            Self.checkNFT(nft, realServers: realServers, touched: touched, setting: setting, sysctls: sysctls, into: &report)
+        }
         for ruleset in inputs.firewalls {
             for table in ruleset.tables {
                 for rule in table.rules {
@@ -72,3 +75,74 @@ extension StatefulRulesNeedIPVSConntrack {
 }
 
 extension MatchResult: Equatable {}
+
+extension StatefulRulesNeedIPVSConntrack {
+    /// nftables: `ct …` matches naming IPVS addresses in chains reached from forward or output
+    /// hooks, masquerade or snat toward real servers in nat postrouting, `ct mark set` on IPVS
+    /// traffic.
+    static func checkNFT(
+        _ ruleset: NFTRuleset, realServers: AddressSet, touched: AddressSet, setting: String, sysctls: SysctlSet,
+        into report: inout Report
+    ) {
+        let key = "net.ipv4.vs.conntrack"
+        for table in ruleset.tables {
+            let forwardOrOutput = NFTMarks.chains(of: table) { $0.hook == "forward" || $0.hook == "output" }
+            let postrouting = NFTMarks.chains(of: table) { $0.type == "nat" && $0.hook == "postrouting" }
+            for chain in table.chains {
+                for rule in chain.rules {
+                    let touches = names(rule, touched, in: table)
+                    let stateful = rule.statements.contains {
+                        if case .match(.conntrack, _, _) = $0 { return true }
+                        return false
+                    }
+                    let setsConnectionMark = rule.statements.contains {
+                        if case .setMark(.connection, _) = $0 { return true }
+                        return false
+                    }
+                    let translates = rule.statements.contains { $0 == .other("masquerade") || $0 == .other("snat") }
+                    let addressed = rule.statements.contains {
+                        if case .match(.payload(_, let field), _, _) = $0 { return field == "daddr" || field == "saddr" }
+                        return false
+                    }
+                    var why: String?
+                    if stateful && touches && forwardOrOutput.contains(chain.name) {
+                        why = "matches connection state in \(rule.place)"
+                    } else if translates && postrouting.contains(chain.name)
+                        && (names(rule, realServers, in: table, fields: ["daddr"]) || (!addressed && chain.base != nil))
+                    {
+                        why = "masquerades or SNATs traffic to real servers in \(rule.place)"
+                    } else if setsConnectionMark && touches {
+                        why = "sets ct mark in \(rule.place)"
+                    }
+                    guard let why else { continue }
+                    report.add(
+                        "rule \(why), but \(setting): IPVS traffic is untracked and never matches it; set \(key) = 1",
+                        at: rule.location, object: rule.objectKey, related: [sysctls.location(of: key)])
+                }
+            }
+        }
+    }
+
+    /// Whether the rule's `ip daddr`/`ip saddr` (== or a set) holds for one of `addresses`.
+    static func names(_ rule: NFTRule, _ addresses: AddressSet, in table: NFTTable, fields: Set<String> = ["daddr", "saddr"])
+        -> Bool
+    {
+        for case .match(.payload(let proto, let field), let op, let right) in rule.statements
+        where (proto == "ip" || proto == "ip6") && fields.contains(field) && op != "!=" {
+            var networks: [AddressMatch.Network] = []
+            for value in NFTMatching.values(right, table: table) ?? [] {
+                switch value {
+                case .text(let text):
+                    if let address = IPAddress(text) {
+                        networks.append(.init(address: address, prefixLength: address.family == .ipv4 ? 32 : 128))
+                    }
+                case .prefix(.text(let text), let length):
+                    if let address = IPAddress(text) { networks.append(.init(address: address, prefixLength: length)) }
+                default: continue
+                }
+            }
+            if !networks.isEmpty, addresses.mayMatch(AddressMatch(negated: false, networks: networks, text: "")) { return true }
+        }
+        return false
+    }
+}

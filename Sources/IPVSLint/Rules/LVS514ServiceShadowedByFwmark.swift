@@ -22,5 +22,27 @@ struct ServiceShadowedByFwmark: LintRule {
                 }
             }
         }
+        // nftables: a rule, or a map element, that marks every new connection to the service.
+        for (marked, mark, producers) in NFTMarks.markedServices(inputs) {
+            for producer in producers {
+                guard producer.selector != nil || MarkRuleTooBroad.namesDestination(producer.rule),
+                    let table = inputs.nftables?.table(producer.rule.family, producer.rule.table)
+                else { continue }
+                for service in services {
+                    guard case .address = service.identity, service.identity.family == marked.identity.family else { continue }
+                    let packet = service.packets
+                    var result = producer.rule.matches(packet, in: table)
+                    if let (key, element) = producer.selector {
+                        result = result.and(
+                            NFTMatching.match(key, "==", element, packet, table: table, ruleFamily: producer.rule.family))
+                    }
+                    guard result == .always else { continue }
+                    report.add(
+                        "\(service.identity) never sees its packets: \(producer.rule.place) marks them \(mark) and the firewall-mark service \(marked.identity) is looked up first",
+                        at: service.location, object: service.identity.objectKey,
+                        related: [producer.rule.location, marked.location])
+                }
+            }
+        }
     }
 }

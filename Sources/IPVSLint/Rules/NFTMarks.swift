@@ -7,6 +7,14 @@ enum NFTMarks {
     struct Producer {
         var rule: NFTRule
         var operation: MarkOperation
+        /// Whether IPVS sees the mark: the rule's chain is, or is reached from, a prerouting
+        /// chain or an input or output chain before IPVS's hook.
+        var isEligible = true
+        /// The chain is of type nat, which only sees a connection's first packet.
+        var inNATChain = false
+        /// For a mark looked up in a map, the lookup's key (`ip daddr . tcp dport`) and the
+        /// element that gives this mark (`192.0.2.10 . 80`): the packets it marks.
+        var selector: (key: NFTExpression, element: NFTExpression)?
     }
 
     /// Tables whose chains see packets of `family`: `inet` and `netdev` see both.
@@ -36,7 +44,13 @@ enum NFTMarks {
     /// The chains of `table` whose marks IPVS sees: such base chains, and the chains they jump
     /// or go to, transitively, by a verdict or through a verdict map.
     static func eligibleChains(_ table: NFTTable) -> Set<String> {
-        var found = Set(table.chains.filter { $0.base.map(seesMarks) ?? false }.map(\.name))
+        chains(of: table, reachableFrom: seesMarks)
+    }
+
+    /// The base chains of `table` that `isStart` picks, and the chains they jump or go to,
+    /// transitively, by a verdict or through a verdict map.
+    static func chains(of table: NFTTable, reachableFrom isStart: (NFTChain.Base) -> Bool) -> Set<String> {
+        var found = Set(table.chains.filter { $0.base.map(isStart) ?? false }.map(\.name))
         var frontier = Array(found)
         while let name = frontier.popLast() {
             for rule in table.chain(name)?.rules ?? [] {
@@ -44,6 +58,18 @@ enum NFTMarks {
             }
         }
         return found
+    }
+
+    /// `input priority 100` for a base chain; for a regular chain, the base chains that reach it.
+    static func hooks(of chain: String, in table: NFTTable) -> String {
+        if let base = table.chain(chain)?.base { return "\(base.hook) priority \(base.priority)" }
+        let bases = table.chains.compactMap { candidate -> String? in
+            guard let base = candidate.base,
+                NFTMarks.chains(of: table, reachableFrom: { $0 == base }).contains(chain)
+            else { return nil }
+            return "\(base.hook) priority \(base.priority)"
+        }
+        return bases.isEmpty ? "no hook: no base chain reaches it" : bases.joined(separator: ", ")
     }
 
     /// The chains a rule can continue in: `jump`/`goto`, and the jumps of a verdict map.
@@ -63,10 +89,12 @@ enum NFTMarks {
         return targets
     }
 
-    /// Whether nftables sets `mark` where IPVS sees it for `family`'s packets; nil without
-    /// `--nftables`.
+    /// Whether nftables sets `mark` for `family`'s packets, where IPVS sees it or too late
+    /// (LVS502's case); nil without `--nftables`.
     static func feeds(_ inputs: LintInputs, family: IPAddress.Family, mark: UInt32) -> Bool? {
-        inputs.nftables.map { nft in producers(nft, family: family).contains { $0.operation.canProduce(mark) } }
+        inputs.nftables.map { nft in
+            producers(nft, family: family, includingLate: true).contains { $0.operation.canProduce(mark) }
+        }
     }
 
     /// The elements of a map a lookup names: a named map of the table, or an anonymous one.
@@ -78,8 +106,9 @@ enum NFTMarks {
         }
     }
 
-    /// Every rule IPVS sees that sets the packet mark of `family`'s packets.
-    static func producers(_ ruleset: NFTRuleset, family: IPAddress.Family) -> [Producer] {
+    /// Every rule IPVS sees that sets the packet mark of `family`'s packets; with
+    /// `includingLate`, also those in chains IPVS has passed (``Producer/isEligible`` false).
+    static func producers(_ ruleset: NFTRuleset, family: IPAddress.Family, includingLate: Bool = false) -> [Producer] {
         var out: [Producer] = []
         // What `meta mark set ct mark` restores: the connection marks any table sets (conntrack
         // is one table for the whole network namespace).
@@ -95,10 +124,26 @@ enum NFTMarks {
         }
         for table in tables(ruleset, family: family) {
             let eligible = eligibleChains(table)
-            for chain in table.chains where eligible.contains(chain.name) {
+            let nat = chains(of: table) { $0.type == "nat" }
+            for chain in table.chains where includingLate || eligible.contains(chain.name) {
                 for rule in chain.rules {
                     for case .setMark(.packet, let value) in rule.statements {
-                        out += operations(value, in: table, restored: restored).map { Producer(rule: rule, operation: $0) }
+                        let (isEligible, inNAT) = (eligible.contains(chain.name), nat.contains(chain.name))
+                        if case .map(let key, let data) = value {
+                            for case .mapping(let element, .number(let number)) in elements(of: data, in: table)
+                            where number <= UInt64(UInt32.max) {
+                                let operation = MarkOperation(
+                                    value: UInt32(number), mask: .max, written: "meta mark set … map (\(number))")
+                                out.append(
+                                    Producer(
+                                        rule: rule, operation: operation, isEligible: isEligible, inNATChain: inNAT,
+                                        selector: (key, element)))
+                            }
+                            continue
+                        }
+                        out += operations(value, in: table, restored: restored).map {
+                            Producer(rule: rule, operation: $0, isEligible: isEligible, inNATChain: inNAT)
+                        }
                     }
                 }
             }
@@ -137,5 +182,23 @@ enum NFTMarks {
         default:
             return []
         }
+    }
+
+    /// Firewall-mark services of a valid mark with the nftables rules that can leave exactly
+    /// it (in chains IPVS sees, and with `includingLate` in those it has passed).
+    static func markedServices(_ inputs: LintInputs, includingLate: Bool = false) -> [(
+        service: ServiceDefinition, mark: UInt32, producers: [Producer]
+    )] {
+        guard let nft = inputs.nftables else { return [] }
+        var byFamily: [IPAddress.Family: [Producer]] = [:]
+        var out: [(ServiceDefinition, UInt32, [Producer])] = []
+        for service in inputs.ipvs?.services ?? [] {
+            guard case .firewallMark(let value, _) = service.identity, value > 0, value <= Int64(UInt32.max) else { continue }
+            let family = service.identity.family
+            if byFamily[family] == nil { byFamily[family] = producers(nft, family: family, includingLate: includingLate) }
+            let mark = UInt32(value)
+            out.append((service, mark, byFamily[family]!.filter { $0.operation.canProduce(mark) }))
+        }
+        return out
     }
 }
