@@ -11,7 +11,7 @@ struct RulePage: CustomStringConvertible {
     let lines: [Substring]
 
     /// A fenced block whose info string names an input role: ```ipvsadm, ```iptables,
-    /// ```ip6tables, ```nftables (nft -j list ruleset), ```sysctl (the director), ```sysctl 10.0.0.11 (a real server), ```timeouts;
+    /// ```ip6tables, ```nftables (nft list ruleset, or its JSON), ```sysctl (the director), ```sysctl 10.0.0.11 (a real server), ```timeouts;
     /// or ```yaml .ipvs-lint.yaml, the configuration (its `facts:` for the rules that need one).
     struct Block {
         /// nil for the configuration file.
@@ -29,7 +29,7 @@ struct RulePage: CustomStringConvertible {
             case .keepalived: "keepalived.conf"
             case .iptables: "iptables.save"
             case .ip6tables: "ip6tables.save"
-            case .nftables: "ruleset.json"
+            case .nftables: text.hasPrefix("{") ? "ruleset.json" : "ruleset.nft"
             case .sysctl(let host): host.map { "rs-\($0).conf" } ?? "director.conf"
             case .timeouts: "timeouts.txt"
             }
@@ -172,6 +172,12 @@ struct PageError: Error, CustomStringConvertible {
 }
 
 extension InputRole {
-    /// Blocks of the same role (and host) replace each other.
-    var slot: String { description }
+    /// Blocks of the same role (and host) replace each other; the firewall dumps are one slot,
+    /// so that a page's iptables and nftables forms are alternatives, each linted on its own.
+    var slot: String {
+        switch self {
+        case .iptables, .ip6tables, .nftables: "firewall"
+        default: description
+        }
+    }
 }

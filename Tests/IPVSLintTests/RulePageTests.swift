@@ -9,6 +9,22 @@ import Testing
     static let pages: [RulePage] = (try? RulePage.all()) ?? []
     static let ids = RuleRegistry.all.map { $0.metadata.id }
 
+    /// Every nftables block of every page is a ruleset nft itself accepts (`nft -c -f`, in a
+    /// scratch network namespace).
+    @Test(
+        .enabled(if: getuid() == 0 && Processes.which("unshare") != nil && Processes.which("nft") != nil),
+        arguments: pages)
+    func nftablesBlocksAreValid(_ page: RulePage) async throws {
+        for section in ["Example", "Use instead", "Suppressing"] {
+            for block in try page.blocks(section) where block.role == .nftables {
+                let json = block.text.hasPrefix("{")
+                let check = try await Processes.run(
+                    "/usr/bin/unshare", ["-n", "nft"] + (json ? ["-j"] : []) + ["-c", "-f", "-"], stdin: block.text)
+                #expect(check.status == 0, "\(page.id).md:\(block.line): nft -c: \(check.stderr)")
+            }
+        }
+    }
+
     @Test func everyRuleHasAPageAndEveryPageARule() async throws {
         let pageIDs = Set(try RulePage.all().map(\.id))
         let ruleIDs = Set(Self.ids)

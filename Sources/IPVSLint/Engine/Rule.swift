@@ -37,7 +37,7 @@ public enum InputKind: String, Sendable, Hashable, Codable, CaseIterable, Custom
     public var description: String {
         switch self {
         case .ipvsadm: "--ipvsadm"
-        case .firewall: "--iptables/--ip6tables"
+        case .firewall: "--iptables/--ip6tables/--nftables"
         case .directorSysctl: "--sysctl FILE"
         case .realServerSysctl: "--sysctl HOST=FILE"
         case .timeouts: "--timeouts"

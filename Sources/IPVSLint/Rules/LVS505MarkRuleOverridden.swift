@@ -31,7 +31,9 @@ struct MarkRuleOverridden: LintRule {
                 }
             }
         }
-        if let nft = inputs.nftables { Self.checkNFT(nft, marks: Set(services.map(\.mark)), into: &report) }
+        if let nft = inputs.nftables {
+            Self.checkNFT(nft, marks: Set(NFTMarks.markedServices(inputs).map(\.mark)), into: &report)
+        }
     }
 }
 
