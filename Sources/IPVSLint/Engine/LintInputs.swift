@@ -42,6 +42,34 @@ public struct LintInputs: Sendable {
         )
     }
 
+    /// On an iptables-nft host the same rules are in iptables-save and in the nftables
+    /// listing: nftables owns every table it shows, and iptables-save keeps only the tables it
+    /// does not (iptables-legacy's), so that no rule counts twice. Returns the inputs so
+    /// reduced, and the tables dropped with where each was.
+    public func givingNFTItsTables() -> (LintInputs, [(String, SourceLocation)]) {
+        guard let nft = nftables else { return (self, []) }
+        var out = self
+        var dropped: [(String, SourceLocation)] = []
+        for (ruleset, family) in [(iptables, NFTFamily.ip), (ip6tables, .ip6)] {
+            guard let ruleset else { continue }
+            let shown = Set(ruleset.tables.map(\.name).filter { nft.table(family, $0) != nil })
+            guard !shown.isEmpty else { continue }
+            for table in ruleset.tables where shown.contains(table.name) {
+                dropped.append(
+                    (
+                        "\(ruleset.family == .ipv6 ? "ip6tables" : "iptables") table \(table.name), read from nftables \(family.rawValue) \(table.name) instead",
+                        table.location
+                    ))
+            }
+            if family == .ip {
+                out.iptables = ruleset.removing(tables: shown)
+            } else {
+                out.ip6tables = ruleset.removing(tables: shown)
+            }
+        }
+        return (out, dropped)
+    }
+
     /// The firewall dumps given, IPv4 first.
     public var firewalls: [IPTablesRuleset] { [iptables, ip6tables].compactMap { $0 } }
 

@@ -22,12 +22,13 @@ public struct Linter: Sendable {
         /// Parts of checks that could not run.
         public var notes: [(RuleMetadata, String)]
         public var suppressions: [Suppression]
-        /// What an input holds that no rule reads (nftables statements kept by name), with
-        /// where each kind first appears, for --verbose: no finding can come from them.
+        /// What an input holds that no rule reads (nftables statements kept by name, each kind
+        /// where it first appears; iptables-save tables nftables shows too), for --verbose.
         public var unread: [(String, SourceLocation)] = []
     }
 
-    public func run(_ inputs: LintInputs, suppressions: [Suppression] = []) -> Result {
+    public func run(_ given: LintInputs, suppressions: [Suppression] = []) -> Result {
+        let (inputs, duplicateTables) = given.givingNFTItsTables()
         var findings: [Finding] = []
         var skipped: [(RuleMetadata, String)] = []
         var notes: [(RuleMetadata, String)] = []
@@ -118,9 +119,9 @@ public struct Linter: Sendable {
             }
         }
         kept.sort { ($0.location, $0.ruleID, $0.message) < ($1.location, $1.ruleID, $1.message) }
-        let unread = (inputs.nftables?.opaque ?? [:]).map { ("nftables \($0.key)", $0.value) }.sorted {
-            ($0.1, $0.0) < ($1.1, $1.0)
-        }
+        let unread =
+            ((inputs.nftables?.opaque ?? [:]).map { ("nftables \($0.key): not read by any rule", $0.value) } + duplicateTables)
+            .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
         return Result(
             findings: kept, suppressed: suppressed, skipped: skipped, notes: notes, suppressions: suppressions, unread: unread)
     }

@@ -104,6 +104,14 @@ enum NFTMatching {
             // A connection's first packet is NEW to conntrack (PREROUTING -200, before IPVS).
             guard let states = values(right, table: table) else { return .maybe }
             return judged(states.contains(.text("new")))
+        case .conntrack("status"):
+            // Before IPVS a first packet's entry is unconfirmed, unanswered and (without a dnat
+            // rule, LVS509's business) untranslated: none of these flags is set yet.
+            let unset: Set<String> = ["expected", "seen-reply", "assured", "confirmed", "snat", "dnat", "dying"]
+            guard let flags = values(right, table: table),
+                flags.allSatisfy({ if case .text(let flag) = $0 { unset.contains(flag) } else { false } })
+            else { return .maybe }
+            return judged(false)
         case .concatenation(let keys):
             guard !negated, let elements = values(right, table: table) else { return .maybe }
             var result = MatchResult.never

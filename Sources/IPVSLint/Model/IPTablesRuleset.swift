@@ -30,4 +30,12 @@ public struct IPTablesRuleset: Sendable, Hashable {
     }
 
     public var allRules: [IPTablesRule] { tables.flatMap(\.rules) }
+
+    /// This dump without the named tables.
+    public func removing(tables names: Set<String>) -> IPTablesRuleset {
+        var copy = IPTablesRuleset(file: file, family: family)
+        copy.legacyTablesWarning = legacyTablesWarning
+        for table in tables where !names.contains(table.name) { copy.add(table) }
+        return copy
+    }
 }

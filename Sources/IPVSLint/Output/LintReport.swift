@@ -49,7 +49,7 @@ public struct LintReport: Sendable {
         var out = ""
         for (rule, why) in result.skipped { out += "\(prefix)skipped \(rule.id) (\(rule.name)): \(why)\n" }
         for (rule, note) in result.notes { out += "\(prefix)\(rule.id) (\(rule.name)) did not check \(note)\n" }
-        for (kind, location) in result.unread { out += "\(prefix)not read by any rule: \(kind), first at \(location)\n" }
+        for (kind, location) in result.unread { out += "\(prefix)\(kind) (\(location))\n" }
         for (finding, suppression) in result.suppressed {
             out +=
                 "\(prefix)suppressed \(finding.ruleID) at \(finding.location) by \(suppression.location): \(suppression.reason)\n"

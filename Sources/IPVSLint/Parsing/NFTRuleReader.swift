@@ -101,7 +101,14 @@ struct NFTRuleReader {
             index += 1
             if take("with") {
                 let kind = try next("icmp, icmpv6, icmpx or tcp after reject with")
-                if kind.text == "tcp" { _ = take("reset") } else if take("type") || take("code") { _ = try next("a reject code") }
+                // `with tcp reset`; `with icmpx admin-prohibited` (listings) or `with icmp type
+                // host-unreachable` (scripts).
+                if kind.text == "tcp" {
+                    _ = take("reset")
+                } else {
+                    _ = take("type") || take("code")
+                    _ = try next("a reject code")
+                }
             }
             return .verdict(.reject)
         case "queue":

@@ -23,7 +23,7 @@ struct MarkRuleInNATTable: LintRule {
         // nftables: `meta mark set` in a chain of type nat, or one a nat chain jumps to.
         var reported = Set<SourceLocation>()
         for (_, _, producers) in NFTMarks.markedServices(inputs, includingLate: true) {
-            for producer in producers where producer.inNATChain {
+            for producer in producers where producer.inNATChain && !producer.isRestore {
                 guard reported.insert(producer.rule.location).inserted else { continue }
                 report.add(
                     "\(producer.rule.place) sets the mark in a chain of type nat, which sees only the first packet of each connection: later packets stay unmarked; set it in a filter chain hooked at prerouting",

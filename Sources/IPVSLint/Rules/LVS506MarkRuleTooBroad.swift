@@ -15,7 +15,10 @@ struct MarkRuleTooBroad: LintRule {
         }
         var reported = Set<SourceLocation>()
         for (service, _, producers) in NFTMarks.markedServices(inputs) {
-            for producer in producers where producer.selector == nil && !Self.namesDestination(producer.rule) {
+            // A restore (`meta mark set ct mark`) gives back what a `ct mark set` chose for the
+            // connection; that rule is the one to judge.
+            for producer in producers
+            where producer.selector == nil && !producer.isRestore && !Self.namesDestination(producer.rule) {
                 // A chain only jumped to for some destinations (nftlb's `ip daddr . th dport vmap`).
                 if let table = inputs.nftables?.table(producer.rule.family, producer.rule.table),
                     Self.enteredOnlyForDestinations(producer.rule.chain, in: table, visited: [])

@@ -168,12 +168,27 @@ extension VIPFilteredBeforeIPVS {
         }
     }
 
+    /// One chain's verdict for the packet. Rules that may or may not match are remembered by
+    /// what they could do instead: a certain outcome stands when no uncertain rule before it
+    /// could have ended the packet otherwise (firewalld's `iifname "eth0" goto zone` before
+    /// its catch-all `goto zone` decides nothing).
     static func walk(_ table: NFTTable, _ chainName: String, _ packet: PacketProfile, depth: Int) -> Outcome {
         guard depth < 16, let chain = table.chain(chainName) else {
             return .undecided(depth < 16 ? "no chain \(chainName)" : "chains nested too deeply")
         }
         var unsure: [String] = []
-        func conclude(_ outcome: Outcome) -> Outcome { unsure.isEmpty ? outcome : .undecided(unsure.joined(separator: ", ")) }
+        // What the uncertain rules so far could have done instead: a return (or a goto that
+        // fell through) ends this chain as its end does.
+        var (mayAccept, mayBlock, mayReturn) = (false, false, false)
+        func conclude(_ outcome: Outcome) -> Outcome {
+            let doubt: Bool =
+                switch outcome {
+                case .accepted: mayBlock || mayReturn
+                case .blocked: mayAccept || mayReturn
+                default: mayAccept || mayBlock
+                }
+            return doubt ? .undecided(unsure.joined(separator: ", ")) : outcome
+        }
         for rule in chain.rules {
             let result = rule.matches(packet, in: table)
             if case .never = result { continue }
@@ -196,7 +211,12 @@ extension VIPFilteredBeforeIPVS {
                         case "goto" where words.count == 2: .goto(words[1])
                         default: nil
                         }
-                    if let verdict { verdicts.append((verdict, chosen)) } else { unsure.append("vmap at \(at)") }
+                    if let verdict {
+                        verdicts.append((verdict, chosen))
+                    } else {
+                        unsure.append("vmap at \(at)")
+                        (mayAccept, mayBlock) = (true, true)
+                    }
                 }
             }
             for (verdict, chosen) in verdicts {
@@ -204,40 +224,50 @@ extension VIPFilteredBeforeIPVS {
                 switch verdict {
                 case .drop, .reject:
                     let word = verdict == .drop ? "drop" : "reject"
-                    if sure { return .blocked(rule.location, "\(rule.place) \(word)s") }
+                    if sure { return conclude(.blocked(rule.location, "\(rule.place) \(word)s")) }
                     unsure.append("\(word) at \(at)")
+                    mayBlock = true
                 case .accept:
                     if sure { return conclude(.accepted) }
                     unsure.append("accept at \(at)")
+                    mayAccept = true
                 case .return:
                     if sure { return conclude(.fellThrough) }
                     unsure.append("return at \(at)")
+                    mayReturn = true
                 case .jump(let target), .goto(let target):
                     let inner = walk(table, target, packet, depth: depth + 1)
                     let isGoto = verdict == .goto(target)
                     switch inner {
                     case .fellThrough:
-                        if isGoto && sure { return conclude(.fellThrough) }
-                    case .accepted, .blocked:
+                        guard isGoto else { continue }
+                        if sure { return conclude(.fellThrough) }
+                        unsure.append("goto \(target) at \(at)")
+                        mayReturn = true
+                    case .accepted:
                         if sure { return conclude(inner) }
                         unsure.append("jump to \(target) at \(at)")
+                        mayAccept = true
+                    case .blocked:
+                        if sure { return conclude(inner) }
+                        unsure.append("jump to \(target) at \(at)")
+                        mayBlock = true
                     case .undecided(let why):
+                        if sure { return .undecided(([why] + unsure).joined(separator: ", ")) }
                         unsure.append(why)
+                        (mayAccept, mayBlock) = (true, true)
                     }
                 case .queue:
                     unsure.append("queue at \(at)")
+                    (mayAccept, mayBlock) = (true, true)
                 case .continue:
                     continue
                 }
             }
         }
-        if !unsure.isEmpty {
-            let couldDrop = unsure.contains {
-                $0.hasPrefix("drop") || $0.hasPrefix("reject") || $0.hasPrefix("jump") || $0.hasPrefix("return")
-                    || $0.hasPrefix("vmap") || $0.hasPrefix("queue")
-            }
-            if chain.base?.policy == "drop" || couldDrop { return .undecided(unsure.joined(separator: ", ")) }
-        }
-        return .fellThrough
+        // The end of the chain: a base chain's policy, or back to the chain that jumped here.
+        let doubt =
+            if let base = chain.base { base.policy == "drop" ? mayAccept : mayBlock } else { mayAccept || mayBlock }
+        return doubt ? .undecided(unsure.joined(separator: ", ")) : .fellThrough
     }
 }

@@ -15,6 +15,8 @@ enum NFTMarks {
         /// For a mark looked up in a map, the lookup's key (`ip daddr . tcp dport`) and the
         /// element that gives this mark (`192.0.2.10 . 80`): the packets it marks.
         var selector: (key: NFTExpression, element: NFTExpression)?
+        /// `meta mark set ct mark`: the mark the connection was given elsewhere.
+        var isRestore = false
     }
 
     /// Tables whose chains see packets of `family`: `inet` and `netdev` see both.
@@ -142,7 +144,9 @@ enum NFTMarks {
                             continue
                         }
                         out += operations(value, in: table, restored: restored).map {
-                            Producer(rule: rule, operation: $0, isEligible: isEligible, inNATChain: inNAT)
+                            Producer(
+                                rule: rule, operation: $0, isEligible: isEligible, inNATChain: inNAT,
+                                isRestore: value == .conntrack("mark"))
                         }
                     }
                 }
