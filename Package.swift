@@ -107,7 +107,8 @@ let package = Package(
         // Runs the built binary against real tools (promtool, Prometheus); needs ipvs_exporter built.
         .testTarget(name: "IntegrationTests", dependencies: ["IPVSTestSupport", "IPVSMetrics", "ipvs_exporter"]),
         // Compares the exporter with ipvsadm on captures of the real-kernel lab (make test-kernel).
-        .testTarget(name: "KernelLabTests", dependencies: ["IPVSTestSupport", "IPVSMetrics", "IPVSKernel", "IPVSModel"]),
+        .testTarget(
+            name: "KernelLabTests", dependencies: ["IPVSTestSupport", "IPVSMetrics", "IPVSKernel", "IPVSModel", "IPVSLint"]),
     ]
 )
 

@@ -207,6 +207,37 @@ import Testing
         let result = set.lint()
         let drops = result.findings.filter { $0.ruleID == "LVS510" }.map { "\($0.location.file):\($0.location.line)" }
         #expect(drops.sorted() == ["iptables.save:4", "ruleset.nft:4"])
-        #expect(result.unread.map(\.0) == ["iptables table filter, read from nftables ip filter instead"])
+        #expect(result.unread.map(\.0) == ["iptables table filter: read from nftables ip filter instead"])
+    }
+
+    /// nft -j lists iptables-nft's MARK target as a bare `xt` statement (nft 1.0.6, for
+    /// `iptables-nft -t mangle -A PREROUTING -d 10.0.0.104/32 -p tcp -m tcp --dport 443 -j MARK
+    /// --set-mark 4` in a fresh namespace): that table is read from iptables-save, which shows it.
+    @Test func tablesNftListsAsXtAreReadFromIPTablesSave() throws {
+        let json = """
+            {"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}, \
+            {"table": {"family": "ip", "name": "mangle", "handle": 1}}, {"chain": {"family": "ip", "table": "mangle", \
+            "name": "PREROUTING", "handle": 1, "type": "filter", "hook": "prerouting", "prio": -150, "policy": "accept"}}, \
+            {"rule": {"family": "ip", "table": "mangle", "chain": "PREROUTING", "handle": 2, "expr": [{"match": {"op": "==", \
+            "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "10.0.0.104"}}, {"match": {"op": "==", \
+            "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 443}}, {"counter": {"packets": 0, \
+            "bytes": 0}}, {"xt": {"type": "target", "name": "MARK"}}]}}]}
+            """
+        let iptables = """
+            *mangle
+            :PREROUTING ACCEPT [0:0]
+            -A PREROUTING -d 10.0.0.104/32 -p tcp -m tcp --dport 443 -j MARK --set-xmark 0x4/0xffffffff
+            COMMIT
+
+            """
+        var set = InputSet()
+        try set.add(SourceFile(name: "rules.ipvs", text: "-A -f 4 -s rr\n-a -f 4 -r 172.16.1.11:0 -m -w 1\n"), as: .ipvsadm)
+        try set.add(SourceFile(name: "live:nft", text: json), as: .nftables)
+        try set.add(SourceFile(name: "live:iptables-save", text: iptables), as: .iptables)
+        let result = set.lint()
+        #expect(result.findings.isEmpty, "\(result.findings.map(\.message))")
+        #expect(
+            result.unread.map(\.0).contains(
+                "nftables ip mangle: read from iptables-save instead (nft lists its rules as xt extensions)"))
     }
 }

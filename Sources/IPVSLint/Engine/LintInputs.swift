@@ -43,31 +43,46 @@ public struct LintInputs: Sendable {
     }
 
     /// On an iptables-nft host the same rules are in iptables-save and in the nftables
-    /// listing: nftables owns every table it shows, and iptables-save keeps only the tables it
-    /// does not (iptables-legacy's), so that no rule counts twice. Returns the inputs so
-    /// reduced, and the tables dropped with where each was.
+    /// listing: nftables owns every table it shows, and iptables-save keeps only what nftables
+    /// cannot show, so that no rule counts twice. That is the tables nftables does not list
+    /// (iptables-legacy's), and those whose rules nftables lists as bare `xt` extensions (its
+    /// JSON does for iptables-nft's MARK targets and multiport matches), which iptables-save
+    /// shows whole. Returns the inputs so reduced, and what was set aside, with where.
     public func givingNFTItsTables() -> (LintInputs, [(String, SourceLocation)]) {
-        guard let nft = nftables else { return (self, []) }
+        guard var nft = nftables else { return (self, []) }
         var out = self
-        var dropped: [(String, SourceLocation)] = []
+        var setAside: [(String, SourceLocation)] = []
         for (ruleset, family) in [(iptables, NFTFamily.ip), (ip6tables, .ip6)] {
             guard let ruleset else { continue }
-            let shown = Set(ruleset.tables.map(\.name).filter { nft.table(family, $0) != nil })
-            guard !shown.isEmpty else { continue }
-            for table in ruleset.tables where shown.contains(table.name) {
-                dropped.append(
-                    (
-                        "\(ruleset.family == .ipv6 ? "ip6tables" : "iptables") table \(table.name), read from nftables \(family.rawValue) \(table.name) instead",
-                        table.location
-                    ))
+            let tool = ruleset.family == .ipv6 ? "ip6tables" : "iptables"
+            var fromNFT = Set<String>()
+            for table in ruleset.tables {
+                guard let shown = nft.table(family, table.name) else { continue }
+                let opaque = shown.chains.contains { $0.rules.contains { $0.statements.contains(.other("xt")) } }
+                if opaque {
+                    nft.tables.removeAll { $0.family == family && $0.name == table.name }
+                    setAside.append(
+                        (
+                            "nftables \(family.rawValue) \(table.name): read from \(tool)-save instead (nft lists its rules as xt extensions)",
+                            shown.location
+                        ))
+                } else {
+                    fromNFT.insert(table.name)
+                    setAside.append(
+                        (
+                            "\(tool) table \(table.name): read from nftables \(family.rawValue) \(table.name) instead",
+                            table.location
+                        ))
+                }
             }
             if family == .ip {
-                out.iptables = ruleset.removing(tables: shown)
+                out.iptables = ruleset.removing(tables: fromNFT)
             } else {
-                out.ip6tables = ruleset.removing(tables: shown)
+                out.ip6tables = ruleset.removing(tables: fromNFT)
             }
         }
-        return (out, dropped)
+        out.nftables = nft
+        return (out, setAside)
     }
 
     /// The firewall dumps given, IPv4 first.
