@@ -57,7 +57,10 @@ struct LintCommand: ParsableCommand {
     var live = false
 
     @Option(
-        name: .customLong("netns"), help: ArgumentHelp("With --live: read IPVS in this network namespace.", valueName: "path"))
+        name: .customLong("netns"),
+        help: ArgumentHelp(
+            "With --live: read IPVS, the firewall (iptables-save, nft) and the sysctls in this network namespace.",
+            valueName: "path"))
     var netns: String?
 
     @Option(name: .customLong("iptables"), help: ArgumentHelp("iptables-save output (nft or legacy).", valueName: "file"))

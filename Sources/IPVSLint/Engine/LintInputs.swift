@@ -85,6 +85,11 @@ public struct LintInputs: Sendable {
         return (out, setAside)
     }
 
+    /// The mark keepalived's `nftables_ipvs` sets for a service of `family`, if it does.
+    public func keepalivedMark(_ mark: UInt32, family: IPAddress.Family) -> KeepalivedMark? {
+        ipvs?.keepalivedMarks.first { $0.mark == mark && $0.family == family }
+    }
+
     /// The firewall dumps given, IPv4 first.
     public var firewalls: [IPTablesRuleset] { [iptables, ip6tables].compactMap { $0 } }
 

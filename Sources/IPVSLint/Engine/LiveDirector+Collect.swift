@@ -9,11 +9,30 @@ extension LiveDirector {
     /// The running director's inputs for each role not in `given`, and the kernel's release
     /// (known first-hand here, where `facts.kernel` is for files). IPVS comes from netlink, or
     /// /proc when netlink is refused; the firewall from iptables-save and ip6tables-save, and
-    /// nftables from `nft -j list ruleset`; the sysctls from /proc/sys. `notice` hears what is read some other way or not at all.
+    /// nftables from `nft -j list ruleset`; the sysctls from /proc/sys. With `netns`, all of it
+    /// is read inside that network namespace: its firewall and its sysctls are its own.
+    /// `notice` hears what is read some other way or not at all.
     static func collect(
         given: Set<InputRole>, netns: String?, notice: @escaping @Sendable (String) -> Void
     ) throws(LintSession.Failure) -> (inputs: [(SourceFile, InputRole)], kernel: KernelRelease?) {
         var out: [(SourceFile, InputRole)] = []
+        let namespace: NetworkNamespace?
+        do throws(NetworkNamespace.Error) {
+            namespace = try netns.map { path throws(NetworkNamespace.Error) in try NetworkNamespace(path: path) }
+        } catch {
+            throw LintSession.Failure("lint --live: \(error)")
+        }
+        /// Runs a reading inside the namespace (a command started there inherits it).
+        func inside<T>(_ body: () throws(LintSession.Failure) -> T) throws(LintSession.Failure) -> T {
+            guard let namespace else { return try body() }
+            let result: Result<T, LintSession.Failure>
+            do throws(NetworkNamespace.Error) {
+                result = try namespace.run(body)
+            } catch {
+                throw LintSession.Failure("lint --live: \(error)")
+            }
+            return try result.get()
+        }
         if !given.contains(.ipvsadm) && !given.contains(.keepalived) {
             let procfs = ProcFS(root: "/proc", netDirectory: netns == nil ? "net" : "thread-self/net")
             let reader = AutoStateReader(
@@ -28,8 +47,7 @@ extension LiveDirector {
             let table: ServiceTable
             let kernelTimeouts: Timeouts?
             do {
-                if let netns {
-                    let namespace = try NetworkNamespace(path: netns)
+                if let namespace {
                     (table, kernelTimeouts) = try namespace.run { () throws(IPVSReadError) -> (ServiceTable, Timeouts?) in
                         try read()
                     }.get()
@@ -53,7 +71,11 @@ extension LiveDirector {
                 notice("lint: \(tool) not found; firewall rules are not checked")
                 continue
             }
-            out.append((SourceFile(name: "live:" + tool, text: try output(of: path)), role))
+            out.append(
+                (
+                    SourceFile(name: "live:" + tool, text: try inside { () throws(LintSession.Failure) in try output(of: path) }),
+                    role
+                ))
         }
         // Native nftables tables, which iptables-save does not show (LVS501 reads their marks).
         // Not beside a firewall file: the live marks would hide a MARK rule missing from it.
@@ -61,7 +83,8 @@ extension LiveDirector {
         let firewallGiven = given.contains(.nftables) || given.contains(.iptables) || given.contains(.ip6tables)
         if !firewallGiven, let nft = nftPaths.first(where: { access($0, X_OK) == 0 }) {
             do throws(LintSession.Failure) {
-                let file = SourceFile(name: "live:nft", text: try output(of: nft, arguments: "-j list ruleset"))
+                let listing = try inside { () throws(LintSession.Failure) in try output(of: nft, arguments: "-j list ruleset") }
+                let file = SourceFile(name: "live:nft", text: listing)
                 // A listing this reader refuses (a newer schema) costs the nftables part, not the run.
                 do throws(LintInputError) {
                     _ = try NFTJSONParser.parse(file)
@@ -74,7 +97,8 @@ extension LiveDirector {
             }
         }
         if !given.contains(.sysctl(host: nil)) {
-            out.append((SourceFile(name: sysctlName, text: sysctls(procfs: "/proc")), .sysctl(host: nil)))
+            let text = try inside { () throws(LintSession.Failure) in sysctls(procfs: "/proc") }
+            out.append((SourceFile(name: sysctlName, text: text), .sysctl(host: nil)))
         }
         var kernel: KernelRelease?
         if let text = try? Files.read("/proc/sys/kernel/osrelease"),

@@ -49,6 +49,9 @@ public struct IPVSConfiguration: Sendable, Hashable {
     public var formerAddressTexts: [String: String] = [:]
     /// The files the configuration was read from (keepalived's includes among them).
     public var sourceNames: Set<SourceName> = []
+    /// Marks keepalived sets itself (`nftables_ipvs` in global_defs) for the firewall-mark
+    /// services it makes of `virtual_server group` blocks: no firewall file holds them.
+    public var keepalivedMarks: [KeepalivedMark] = []
 
     public static func == (lhs: IPVSConfiguration, rhs: IPVSConfiguration) -> Bool {
         lhs.file == rhs.file && lhs.services == rhs.services
@@ -58,4 +61,21 @@ public struct IPVSConfiguration: Sendable, Hashable {
         hasher.combine(file)
         hasher.combine(services)
     }
+}
+
+/// A mark keepalived's `nftables_ipvs` sets (keepalived/check/check_nftables.c): in table `ip`
+/// or `ip6` NAME (`keepalived_ipvs` by default), chain `in` on the input hook at
+/// `nftables_ipvs_priority` (-1 by default), `meta mark set ip daddr . tcp dport map @tcp_map`.
+public struct KeepalivedMark: Sendable, Hashable {
+    public var mark: UInt32
+    public var family: IPAddress.Family
+    public var table: String
+    public var priority: Int
+    /// The `nftables_ipvs_priority` line, else the `nftables_ipvs` one.
+    public var priorityLocation: SourceLocation
+    /// The `virtual_server group` it is for.
+    public var location: SourceLocation
+
+    /// Whether IPVS sees it: the input hook before IPVS's LOCAL_IN at priority 99.
+    public var isBeforeIPVS: Bool { priority < 99 }
 }

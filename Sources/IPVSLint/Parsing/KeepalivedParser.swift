@@ -353,6 +353,17 @@ public enum KeepalivedParser {
     struct ModelBuilder {
         var configuration: IPVSConfiguration
         var groups: [String: Group] = [:]
+        /// `nftables_ipvs` in global_defs: keepalived turns each `virtual_server group` (whose
+        /// group has no fwmark) into a firewall-mark service, one mark per group and protocol,
+        /// from `nftables_ipvs_start_fwmark` up in the order of the virtual_server blocks.
+        struct AutoMarks {
+            var table: String
+            var priority: Int
+            var priorityLocation: SourceLocation
+            var next: Int64
+            var assigned: [String: Int64] = [:]
+        }
+        var autoMarks: AutoMarks?
 
         init(file: SourceFile) {
             configuration = IPVSConfiguration(file: file)
@@ -363,6 +374,9 @@ public enum KeepalivedParser {
             // Groups first: a virtual_server may name a group defined after it.
             for statement in statements where statement.name == "virtual_server_group" {
                 try group(statement)
+            }
+            for statement in statements where statement.name == "global_defs" {
+                for entry in statement.block ?? [] { try nftablesIPVS(entry) }
             }
             for statement in statements {
                 guard KeepalivedParser.topLevel.contains(statement.name) else {
@@ -376,6 +390,28 @@ public enum KeepalivedParser {
                 if statement.name == "global_defs" {
                     for entry in statement.block ?? [] where entry.name == "lvs_timeouts" { try timeouts(entry) }
                 }
+            }
+        }
+
+        /// `nftables_ipvs [TABLE]`, `nftables_ipvs_priority N`, `nftables_ipvs_start_fwmark N`
+        /// (global_parser.c): `nftables_ipvs` sets the other two to -1 and 1000, so they count
+        /// only after it.
+        mutating func nftablesIPVS(_ entry: Statement) throws(LintInputError) {
+            switch entry.name {
+            case "nftables_ipvs":
+                guard autoMarks == nil else { return }  // keepalived ignores a second one
+                autoMarks = AutoMarks(
+                    table: entry.arguments.first?.text ?? "keepalived_ipvs", priority: -1, priorityLocation: entry.location,
+                    next: 1000)
+            case "nftables_ipvs_priority" where autoMarks != nil:
+                autoMarks!.priority = Int(
+                    try number(entry.arguments.first, in: entry, what: "a priority", range: Int64(Int32.min)...Int64(Int32.max)))
+                autoMarks!.priorityLocation = entry.location
+            case "nftables_ipvs_start_fwmark" where autoMarks != nil:
+                autoMarks!.next = try number(
+                    entry.arguments.first, in: entry, what: "a firewall mark", range: 1...Int64(UInt32.max))
+            default:
+                return
             }
         }
 
@@ -610,6 +646,42 @@ public enum KeepalivedParser {
             // The family of a mark: written beside it in the group, else `ip_family`, else the
             // group's addresses, else the real servers' (keepalived's vs_end_handler), else IPv4.
             let serverFamilies = Set(service.realServers.compactMap { $0.address.address?.family })
+            if arguments.first?.text == "group", var auto = autoMarks,
+                !members.contains(where: { if case .firewallMark = $0.identity { true } else { false } })
+            {
+                // nftables_ipvs: one firewall-mark service (ipvswrapper.c ipvs_cmd), IPv4 if the
+                // group has an IPv4 address and IPv6 too if it also has one; DR and tunnel real
+                // servers get port 0.
+                let key = "\(arguments[1].text)/\(proto ?? .udp)"
+                let mark = auto.assigned[key] ?? auto.next
+                if auto.assigned[key] == nil {
+                    auto.assigned[key] = mark
+                    auto.next += 1
+                }
+                autoMarks = auto
+                guard mark <= Int64(UInt32.max) else {
+                    throw LintInputError(
+                        arguments[1].location, found: "mark \(mark)", expected: "nftables_ipvs marks up to \(UInt32.max)")
+                }
+                let families: [IPAddress.Family] =
+                    ipFamily.map { [$0] } ?? (groupFamilies.contains(.ipv4) ? [.ipv4] : [])
+                    + (groupFamilies.contains(.ipv6) ? [.ipv6] : [])
+                for family in families.isEmpty ? [.ipv4] : families {
+                    var copy = service
+                    copy.identity = .firewallMark(mark, ipv6: family == .ipv6)
+                    copy.identityLocation = arguments[1].location
+                    for index in copy.realServers.indices where copy.realServers[index].forwarding != .masquerading {
+                        copy.realServers[index].writtenPort = nil
+                        copy.realServers[index].effectivePort = nil
+                    }
+                    add(copy)
+                    configuration.keepalivedMarks.append(
+                        KeepalivedMark(
+                            mark: UInt32(mark), family: family, table: auto.table, priority: auto.priority,
+                            priorityLocation: auto.priorityLocation, location: arguments[1].location))
+                }
+                return
+            }
             let markFamily =
                 ipFamily ?? (groupFamilies.count == 1 ? groupFamilies.first : nil)
                 ?? (serverFamilies.count == 1 ? serverFamilies.first : nil) ?? .ipv4

@@ -23,6 +23,8 @@ struct FwmarkWithoutMarkRule: LintRule {
             guard case .firewallMark(let value, _) = service.identity, value > 0, value <= Int64(UInt32.max) else { continue }
             let mark = UInt32(value)
             let family = service.identity.family
+            // keepalived's nftables_ipvs sets it (LVS502 says if too late).
+            if inputs.keepalivedMark(mark, family: family) != nil { continue }
             let ruleset = inputs.firewall(for: family)
             guard ruleset != nil || inputs.nftables != nil else {
                 report.skip("\(service.identity): no \(family == .ipv6 ? "--ip6tables" : "--iptables") or --nftables input")

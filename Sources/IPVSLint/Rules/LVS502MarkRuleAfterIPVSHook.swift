@@ -24,7 +24,9 @@ struct MarkRuleAfterIPVSHook: LintRule {
             }
             let iptables = ruleset?.producers(of: mark) ?? []
             let nftables = (nftByFamily[family] ?? []).filter { $0.operation.canProduce(mark) }
-            guard !iptables.isEmpty || !nftables.isEmpty else { continue }  // LVS501's case
+            let keepalived = inputs.keepalivedMark(mark, family: family)
+            if keepalived?.isBeforeIPVS == true { continue }
+            guard !iptables.isEmpty || !nftables.isEmpty || keepalived != nil else { continue }  // LVS501's case
             if let ruleset, iptables.contains(where: { FirewallMarks.isEligible($0, in: ruleset) }) { continue }
             if nftables.contains(where: \.isEligible) { continue }
             var places = iptables.map(\.place)
@@ -35,10 +37,19 @@ struct MarkRuleAfterIPVSHook: LintRule {
                 places.append("\(producer.rule.place) at \(hooks)")
                 related.append(producer.rule.location)
             }
+            if let keepalived, nftables.isEmpty {
+                // keepalived's own table, not in the listing given: from keepalived.conf.
+                places.append(
+                    "keepalived's nftables table \(keepalived.family == .ipv6 ? "ip6" : "ip") \(keepalived.table) at input priority \(keepalived.priority) (nftables_ipvs_priority, \(keepalived.priorityLocation))"
+                )
+                related.append(keepalived.priorityLocation)
+            }
             let advice =
-                nftables.isEmpty
-                ? "set it in mangle PREROUTING (and mangle OUTPUT for local clients)"
-                : "set it in a prerouting chain (and an output chain below priority -98 for local clients)"
+                keepalived != nil && iptables.isEmpty && nftables.isEmpty
+                ? "give nftables_ipvs_priority a value below 99 (keepalived's default is -1)"
+                : nftables.isEmpty
+                    ? "set it in mangle PREROUTING (and mangle OUTPUT for local clients)"
+                    : "set it in a prerouting chain (and an output chain below priority -98 for local clients)"
             report.add(
                 "mark \(mark) of \(service.identity) is only set in \(places.joined(separator: ", ")), which runs after IPVS (LOCAL_IN, priority 99): \(advice)",
                 at: service.identityLocation, object: service.identity.objectKey, related: related)

@@ -9,6 +9,7 @@ struct FwmarkFamilyMismatch: LintRule {
     func check(_ inputs: LintInputs, into report: inout Report) {
         for service in inputs.ipvs?.services ?? [] {
             guard case .firewallMark(let mark, let ipv6) = service.identity, mark > 0, mark <= Int64(UInt32.max) else { continue }
+            if inputs.keepalivedMark(UInt32(mark), family: ipv6 ? .ipv6 : .ipv4) != nil { continue }
             let own = inputs.firewall(for: ipv6 ? .ipv6 : .ipv4)
             let other = inputs.firewall(for: ipv6 ? .ipv4 : .ipv6)
             if let nft = inputs.nftables, own?.producers(of: UInt32(mark)).isEmpty ?? true,
