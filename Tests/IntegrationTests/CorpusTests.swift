@@ -6,12 +6,12 @@ import Testing
 /// SOURCES.tsv), linted as a new user would. A file its own tool accepts is never refused
 /// (exit 2); every finding on the corpus is listed in findings.tsv with why it is true, and no
 /// other appears. The tool's verdict is checked where it can run: keepalived --config-test
-/// here, iptables-restore --test in the kernel lab (KernelLabTests).
+/// here, iptables-restore --test and nft -c in the kernel lab (KernelLabTests).
 @Suite struct CorpusTests {
     struct Entry: CustomStringConvertible, Sendable {
         var kind: String
         var file: String
-        /// `accepts` or `refuses`, as keepalived --config-test or iptables-restore --test said.
+        /// `accepts` or `refuses`, as keepalived --config-test, iptables-restore --test or nft -c said.
         var tool: String
         var exit: Int32
         /// For exit 2, `file:line:col` of the error; else `-`.
@@ -25,7 +25,7 @@ import Testing
         var rule: String
     }
 
-    static let kinds = ["keepalived", "iptables"]
+    static let kinds = ["keepalived", "iptables", "nftables"]
 
     static func rows(_ path: String) -> [[String]] { CorpusExpectations.rows(path) }
 
@@ -38,7 +38,8 @@ import Testing
             // keepalived.conf's @ID lines are read for the config id lb1, whatever the host is called.
             let flag =
                 kind == "keepalived"
-                ? "--config-id lb1 --keepalived" : families[row[0]] == "ipv6" ? "--ip6tables" : "--iptables"
+                ? "--config-id lb1 --keepalived"
+                : kind == "nftables" ? "--nftables" : families[row[0]] == "ipv6" ? "--ip6tables" : "--iptables"
             return Entry(kind: kind, file: row[0], tool: row[1], exit: exit, detail: row[3], flag: flag)
         }
     }
@@ -56,10 +57,11 @@ import Testing
 
     /// Every file in a corpus directory has its origin and its expected result, and the corpus
     /// is as large as the issue asks.
-    @Test(arguments: [("keepalived", 40), ("iptables", 30)])
+    @Test(arguments: [("keepalived", 40), ("iptables", 30), ("nftables", 10)])
     func corpusIsCompleteAndLargeEnough(_ kind: String, _ minimum: Int) throws {
         let directory = Fixtures.path("corpus/" + kind)
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasSuffix(".tsv") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { !$0.hasSuffix(".tsv") && $0 != "README.md" }.sorted()
         let sources = Self.rows("corpus/\(kind)/SOURCES.tsv")
         #expect(files.count >= minimum)
         #expect(Set(sources.map { $0[0] }) == Set(files), "SOURCES.tsv names every file, and only those")

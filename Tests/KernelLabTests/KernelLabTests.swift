@@ -67,6 +67,20 @@ import Testing
             "findings point at the live inputs: \(output)")
     }
 
+    /// `lint --live --netns` reads the namespace's firewall and sysctls, not the director's: the
+    /// mark lb2's own nftables sets feeds its service (no LVS501), the drop in lb2's input chain
+    /// is found (LVS510).
+    @Test(.enabled(if: results != nil))
+    func liveLintReadsTheNamespacesFirewall() throws {
+        let directory = Self.results! + "/netns"
+        let output = try String(contentsOfFile: directory + "/lint-live-netns.txt", encoding: .utf8)
+        let stderr = (try? String(contentsOfFile: directory + "/lint-live-netns.stderr", encoding: .utf8)) ?? ""
+        #expect(ConciseLint.ruleIDs(output) == ["LVS510"], "\(output)\(stderr)")
+        #expect(output.contains("live:nft") && output.contains("UDP 10.9.0.1:53"), "\(output)")
+        let status = try String(contentsOfFile: directory + "/lint-live-netns.status", encoding: .utf8)
+        #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(stderr)")
+    }
+
     /// Every scenario script ran and produced at least one capture, or the file its
     /// `# lab-output:` line names.
     @Test(.enabled(if: results != nil))
@@ -83,6 +97,29 @@ import Testing
             } else {
                 #expect(captured.contains(scenario), "scenario \(scenario) produced no capture")
             }
+        }
+    }
+
+    /// nft -c -f in the lab kernel gives the verdict recorded for every ruleset of the nftables
+    /// corpus (CorpusTests checks that the linter reads every one, NFTTextParserTests that it
+    /// reads what nft lists of those nft loads).
+    @Test(.enabled(if: results != nil))
+    func nftCheckGivesTheRecordedCorpusVerdicts() throws {
+        let text = try String(contentsOfFile: Self.results! + "/corpus-nftables/corpus/nft-check.tsv", encoding: .utf8)
+        var verdicts: [String: (String, String)] = [:]
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            verdicts[fields[0]] = (fields.count > 1 ? fields[1] : "?", fields.count > 2 ? fields[2] : "")
+        }
+        let expected = CorpusExpectations.rows("corpus/nftables/expected.tsv")
+        #expect(verdicts.count == expected.count, "one verdict per ruleset")
+        for row in expected where row.count >= 2 {
+            let (status, message) = verdicts[row[0]] ?? ("missing", "")
+            #expect((status == "0" ? "accepts" : "refuses") == row[1], "\(row[0]): nft -c exit \(status) \(message)")
+        }
+        // SOURCES.tsv's nft_check column, written when the ruleset was collected, agrees.
+        for row in CorpusExpectations.rows("corpus/nftables/SOURCES.tsv") where row.count > 6 {
+            #expect((verdicts[row[0]]?.0 == "0") == (row[6] == "ok"), "\(row[0]): SOURCES.tsv says \(row[6])")
         }
     }
 

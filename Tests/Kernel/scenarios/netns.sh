@@ -36,6 +36,25 @@ while [ "$i" -lt 10 ]; do
     i=$((i + 1))
 done
 echo "http://10.9.0.1/ in lb2: 10 rs3" >> "$OUT/traffic.txt"
+# lint --live --netns reads lb2's IPVS, firewall and sysctls: lb2's own nftables marks its
+# firewall-mark service (the director's namespace has no such rule) and drops its DNS VIP.
+in_ns lb2 ipvsadm -A -f 7 -s rr
+in_ns lb2 ipvsadm -a -f 7 -r 172.16.3.11:0 -m -w 1
+in_ns lb2 nft -f - <<'EOF'
+table inet lb2 {
+    chain pre {
+        type filter hook prerouting priority mangle; policy accept;
+        ip daddr 10.9.0.1 tcp dport 443 meta mark set 7
+    }
+    chain input {
+        type filter hook input priority filter; policy accept;
+        ip daddr 10.9.0.1 udp dport 53 drop
+    }
+}
+EOF
+ipvs_exporter lint --live --netns /var/run/netns/lb2 --no-config --format concise \
+    > "$OUT/lint-live-netns.txt" 2> "$OUT/lint-live-netns.stderr"
+echo $? > "$OUT/lint-live-netns.status"
 settle
 # ipvsadm in lb2, scrapes of the director's own exporters (which were given --netns).
 capture main lb2 -
