@@ -110,7 +110,9 @@ import Testing
         try set.add(
             SourceFile(
                 name: "iptables.save",
-                text: "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -d 192.0.2.40/32 -j MARK --set-xmark 0x7/0xffffffff\nCOMMIT\n"),
+                text:
+                    "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -d 192.0.2.40/32 -j MARK --set-xmark 0x7/0xffffffff\nCOMMIT\n"
+            ),
             as: .iptables)
         return set.lint().findings.filter { $0.ruleID.hasPrefix("LVS5") }
     }
