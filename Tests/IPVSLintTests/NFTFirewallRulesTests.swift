@@ -240,4 +240,20 @@ import Testing
             result.unread.map(\.0).contains(
                 "nftables ip mangle: read from iptables-save instead (nft lists its rules as xt extensions)"))
     }
+
+    /// What keepalived 2.2.7 itself built in the lab for nftables_ipvs (Tests/Fixtures/lint/
+    /// nftables/keepalived-2.2.7.*): its map feeds the service it made, in text and in JSON, and
+    /// its configuration says the same without the listing.
+    @Test(arguments: ["keepalived-2.2.7.nft", "keepalived-2.2.7.json"])
+    func keepalivedsOwnTableFeedsItsService(_ listing: String) throws {
+        let ipvsadm = "-A -f 1000 -s rr\n-a -f 1000 -r 172.16.1.11:80 -m -w 1\n-a -f 1000 -r 172.16.2.11:80 -m -w 1\n"
+        let text = try Fixtures.text("lint/nftables/" + listing)
+        #expect(try Self.lint(text, ipvsadm: ipvsadm).isEmpty)
+        // The same table at priority 100 (text: `filter - 1` in the chain's type line).
+        let late =
+            listing.hasSuffix(".nft")
+            ? text.replacingOccurrences(of: "priority filter - 1;", with: "priority 100;")
+            : text.replacingOccurrences(of: "\"prio\": -1", with: "\"prio\": 100")
+        #expect(try Self.lint(late, ipvsadm: ipvsadm).map(\.ruleID) == ["LVS502"])
+    }
 }
