@@ -17,7 +17,7 @@ BUILD_PACKAGES := pkg-config libnl-3-dev libnl-genl-3-dev zlib1g-dev libcrypt-de
 TEST_PACKAGES := prometheus curl ca-certificates openssl python3 python3-jsonschema python3-yaml bsdutils keepalived systemd strace
 # The kernel lab: QEMU and what goes into the VM image (taken from the host's own packages).
 KERNEL_LAB_PACKAGES := qemu-system-x86 busybox-static cpio kmod ipvsadm iptables nftables iproute2 \
-	netcat-openbsd socat procps util-linux bc xz-utils python3 ipset
+	netcat-openbsd socat procps util-linux bc xz-utils zstd python3 ipset
 # Benchmarks: the load generators and Debian's node_exporter to compare with.
 BENCH_PACKAGES := hyperfine wrk prometheus-node-exporter curl python3
 LAB_RESULTS ?= .build/kernel-lab/results

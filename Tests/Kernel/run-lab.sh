@@ -2,8 +2,10 @@
 # Runs every lab scenario (or those named) in its own VM with the freshly built exporter, then
 # leaves the captures in RESULTS for the comparison (swift test --filter KernelLabTests).
 #
-#   run-lab.sh [-j JOBS] [-o RESULTS] [-b EXPORTER] [SCENARIO...]
+#   run-lab.sh [-j JOBS] [-o RESULTS] [-b EXPORTER] [-k KERNEL] [SCENARIO...]
 #
+# -k boots that kernel (5.10, 6.1 or 6.12: Tests/Kernel/kernel-packages; default 6.1), and
+# RESULTS/kernel says which one ran.
 # Prints each scenario's wall time; exits non-zero when a VM failed (its console is printed).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -11,8 +13,9 @@ REPO=$(cd "$HERE/../.." && pwd)
 JOBS=2
 RESULTS=$REPO/.build/kernel-lab/results
 EXPORTER=$REPO/.build-static/release/ipvs_exporter
-while getopts "j:o:b:" option; do
+while getopts "j:o:b:k:" option; do
     case $option in
+        k) export IPVS_VM_KERNEL=$OPTARG ;;
         j) JOBS=$OPTARG ;;
         o) RESULTS=$OPTARG ;;
         b) EXPORTER=$OPTARG ;;
@@ -32,6 +35,7 @@ fi
 "$HERE/vm.sh" --build-only > /dev/null || exit 1
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
+echo "${IPVS_VM_KERNEL:-6.1}" > "$RESULTS/kernel"
 LOGS=$RESULTS/.logs
 mkdir -p "$LOGS"
 start=$(date +%s.%N)

@@ -7,6 +7,11 @@
 # given with --add. The guest's /out is written to a virtio disk and unpacked into --out.
 #
 #   vm.sh [options] SCRIPT [ARGS...]
+#     --kernel 5.10|6.1|6.12
+#                       which Debian kernel boots: 6.1 (Debian 12, the host's own suite; default),
+#                       5.10 (Debian 11) or 6.12 (Debian 13), downloaded from that suite of the
+#                       host's Debian mirror through a separate apt configuration under the cache,
+#                       so the host's own apt stays as it is. User space stays the host's.
 #     --add SRC=DST     copy a host file or directory into the guest (ELF files bring their libraries)
 #     --out DIR         where the guest's /out ends up
 #     --timeout SECONDS wall-clock limit for the whole boot (default 300); QEMU can hang
@@ -42,6 +47,7 @@ VERBOSE=0
 ADDS=()
 FORWARDS=()
 CONSOLE=""
+KERNEL=${IPVS_VM_KERNEL:-6.1}
 
 
 die() { echo "vm.sh: $*" >&2; exit 125; }
@@ -61,6 +67,7 @@ while [ $# -gt 0 ]; do
             [[ "$2" =~ ^[0-9]+:[0-9]+$ ]] || die "--forward wants HOSTPORT:GUESTPORT, got '$2'"
             FORWARDS+=("$2"); shift 2 ;;
         --console) CONSOLE=$2; shift 2 ;;
+        --kernel) KERNEL=$2; shift 2 ;;
         -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         --) shift; break ;;
         -*) die "unknown option $1" ;;
@@ -79,13 +86,35 @@ for tool in qemu-system-x86_64 cpio busybox kmod ipvsadm python3 apt-get dpkg-de
 done
 
 # ---------------------------------------------------------------------------------------------
+# Tests/Kernel/kernel-packages: per kernel, the Debian suite it comes from and the pinned package.
+KERNEL_LINE=$(awk -v k="$KERNEL" '$1 == k' "$HERE/kernel-packages")
+[ -n "$KERNEL_LINE" ] || die "--kernel $KERNEL: not one of $(awk '!/^#/ {printf "%s ", $1}' "$HERE/kernel-packages")"
+SUITE=$(echo "$KERNEL_LINE" | awk '{print $2}')
+PINNED=$(echo "$KERNEL_LINE" | awk '{print $3}')
+HOST_SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+APT=(apt-get)
+APT_CACHE=(apt-cache)
+if [ "$SUITE" != "$HOST_SUITE" ]; then
+    # Another suite of the host's own mirror, in a sources file and lists directory of its own.
+    APT_DIR=$CACHE_ROOT/apt-$SUITE
+    mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | grep -v security | head -n 1)
+    [ -n "$mirror" ] || mirror=$(awk '/^deb / && !/security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
+    [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+    mkdir -p "$APT_DIR/lists/partial" "$APT_DIR/archives/partial"
+    printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+        "$mirror" "$SUITE" > "$APT_DIR/$SUITE.sources"
+    opts=(-o "Dir::Etc::SourceList=$APT_DIR/$SUITE.sources" -o Dir::Etc::SourceParts=/dev/null
+        -o "Dir::State::Lists=$APT_DIR/lists" -o "Dir::Cache=$APT_DIR" -o Dir::State::status=/dev/null)
+    APT=(apt-get "${opts[@]}")
+    APT_CACHE=(apt-cache "${opts[@]}")
+    [ -n "$(ls "$APT_DIR/lists" 2>/dev/null | grep Packages)" ] || "${APT[@]}" update -q >/dev/null 2>&1 || true
+fi
+
 # The kernel package: the pinned one while apt still has it, else what linux-image-amd64 wants.
 kernel_package() {
     if [ -n "${IPVS_VM_KERNEL_PKG:-}" ]; then echo "$IPVS_VM_KERNEL_PKG"; return; fi
-    local pinned
-    pinned=$(cat "$HERE/kernel-package")
-    if apt-cache show "$pinned" >/dev/null 2>&1; then echo "$pinned"; return; fi
-    apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}'
+    if "${APT_CACHE[@]}" show "$PINNED" >/dev/null 2>&1; then echo "$PINNED"; return; fi
+    "${APT_CACHE[@]}" depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}'
 }
 
 host_versions() {
@@ -134,12 +163,15 @@ build_cache() {
     local work
     work=$(mktemp -d "$CACHE_ROOT/build.XXXXXX")
     echo "vm.sh: building the image for $KPKG in $CACHE" >&2
-    (cd "$work" && { apt-get download -q -o APT::Sandbox::User=root "$KPKG" >/dev/null 2>&1 \
-        || { apt-get update -q >/dev/null && apt-get download -q -o APT::Sandbox::User=root "$KPKG" >/dev/null; }; }) \
+    (cd "$work" && { "${APT[@]}" download -q -o APT::Sandbox::User=root "$KPKG" >/dev/null 2>&1 \
+        || { "${APT[@]}" update -q >/dev/null && "${APT[@]}" download -q -o APT::Sandbox::User=root "$KPKG" >/dev/null; }; }) \
         || die "apt-get download $KPKG failed"
     dpkg-deb -x "$work"/*.deb "$work/kernel"
     local kver
-    kver=$(ls "$work/kernel/lib/modules")
+    # Debian 13 ships its modules under /usr/lib (merged /usr), earlier releases under /lib.
+    local moddir=$work/kernel/lib/modules
+    [ -d "$moddir" ] || moddir=$work/kernel/usr/lib/modules
+    kver=$(ls "$moddir")
     python3 "$HERE/extract-vmlinux.py" "$work/kernel/boot/vmlinuz-$kver" "$work/vmlinux"
 
     local root=$work/root
@@ -176,7 +208,7 @@ build_cache() {
     done
 
     # Modules: the networking stack and what boots the disk; modules.dep rebuilt for the subset.
-    local mods=$work/kernel/lib/modules/$kver
+    local mods=$moddir/$kver
     local dest=$root/usr/lib/modules/$kver
     mkdir -p "$dest/kernel/drivers"
     cp -a "$mods/kernel/net" "$mods/kernel/lib" "$mods/kernel/crypto" "$dest/kernel/"
