@@ -175,7 +175,8 @@ import Testing
     }
 
     /// On an iptables-nft host the same table is in both dumps: it counts once, from nftables;
-    /// a table only iptables-save shows (iptables-legacy's) is still read.
+    /// a table only iptables-save shows (iptables-legacy's) is still read, and so is a legacy
+    /// table beside a native one of the same name (whose chains are not iptables').
     @Test func nftablesOwnsTheTablesItShows() throws {
         let iptables = """
             *raw
@@ -197,6 +198,12 @@ import Testing
             		type filter hook input priority filter; policy accept;
             		ip daddr 192.0.2.11 tcp dport 80 counter packets 0 bytes 0 drop
             	}
+            	chain FORWARD {
+            		type filter hook forward priority filter; policy accept;
+            	}
+            	chain OUTPUT {
+            		type filter hook output priority filter; policy accept;
+            	}
             }
 
             """
@@ -208,6 +215,15 @@ import Testing
         let drops = result.findings.filter { $0.ruleID == "LVS510" }.map { "\($0.location.file):\($0.location.line)" }
         #expect(drops.sorted() == ["iptables.save:4", "ruleset.nft:4"])
         #expect(result.unread.map(\.0) == ["iptables table filter: read from nftables ip filter instead"])
+        // A native `table ip filter` of its own beside iptables-legacy's filter: both are read.
+        var legacy = InputSet()
+        try legacy.add(SourceFile(name: "rules.ipvs", text: Self.services), as: .ipvsadm)
+        try legacy.add(
+            SourceFile(name: "ruleset.nft", text: nft.replacingOccurrences(of: "chain INPUT", with: "chain input")), as: .nftables
+        )
+        try legacy.add(SourceFile(name: "iptables.save", text: iptables), as: .iptables)
+        let both = legacy.lint().findings.filter { $0.ruleID == "LVS510" }.map { "\($0.location.file):\($0.location.line)" }
+        #expect(both.sorted() == ["iptables.save:10", "iptables.save:4", "ruleset.nft:4"])
     }
 
     /// nft -j lists iptables-nft's MARK target as a bare `xt` statement (nft 1.0.6, for
@@ -255,5 +271,125 @@ import Testing
             ? text.replacingOccurrences(of: "priority filter - 1;", with: "priority 100;")
             : text.replacingOccurrences(of: "\"prio\": -1", with: "\"prio\": 100")
         #expect(try Self.lint(late, ipvsadm: ipvsadm).map(\.ruleID) == ["LVS502"])
+    }
+
+    /// A chain the linter cannot decide (an rpfilter `fib` match) does not hide a later base
+    /// chain that certainly drops.
+    @Test func anUndecidedChainDoesNotHideALaterDrop() throws {
+        let nft = """
+            table inet t {
+            	chain pre {
+            		type filter hook prerouting priority -150; policy accept;
+            		fib saddr . iif oif missing drop
+            	}
+            	chain in {
+            		type filter hook input priority 0; policy drop;
+            		tcp dport 22 accept
+            	}
+            }
+
+            """
+        let findings = try Self.lint(nft)
+        #expect(findings.map(\.ruleID) == ["LVS510", "LVS510"])
+        #expect(findings.allSatisfy { $0.severity == .error && $0.message.contains("nftables inet t in") })
+    }
+
+    /// kube-proxy's nftables mode: endpoints are reached through a verdict map keyed on the
+    /// service's address, protocol and port; a VIP that is not a key never gets there.
+    @Test func aVerdictMapOnlyLeadsItsKeysOn() throws {
+        let nft = """
+            table ip kube-proxy {
+            	map service-ips {
+            		type ipv4_addr . inet_proto . inet_service : verdict
+            		elements = { 172.30.0.10 . tcp . 443 : goto svc-a, 192.0.2.11 . tcp . 80 : goto svc-b }
+            	}
+            	chain nat-prerouting {
+            		type nat hook prerouting priority dstnat; policy accept;
+            		jump services
+            	}
+            	chain services {
+            		ip daddr . meta l4proto . th dport vmap @service-ips
+            	}
+            	chain svc-a {
+            		numgen random mod 1 vmap { 0 : goto ep-a }
+            	}
+            	chain ep-a {
+            		meta l4proto tcp dnat to 10.244.0.5:6443
+            	}
+            	chain svc-b {
+            		meta l4proto tcp dnat to 10.244.0.6:80
+            	}
+            }
+
+            """
+        let findings = try Self.lint(nft)
+        #expect(findings.map(\.ruleID) == ["LVS509"])
+        #expect(findings.first?.message.contains("svc-b") == true && findings.first?.message.contains("192.0.2.11:80") == true)
+    }
+
+    /// Chains that jump to each other many times over are walked once each: 4^12 ways through
+    /// twelve levels would not finish otherwise.
+    @Test func branchingJumpsAreWalkedOnce() throws {
+        var chains = ""
+        for level in 0..<12 {
+            let next = "c\(level + 1)"
+            chains += "\tchain c\(level) {\n"
+            for source in 1...4 { chains += "\t\tip saddr 198.51.100.\(source) jump \(next)\n" }
+            chains += "\t}\n"
+        }
+        let nft = """
+            table inet t {
+            	chain in {
+            		type filter hook input priority 0; policy accept;
+            		jump c0
+            	}
+            \(chains)	chain c12 {
+            		ip daddr 192.0.2.10 drop
+            	}
+            }
+
+            """
+        let findings = try Self.lint(nft)
+        #expect(findings.map(\.ruleID) == ["LVS510"] && findings.first?.severity == .info, "\(findings.map(\.message))")
+    }
+
+    /// An ingress chain bound to one interface does not see what arrives on the others.
+    @Test func aDeviceBoundChainDecidesNothingAlone() throws {
+        let nft = """
+            table netdev m {
+            	chain in {
+            		type filter hook ingress device "eth1" priority 0; policy drop;
+            		tcp dport 22 accept
+            	}
+            }
+
+            """
+        let findings = try Self.lint(nft)
+        #expect(findings.count == 2 && findings.allSatisfy { $0.ruleID == "LVS510" && $0.severity == .info })
+        #expect(findings.first?.message.contains("bound to eth1 only") == true)
+    }
+
+    /// A verdict between two mark rules keeps some packets from the second: not overridden.
+    @Test func aVerdictBetweenMarkRulesKeepsTheFirst() throws {
+        let marks = "-A -f 1 -s rr\n-a -f 1 -r 10.0.0.11:0 -g -w 1\n-A -f 2 -s rr\n-a -f 2 -r 10.0.0.12:0 -g -w 1\n"
+        func ruleset(_ between: String) -> String {
+            """
+            table ip m {
+            	chain pre {
+            		type filter hook prerouting priority mangle; policy accept;
+            		ip daddr 192.0.2.50 meta mark set 1
+            		\(between)
+            		ip daddr 192.0.2.50 meta mark set 2
+            	}
+            }
+
+            """
+        }
+        let lvs505 = { (text: String) throws -> Int in
+            try Self.lint(text, ipvsadm: marks).filter { $0.ruleID == "LVS505" }.count
+        }
+        #expect(try lvs505(ruleset("counter")) == 1)
+        #expect(try lvs505(ruleset("ip daddr 192.0.2.50 tcp dport 443 accept")) == 0)
+        #expect(try lvs505(ruleset("counter").replacingOccurrences(of: "set 2", with: "set 2 limit rate 10/second")) == 0)
     }
 }

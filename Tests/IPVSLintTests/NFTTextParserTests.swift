@@ -166,6 +166,14 @@ import Testing
         ("table ip t {\n  chain c {\n    tcp dport { 80, 443 accept\n  }\n}\n", "1:12", "a } ending table t"),
         ("table ip t {\n  chain c {\n    ip daddr\n  }\n}\n", "3:13", "a value to compare ip daddr with"),
         ("table inet t {\n  chain c {\n    policy maybe;\n  }\n}\n", "3:12", "policy accept or policy drop"),
+        (
+            "table inet t {\n  chain c {\n    type filter hook input priority security + 2147483647;\n  }\n}\n", "3:37",
+            "a priority"
+        ),
+        (
+            "table ip t {\n  chain c {\n    ip daddr " + String(repeating: "(", count: 100) + "1\n  }\n}\n", "3:78",
+            "at most 64 nested brackets"
+        ),
     ])
     func refusesWhatNftRefuses(_ text: String, _ place: String, _ expected: String) {
         #expect {
@@ -199,5 +207,30 @@ import Testing
             ])
         #expect(Set(ruleset.opaque.keys) == ["flowtable", "tcp option", "fib", "xt", "some-future-statement", "7"])
         #expect(ruleset.opaque["fib"]?.description == "o.nft:6:5")
+    }
+
+    /// What nft's grammar allows that a first reading gets wrong: a backslash in a string (no
+    /// escapes), `define` inside blocks, map elements written without blanks.
+    @Test func readsTheLessCommonForms() throws {
+        let ruleset = try Self.parse(
+            "f.nft",
+            """
+            table inet f {
+                define web = { 80, 443 }
+                chain in {
+                    type filter hook input priority 0; policy accept;
+                    define ssh = 22
+                    tcp dport $web accept comment "C:\\"
+                    tcp dport vmap {22:accept, 8080:drop}
+                    tcp dport $ssh meta mark set ip daddr map { 10.0.0.1 :1, 10.0.0.2:0x2 }
+                }
+            }
+            """)
+        let rules = try #require(ruleset.table(.inet, "f")?.chain("in")?.rules)
+        #expect(
+            rules.map(Self.summaryLine) == [
+                "tcp dport == {80,443} ; accept ; …", "tcp dport vmap {22:accept,8080:drop}",
+                "tcp dport == 22 ; meta mark set ip daddr map {10.0.0.1:1,10.0.0.2:2}",
+            ])
     }
 }

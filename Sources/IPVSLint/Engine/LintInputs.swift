@@ -57,7 +57,14 @@ public struct LintInputs: Sendable {
             let tool = ruleset.family == .ipv6 ? "ip6tables" : "iptables"
             var fromNFT = Set<String>()
             for table in ruleset.tables {
-                guard let shown = nft.table(family, table.name) else { continue }
+                // The same table, not a native one of the same name beside iptables-legacy's: an
+                // iptables-nft table has iptables' chains, its base chains named after their hooks.
+                guard let shown = nft.table(family, table.name),
+                    Set(table.chains.map(\.name)).isSubset(of: shown.chains.map(\.name)),
+                    shown.chains.allSatisfy({
+                        $0.base == nil || IPTablesTable.builtinChains[table.name]?.contains($0.name) == true
+                    })
+                else { continue }
                 let opaque = shown.chains.contains { $0.rules.contains { $0.statements.contains(.other("xt")) } }
                 if opaque {
                     nft.tables.removeAll { $0.family == family && $0.name == table.name }

@@ -220,8 +220,17 @@ extension NFTTable {
             for rule in caller.rules {
                 let targets = NFTMarks.jumpTargets(rule, in: self)
                 guard targets.contains(chain) else { continue }
-                let direct = rule.verdict == .jump(chain) || rule.verdict == .goto(chain)
-                let via = direct ? rule.matches(packet, in: self) : MatchResult.maybe.and(rule.matches(packet, in: self))
+                var via = MatchResult.never
+                if rule.verdict == .jump(chain) || rule.verdict == .goto(chain) { via = .always }
+                // Through a verdict map: only packets whose key is an element that jumps here
+                // (kube-proxy's `ip daddr . meta l4proto . th dport vmap @service-ips`).
+                for case .verdictMap(let key, let data) in rule.statements {
+                    for case .mapping(let element, .text(let verdict)) in NFTMarks.elements(of: data, in: self)
+                    where verdict == "jump \(chain)" || verdict == "goto \(chain)" {
+                        via = via.or(NFTMatching.match(key, "==", element, packet, table: self, ruleFamily: rule.family))
+                    }
+                }
+                via = via.and(rule.matches(packet, in: self))
                 result = result.or(arrival(at: caller.name, of: packet, memo: &memo).and(via))
                 if case .always = result { break }
             }

@@ -53,6 +53,9 @@ public struct NFTChain: Sendable, Hashable {
         public var priority: Int
         /// `accept` or `drop`; nil when not shown.
         public var policy: String?
+        /// The interfaces an ingress or egress chain is bound to (`device eth0`): it sees only
+        /// their packets.
+        public var devices: [String] = []
 
         public init(type: String, hook: String, priority: Int, policy: String?) {
             self.type = type

@@ -101,6 +101,9 @@ public enum NFTJSONParser {
                     }
                     base = NFTChain.Base(
                         type: body["type"]?.string ?? "filter", hook: hookName, priority: prio, policy: body["policy"]?.string)
+                    if let device = body["dev"] {
+                        base?.devices = device.string.map { [$0] } ?? (device.array ?? []).compactMap(\.string)
+                    }
                 }
                 if let existing = chainPositions[index][name] {
                     if base != nil { ruleset.tables[index].chains[existing].base = base }

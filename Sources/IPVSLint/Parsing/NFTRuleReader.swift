@@ -12,6 +12,8 @@ struct NFTRuleReader {
 
     let tokens: [Token]
     let source: SourceName
+    /// Where the statement starts, for an error when it has no tokens at all.
+    var place: SourceLocation?
     var index = 0
     /// Statements and expressions read but not modelled, with where each first appears.
     var opaque: [(String, SourceLocation)] = []
@@ -31,7 +33,7 @@ struct NFTRuleReader {
     func error(_ token: Token?, expected: String) -> LintInputError {
         if let token { return LintInputError(location(token), found: LintInputError.quote(token.text), expected: expected) }
         guard let last = tokens.last else {
-            return LintInputError(SourceLocation(file: source, line: 1), found: "nothing", expected: expected)
+            return LintInputError(place ?? SourceLocation(file: source, line: 1), found: "nothing", expected: expected)
         }
         var end = location(last)
         end.column += last.text.count
@@ -292,6 +294,14 @@ struct NFTRuleReader {
         while let flag = peek, ["random", "fully-random", "persistent", "netmap", ","].contains(flag.text) { index += 1 }
     }
 
+    /// A set element written `KEY:VALUE` in one word (`80:drop`, `10.0.0.1:0x1`); an IPv6
+    /// address is not one.
+    static func compactMapping(_ text: String) -> (String, String)? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, IPAddress(text) == nil else { return nil }
+        return (String(parts[0]), String(parts[1]))
+    }
+
     /// `10.0.0.1:80` → ("10.0.0.1", "80"); `[2001:db8::1]:80` → ("2001:db8::1", "80"); `:80` →
     /// ("", "80"). An IPv6 address alone is not split.
     static func splitPort(_ text: String) -> (String, String)? {
@@ -372,6 +382,17 @@ struct NFTRuleReader {
                 if takePunctuation(":") {
                     items.append(.mapping(key, try value(inSet: true)))
                     skipElementOptions()
+                } else if let glued = peek, glued.kind == .word, glued.text.hasPrefix(":"), glued.text.count > 1 {
+                    // `{ 80 :1 }`: the value glued to its colon.
+                    index += 1
+                    items.append(.mapping(key, Self.literal(String(glued.text.dropFirst()))))
+                } else if case .text(let written) = key, let (left, right) = Self.compactMapping(written) {
+                    // `{22:accept, 80:drop}`: key and value in one word.
+                    items.append(
+                        .mapping(
+                            Self.literal(left),
+                            right == "jump" || right == "goto"
+                                ? .text("\(right) \(try next("a chain").text)") : Self.literal(right)))
                 } else {
                     items.append(key)
                 }

@@ -52,8 +52,8 @@ struct NFTTextLexer {
                 case "\"":
                     var text = ""
                     var end = position + 1
+                    // nft's scanner has no escapes in a string: `comment "C:\"` ends at the second quote.
                     while end < characters.count, characters[end] != "\"" {
-                        if characters[end] == "\\", end + 1 < characters.count { end += 1 }
                         text.append(characters[end])
                         end += 1
                     }

@@ -80,7 +80,11 @@ public enum NFTTextParser {
                 if open.isEmpty && (token.kind == .newline || token.is(";") || token.is("}")) { break }
                 index += 1
                 if token.kind == .newline { continue }
-                if token.is("{") || token.is("(") { open.append(token) }
+                if token.is("{") || token.is("(") {
+                    // The rule reader recurses once per bracket: bound it as the JSON reader is.
+                    guard open.count < 64 else { throw error(token, expected: "at most 64 nested brackets") }
+                    open.append(token)
+                }
                 if token.is("}") || token.is(")") {
                     guard let last = open.popLast(), last.is(token.text == "}" ? "{" : "(") else {
                         throw error(token, expected: "no \(token.text) without its opening bracket")
@@ -118,15 +122,8 @@ public enum NFTTextParser {
                     try command(object, inserting: token.text == "insert")
                 case "table", "chain", "rule", "set", "map", "element":
                     try command(token, inserting: false)
-                case "define", "redefine":
-                    let name = try word("a variable's name")
-                    guard let equals = peek, equals.is("=") else { throw error(peek, expected: "= and the variable's value") }
-                    index += 1
-                    let value = try statementTokens()
-                    guard !value.isEmpty else { throw error(equals, expected: "a value after =") }
-                    variables[name.text] = value
-                case "undefine":
-                    variables[try word("a variable's name").text] = nil
+                case "define", "redefine", "undefine":
+                    try define(token)
                 case "include", "flush", "delete", "destroy", "reset", "list", "rename", "replace", "monitor", "describe",
                     "export", "import":
                     // `include` reads a file the listing does not have; the others change or show
@@ -138,6 +135,21 @@ public enum NFTTextParser {
                         token, expected: "a command: table, chain, rule, set, map, element, define, include, flush…")
                 }
             }
+        }
+
+        /// `define NAME = VALUE`, `redefine …`, `undefine NAME`: at the top level or inside a
+        /// table, chain or set block, as nft allows.
+        mutating func define(_ keyword: Token) throws(LintInputError) {
+            let name = try word("a variable's name")
+            guard keyword.text != "undefine" else {
+                variables[name.text] = nil
+                return
+            }
+            guard let equals = peek, equals.is("=") else { throw error(peek, expected: "= and the variable's value") }
+            index += 1
+            let value = try statementTokens()
+            guard !value.isEmpty else { throw error(equals, expected: "a value after =") }
+            variables[name.text] = value
         }
 
         mutating func command(_ object: Token, inserting: Bool) throws(LintInputError) {
@@ -183,6 +195,7 @@ public enum NFTTextParser {
                         name, expected: "a set or map of table \(ruleset.tables[position].name) declared before its elements")
                 }
                 var reader = NFTRuleReader(tokens: statement, source: file.id)
+                reader.place = location(name)
                 let elements = try reader.value()
                 if case .set(let items) = elements { ruleset.tables[position].sets[set].elements += items }
                 for (kind, place) in reader.opaque { opaque(kind, place) }
@@ -253,6 +266,8 @@ public enum NFTTextParser {
                     try setBody(table, name: name, isMap: keyword.text == "map", opened: open)
                 case "flags", "comment":
                     _ = try statementTokens()
+                case "define", "redefine", "undefine":
+                    try define(keyword)
                 default:
                     // flowtable, counter, quota, ct helper, limit, secmark, synproxy, tunnel…
                     opaque(keyword.text, keyword)
@@ -265,6 +280,11 @@ public enum NFTTextParser {
             let what = "chain \(ruleset.tables[table].chains[chain].name)"
             while try !closes(opened, what) {
                 let start = peek!
+                if start.kind == .word, ["define", "redefine", "undefine"].contains(start.text) {
+                    index += 1
+                    try define(start)
+                    continue
+                }
                 let statement = try statementTokens()
                 guard let first = statement.first else { continue }
                 switch first.kind == .word ? first.text : "" {
@@ -272,7 +292,7 @@ public enum NFTTextParser {
                     ruleset.tables[table].chains[chain].base = try baseChain(statement, family: ruleset.tables[table].family)
                 case "policy":
                     guard statement.count == 2, ["accept", "drop"].contains(statement[1].text) else {
-                        throw error(statement.count > 1 ? statement[1] : nil, expected: "policy accept or policy drop")
+                        throw error(statement.count > 1 ? statement[1] : first, expected: "policy accept or policy drop")
                     }
                     ruleset.tables[table].chains[chain].base?.policy = statement[1].text
                 case "comment", "devices", "device", "flags":
@@ -301,14 +321,20 @@ public enum NFTTextParser {
                 throw error(hook, expected: "a hook: prerouting, input, forward, output, postrouting, ingress or egress")
             }
             var priority: Int?
+            var devices: [String] = []
             while position < statement.count {
                 let keyword = statement[position]
                 position += 1
                 switch keyword.text {
                 case "device":
+                    if position < statement.count { devices.append(statement[position].text) }
                     position += 1
                 case "devices":
-                    while position < statement.count, statement[position].text != "priority" { position += 1 }
+                    while position < statement.count, statement[position].text != "priority" {
+                        let token = statement[position]
+                        if token.kind == .word || token.kind == .string, token.text != "=" { devices.append(token.text) }
+                        position += 1
+                    }
                 case "priority":
                     priority = try self.priority(Array(statement[position...]), family: family, hook: hook.text)
                     position = statement.count
@@ -317,7 +343,9 @@ public enum NFTTextParser {
                 }
             }
             guard let priority else { throw error(statement.last, expected: "the base chain's priority") }
-            return NFTChain.Base(type: type.text, hook: hook.text, priority: priority, policy: nil)
+            var base = NFTChain.Base(type: type.text, hook: hook.text, priority: priority, policy: nil)
+            base.devices = devices
+            return base
         }
 
         /// A number, a name (`filter`, `dstnat`…: nft(8), "Standard priority names"), or a name
@@ -327,7 +355,8 @@ public enum NFTTextParser {
             guard let first = words.first else { throw error(nil as Token?, expected: expected) }
             var text = words.map(\.text).joined()
             var base = 0
-            if let number = Int(text) { return number }
+            // nft keeps a priority in 32 bits.
+            if let number = Int32(text) { return Int(number) }
             let names: [(String, Int)] =
                 family == .bridge
                 ? [("dstnat", -300), ("filter", -200), ("out", 100), ("srcnat", 300)]
@@ -338,10 +367,12 @@ public enum NFTTextParser {
             base = value
             text.removeFirst(name.count)
             if text.isEmpty { return base }
-            guard let offset = Int(text.hasPrefix("+") ? String(text.dropFirst()) : text) else {
+            guard let offset = Int32(text.hasPrefix("+") ? String(text.dropFirst()) : text),
+                let sum = Int32(exactly: base + Int(offset))
+            else {
                 throw error(first, expected: expected)
             }
-            return base + offset
+            return Int(sum)
         }
 
         mutating func setBody(_ table: Int, name: Token, isMap: Bool, opened: Token) throws(LintInputError) {
@@ -363,6 +394,7 @@ public enum NFTTextParser {
                         throw error(statement.dropFirst().first, expected: "elements = { … }")
                     }
                     var reader = NFTRuleReader(tokens: Array(statement.dropFirst(2)), source: file.id)
+                    reader.place = location(statement[1])
                     if case .set(let items) = try reader.value() { set.elements += items }
                     for (kind, place) in reader.opaque { opaque(kind, place) }
                 default:

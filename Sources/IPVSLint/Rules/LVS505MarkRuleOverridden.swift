@@ -45,16 +45,21 @@ extension MarkRuleOverridden {
             for chain in table.chains {
                 var lastByMatch: [[NFTStatement]: (NFTRule, UInt32)] = [:]
                 for rule in chain.rules {
+                    // A verdict between two mark rules keeps some packets from the second one.
                     guard rule.verdict == nil,
                         !rule.statements.contains(where: { if case .verdictMap = $0 { true } else { false } })
-                    else { continue }
+                    else {
+                        lastByMatch = [:]
+                        continue
+                    }
                     var value: UInt32?
                     var matches: [NFTStatement] = []
                     for statement in rule.statements {
                         switch statement {
                         case .setMark(.packet, .number(let number)) where number <= UInt64(UInt32.max): value = UInt32(number)
-                        case .match: matches.append(statement)
-                        default: continue
+                        case .other("counter"), .other("comment"), .other("log"): continue
+                        // Matches, and what only some packets pass (`limit`), tell rules apart.
+                        default: matches.append(statement)
                         }
                     }
                     guard let value else { continue }

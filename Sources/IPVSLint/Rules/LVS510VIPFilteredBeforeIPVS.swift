@@ -140,12 +140,24 @@ extension VIPFilteredBeforeIPVS {
     static func checkNFT(_ ruleset: NFTRuleset, _ service: ServiceDefinition, into report: inout Report) {
         let packet = service.packets
         guard packet.destination != nil else { return }
+        // A chain the linter cannot decide does not hide a later one that certainly drops: the
+        // first undecided chain is reported only when no later chain blocks.
+        var firstUndecided: (String, SourceLocation, String)?
         for (table, chain, base) in nftChains(ruleset, family: service.identity.family) {
             let name =
                 "nftables \(table.family.rawValue) \(table.name) \(chain.name) (hook \(base.hook) priority \(base.priority))"
             let object = "\(service.identity.objectKey)@nft/\(table.family.rawValue)/\(table.name)/\(chain.name)"
-            switch walk(table, chain.name, packet, depth: 0) {
-            case .accepted:
+            var memo: [String: Outcome] = [:]
+            var outcome = walk(table, chain.name, packet, depth: 0, memo: &memo)
+            if case .fellThrough = outcome, base.policy == "drop" {
+                outcome = .blocked(chain.location, "\(name) has policy drop and no rule accepts")
+            }
+            // Bound to some interfaces, the chain does not see what arrives on the others.
+            if case .blocked = outcome, !base.devices.isEmpty {
+                outcome = .undecided("bound to \(base.devices.joined(separator: ", ")) only")
+            }
+            switch outcome {
+            case .accepted, .fellThrough:
                 continue
             case .blocked(let location, let why):
                 report.add(
@@ -153,18 +165,14 @@ extension VIPFilteredBeforeIPVS {
                     at: location, object: object, related: [service.location])
                 return
             case .undecided(let why):
-                report.add(
-                    "whether \(name) lets \(service.identity) through depends on matches the linter cannot evaluate (\(why))",
-                    at: chain.location, object: object, severity: .info, related: [service.location])
-                return
-            case .fellThrough:
-                if base.policy == "drop" {
-                    report.add(
-                        "\(name) has policy drop and no rule accepts traffic to \(service.identity) before IPVS sees it",
-                        at: chain.location, object: object, related: [service.location])
-                    return
-                }
+                if firstUndecided == nil { firstUndecided = (name, chain.location, why) }
             }
+        }
+        if let (name, location, why) = firstUndecided {
+            report.add(
+                "whether \(name) lets \(service.identity) through depends on matches the linter cannot evaluate (\(why))",
+                at: location, object: "\(service.identity.objectKey)@nft/undecided", severity: .info,
+                related: [service.location])
         }
     }
 
@@ -172,7 +180,21 @@ extension VIPFilteredBeforeIPVS {
     /// what they could do instead: a certain outcome stands when no uncertain rule before it
     /// could have ended the packet otherwise (firewalld's `iifname "eth0" goto zone` before
     /// its catch-all `goto zone` decides nothing).
-    static func walk(_ table: NFTTable, _ chainName: String, _ packet: PacketProfile, depth: Int) -> Outcome {
+    /// `memo` keeps each chain's outcome for this packet: a chain jumped to from many places
+    /// (or itself, which nft refuses) is walked once.
+    static func walk(
+        _ table: NFTTable, _ chainName: String, _ packet: PacketProfile, depth: Int, memo: inout [String: Outcome]
+    ) -> Outcome {
+        if let known = memo[chainName] { return known }
+        memo[chainName] = .undecided("a loop through \(chainName)")
+        let outcome = walkOnce(table, chainName, packet, depth: depth, memo: &memo)
+        memo[chainName] = outcome
+        return outcome
+    }
+
+    static func walkOnce(
+        _ table: NFTTable, _ chainName: String, _ packet: PacketProfile, depth: Int, memo: inout [String: Outcome]
+    ) -> Outcome {
         guard depth < 16, let chain = table.chain(chainName) else {
             return .undecided(depth < 16 ? "no chain \(chainName)" : "chains nested too deeply")
         }
@@ -187,7 +209,7 @@ extension VIPFilteredBeforeIPVS {
                 case .blocked: mayAccept || mayReturn
                 default: mayAccept || mayBlock
                 }
-            return doubt ? .undecided(unsure.joined(separator: ", ")) : outcome
+            return doubt ? .undecided(Self.reasons(unsure)) : outcome
         }
         for rule in chain.rules {
             let result = rule.matches(packet, in: table)
@@ -236,7 +258,7 @@ extension VIPFilteredBeforeIPVS {
                     unsure.append("return at \(at)")
                     mayReturn = true
                 case .jump(let target), .goto(let target):
-                    let inner = walk(table, target, packet, depth: depth + 1)
+                    let inner = walk(table, target, packet, depth: depth + 1, memo: &memo)
                     let isGoto = verdict == .goto(target)
                     switch inner {
                     case .fellThrough:
@@ -253,8 +275,10 @@ extension VIPFilteredBeforeIPVS {
                         unsure.append("jump to \(target) at \(at)")
                         mayBlock = true
                     case .undecided(let why):
+                        // The inner reason once, not once per way in: a chain reached four ways
+                        // from each of twenty levels would otherwise repeat it 4^20 times.
                         if sure { return .undecided(([why] + unsure).joined(separator: ", ")) }
-                        unsure.append(why)
+                        if !unsure.contains(why) { unsure.append(why) }
                         (mayAccept, mayBlock) = (true, true)
                     }
                 case .queue:
@@ -268,6 +292,12 @@ extension VIPFilteredBeforeIPVS {
         // The end of the chain: a base chain's policy, or back to the chain that jumped here.
         let doubt =
             if let base = chain.base { base.policy == "drop" ? mayAccept : mayBlock } else { mayAccept || mayBlock }
-        return doubt ? .undecided(unsure.joined(separator: ", ")) : .fellThrough
+        return doubt ? .undecided(Self.reasons(unsure)) : .fellThrough
+    }
+
+    /// The first few reasons, for a message a person reads.
+    static func reasons(_ unsure: [String]) -> String {
+        let text = unsure.prefix(3).joined(separator: ", ")
+        return unsure.count > 3 ? text + ", and \(unsure.count - 3) more" : text
     }
 }
