@@ -83,6 +83,10 @@ expect_answers 4 http://10.0.0.101/
 expect_answers 4 http://10.0.0.104/
 expect_answers 4 http://10.0.0.104:443/
 record nft-native
+# The exporter against ipvsadm here, before a service is deleted: the connections a deleted
+# service leaves behind are not compared (their attribution differs; issue 26).
+settle
+capture main
 
 # broken-nft-mark-late: the mark set in an input chain at priority 100, after IPVS (99).
 native input 100 4 "80, 443"
@@ -201,7 +205,4 @@ record nft-firewalld-zones
 firewalld "443"
 record broken-nft-firewalld-port
 
-firewalld "80, 443"
-settle
-capture main
 finish
