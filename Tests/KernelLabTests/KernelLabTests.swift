@@ -10,6 +10,12 @@ import Testing
 @Suite struct KernelLabTests {
     static let results = ProcessInfo.processInfo.environment["IPVS_LAB_RESULTS"]
 
+    /// The kernel the lab booted (run-lab.sh -k; RESULTS/kernel), named in every mismatch.
+    static var kernel: String {
+        guard let results, let text = try? String(contentsOfFile: results + "/kernel", encoding: .utf8) else { return "6.1" }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// `scenario/capture` directories of the lab run.
     static var captures: [String] {
         guard let results else { return [] }
@@ -29,7 +35,7 @@ import Testing
     func exporterAgreesWithIPVSAdm(_ capture: String) async throws {
         let loaded = try LabCapture(directory: Self.results! + "/" + capture, name: capture)
         for mismatch in LabComparison.compare(loaded) {
-            Issue.record("\(mismatch)")
+            Issue.record("[kernel \(Self.kernel)] \(mismatch)")
         }
     }
 
