@@ -105,11 +105,19 @@ fi
 echo "fuzz: building (libFuzzer + AddressSanitizer)" >&2
 # SwiftPM's --sanitize fuzzer links libFuzzer and instruments C; Swift code needs the coverage
 # flags spelled out, or libFuzzer would fuzz the Swift parsers blind.
-swift build -c release --product ipvs-fuzz --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING \
+# A failed build stops here: an older binary left in the scratch path would fuzz old code (or
+# lack a new target, which once went into the ledger as a crash).
+mkdir -p "$scratch"
+if ! swift build -c release --product ipvs-fuzz --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING \
     -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
-    --scratch-path "$scratch" 2>&1 | grep -E "error|warning: [^C]" >&2 || true
+    --scratch-path "$scratch" > "$scratch/build.log" 2>&1; then
+    grep -E "error" "$scratch/build.log" | head -5 >&2
+    echo "fuzz: the build failed (see $scratch/build.log)" >&2
+    exit 2
+fi
+grep -E "warning: [^C]" "$scratch/build.log" >&2 || true
 fuzzer=$scratch/release/ipvs-fuzz
-[ -x "$fuzzer" ] || { echo "fuzz: the build failed" >&2; exit 2; }
+[ -x "$fuzzer" ] || { echo "fuzz: the build left no $fuzzer" >&2; exit 2; }
 
 # One target: fuzz into a scratch directory beside the committed corpus, merge the two back
 # into Fuzz/corpus/TARGET (minimised), add a line to the ledger. Exit 1 on a crash.
