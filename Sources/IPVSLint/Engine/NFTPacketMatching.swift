@@ -32,9 +32,11 @@ extension NFTRule {
     }
 
     /// `nftables inet filter input (line 12)` or `(handle 7)` for JSON, whose lines say little.
-    var place: String {
-        let at = location.line > 1 || handle == nil ? "line \(location.line)" : "handle \(handle!)"
-        return "nftables \(family.rawValue) \(table) \(chain) (\(at))"
+    var place: String { "nftables \(family.rawValue) \(table) \(chain) (\(position))" }
+
+    /// `line 12`, or `handle 7` for JSON, which nft writes on one line.
+    var position: String {
+        location.line > 1 || handle == nil ? "line \(location.line)" : "handle \(handle!)"
     }
 
     /// `nft=inet/filter/input#12`: handles are stable across listings, lines are not.

@@ -150,6 +150,20 @@ public enum NFTVerdict: Sendable, Hashable {
     case accept, drop, reject, `return`, `continue`, queue
     case jump(String)
     case goto(String)
+
+    /// A verdict as a map's value holds it (`accept`, `jump CHAIN`); nil for anything else.
+    init?(written: String) {
+        let words = written.split(separator: " ").map(String.init)
+        switch (words.first, words.count) {
+        case ("accept", 1): self = .accept
+        case ("drop", 1): self = .drop
+        case ("reject", 1): self = .reject
+        case ("return", 1): self = .return
+        case ("jump", 2): self = .jump(words[1])
+        case ("goto", 2): self = .goto(words[1])
+        default: return nil
+        }
+    }
 }
 
 public indirect enum NFTExpression: Sendable, Hashable {

@@ -215,25 +215,14 @@ extension VIPFilteredBeforeIPVS {
             let result = rule.matches(packet, in: table)
             if case .never = result { continue }
             let certain = result == .always
-            let at = rule.location.line > 1 || rule.handle == nil ? "line \(rule.location.line)" : "handle \(rule.handle!)"
+            let at = rule.position
             var verdicts: [(NFTVerdict, MatchResult)] = rule.verdict.map { [($0, .always)] } ?? []
             for case .verdictMap(let key, let data) in rule.statements {
                 // Each element whose key can be the packet's, with its verdict.
                 for case .mapping(let element, .text(let written)) in NFTMarks.elements(of: data, in: table) {
                     let chosen = NFTMatching.match(key, "==", element, packet, table: table, ruleFamily: rule.family)
                     if chosen == .never { continue }
-                    let words = written.split(separator: " ").map(String.init)
-                    let verdict: NFTVerdict? =
-                        switch words.first {
-                        case "accept": .accept
-                        case "drop": .drop
-                        case "reject": .reject
-                        case "return": .return
-                        case "jump" where words.count == 2: .jump(words[1])
-                        case "goto" where words.count == 2: .goto(words[1])
-                        default: nil
-                        }
-                    if let verdict {
+                    if let verdict = NFTVerdict(written: written) {
                         verdicts.append((verdict, chosen))
                     } else {
                         unsure.append("vmap at \(at)")

@@ -82,8 +82,10 @@ enum NFTMarks {
             case .verdict(.jump(let target)), .verdict(.goto(let target)): targets.append(target)
             case .verdictMap(_, let data):
                 for case .mapping(_, .text(let verdict)) in elements(of: data, in: table) {
-                    let words = verdict.split(separator: " ")
-                    if words.count == 2, words[0] == "jump" || words[0] == "goto" { targets.append(String(words[1])) }
+                    switch NFTVerdict(written: verdict) {
+                    case .jump(let target)?, .goto(let target)?: targets.append(target)
+                    default: break
+                    }
                 }
             default: break
             }
