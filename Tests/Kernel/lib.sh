@@ -164,6 +164,17 @@ hold_connection() {  # hold_connection HOST PORT
 }
 
 # The estimator folds per-CPU counters into the totals every 2 s (pitfall 12).
+# record_director DIR: what the linter reads as files: ipvsadm-save, and the sysctls of the
+# director and of each real server (rs1, rs2).
+record_director() {
+    local ns
+    ipvsadm-save -n > "$1/ipvsadm-save-n.txt" 2>/dev/null || ipvsadm -S -n > "$1/ipvsadm-save-n.txt"
+    sysctl -a 2>/dev/null | grep -E '^net\.(ipv4|ipv6)\.' > "$1/sysctl-a-director.txt"
+    for ns in rs1 rs2; do
+        in_ns "$ns" sysctl -a 2>/dev/null | grep -E '^net\.(ipv4|ipv6)\.' > "$1/sysctl-a-$ns.txt"
+    done
+}
+
 settle() { sleep "${1:-3}"; }
 
 # start_exporters [NETNS] [EXTRA_ARGS...]: one exporter per source mode, run in NETNS (or the

@@ -5,16 +5,12 @@
 . /test/lib.sh
 
 record() {  # record SETUP: the director's view, plus each real server's sysctls
-    local dir=$OUT/lint/$1 ns
+    local dir=$OUT/lint/$1
     mkdir -p "$dir"
-    ipvsadm-save -n > "$dir/ipvsadm-save-n.txt" 2>/dev/null || ipvsadm -S -n > "$dir/ipvsadm-save-n.txt"
+    record_director "$dir"
     iptables-save > "$dir/iptables-save.txt"
     ip6tables-save > "$dir/ip6tables-save.txt"
     ipvsadm -L --timeout > "$dir/ipvsadm-L-timeout.txt"
-    sysctl -a 2>/dev/null | grep -E '^net\.(ipv4|ipv6)\.' > "$dir/sysctl-a-director.txt"
-    for ns in rs1 rs2; do
-        in_ns "$ns" sysctl -a 2>/dev/null | grep -E '^net\.(ipv4|ipv6)\.' > "$dir/sysctl-a-$ns.txt"
-    done
     cat > "$dir/COMMANDS" <<COMMANDS
 ipvsadm-save-n.txt      ipvsadm -S -n
 iptables-save.txt       iptables-save

@@ -7,15 +7,11 @@
 . /test/lib.sh
 
 record() {  # record SETUP
-    local dir=$OUT/nft/$1 ns
+    local dir=$OUT/nft/$1
     mkdir -p "$dir"
     nft -a list ruleset > "$dir/nft-list-ruleset.txt"
     nft -j list ruleset > "$dir/nft-list-ruleset.json"
-    ipvsadm-save -n > "$dir/ipvsadm-save-n.txt" 2>/dev/null || ipvsadm -S -n > "$dir/ipvsadm-save-n.txt"
-    sysctl -a 2>/dev/null | grep -E '^net\.(ipv4|ipv6)\.' > "$dir/sysctl-a-director.txt"
-    for ns in rs1 rs2; do
-        in_ns "$ns" sysctl -a 2>/dev/null | grep -E '^net\.(ipv4|ipv6)\.' > "$dir/sysctl-a-$ns.txt"
-    done
+    record_director "$dir"
     cat > "$dir/COMMANDS" <<COMMANDS
 nft-list-ruleset.txt    nft -a list ruleset
 nft-list-ruleset.json   nft -j list ruleset
