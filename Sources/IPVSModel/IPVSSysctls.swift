@@ -9,8 +9,15 @@ public struct IPVSSysctls: Hashable, Sendable {
         self.values = values
     }
 
+    /// Sysctls whose value is not one integer: `sync_threshold` holds two, `est_cpulist` (6.2
+    /// and later) a CPU list. A one-CPU director's list reads `0`, which is no number either.
+    public static let textual: Set<String> = ["sync_threshold", "est_cpulist"]
+
+    /// The value of a sysctl that holds one integer; nil for ``textual`` names and values that
+    /// are not an integer.
     public func integer(_ name: String) -> Int64? {
-        values[name].flatMap { Int64($0) }
+        guard !Self.textual.contains(name) else { return nil }
+        return values[name].flatMap { Int64($0) }
     }
 
     /// `sync_threshold` is two integers separated by a tab: threshold and period.

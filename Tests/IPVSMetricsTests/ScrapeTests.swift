@@ -248,12 +248,14 @@ import Testing
     }
 
     /// Every integer sysctl by name, sync_threshold's two numbers apart, text values left out;
-    /// read at each scrape.
-    @Test func sysctlsAreServedAsTheKernelHoldsThem() throws {
+    /// read at each scrape. A one-CPU director's `est_cpulist` reads `0` (the 6.12 lab VM's):
+    /// a CPU list still, not a number.
+    @Test(arguments: ["0-3", "0", "1,3"])
+    func sysctlsAreServedAsTheKernelHoldsThem(cpuList: String) throws {
         let root = try Fixtures.copyOfLabProc()
         let directory = root + "/sys/net/ipv4/vs"
         try "1\n".write(toFile: directory + "/expire_nodest_conn", atomically: true, encoding: .utf8)
-        try "0-3\n".write(toFile: directory + "/est_cpulist", atomically: true, encoding: .utf8)
+        try "\(cpuList)\n".write(toFile: directory + "/est_cpulist", atomically: true, encoding: .utf8)
         let text = ScrapeTests.text(ScrapeTests.scraper(procRoot: root, collectors: [SysctlsCollector()]).scrape())
         let samples = ScrapeTests.samples(text)
         #expect(samples[#"ipvs_sysctl{name="expire_nodest_conn"}"#] == "1")

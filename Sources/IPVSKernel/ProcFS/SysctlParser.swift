@@ -2,9 +2,6 @@ import SystemSupport
 
 /// Checks one sysctl file's contents against what the kernel prints for that name.
 public enum SysctlParser {
-    /// Names whose value is not a single integer.
-    static let textual: Set<String> = ["sync_threshold", "est_cpulist"]
-
     /// - Returns: The value without its trailing newline.
     public static func parse(_ bytes: [UInt8], name: String, file: String) throws(ProcParseError) -> String {
         var body = bytes[...]
