@@ -54,6 +54,15 @@ enum KernelDifferences {
         }
     }
 
+    /// IPVS schedulers the kernel lacks (the schedulers scenario runs every one it has).
+    static func schedulersLacking(_ kernel: String) -> Set<String> {
+        switch kernel {
+        // twos (random two choices) came with 6.3.
+        case "5.10", "6.1": ["twos"]
+        default: []
+        }
+    }
+
     /// Scenarios a kernel cannot run, and why. The scenario writes `skipped` (with its reason)
     /// instead of captures; a skip not listed here fails, and so does a listed one that ran.
     static func skipped(_ kernel: String) -> [String: String] {

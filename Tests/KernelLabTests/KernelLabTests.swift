@@ -120,6 +120,21 @@ import Testing
         }
     }
 
+    /// The schedulers scenario ran a service on every scheduler the kernel has: the ones it
+    /// lacked are the ones KernelDifferences lists, and every other one served traffic.
+    @Test(.enabled(if: results != nil && captures.contains("schedulers/main")))
+    func everySchedulerTheKernelHasRan() throws {
+        let lacking = try String(contentsOfFile: Self.results! + "/schedulers/schedulers-lacking.txt", encoding: .utf8)
+        #expect(
+            Set(lacking.split(separator: "\n").map(String.init)) == KernelDifferences.schedulersLacking(Self.kernel),
+            "[kernel \(Self.kernel)] schedulers the kernel lacks")
+        let capture = try LabCapture(directory: Self.results! + "/schedulers/main")
+        let served = Set(
+            capture.scrapes["netlink"]?.filter { $0.name == "ipvs_service_info" }.compactMap { $0.labels["scheduler"] } ?? [])
+        let all: Set = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"]
+        #expect(served == all.subtracting(KernelDifferences.schedulersLacking(Self.kernel)), "[kernel \(Self.kernel)]")
+    }
+
     /// nft -c -f in the lab kernel gives the verdict recorded for every ruleset of the nftables
     /// corpus (CorpusTests checks that the linter reads every one, NFTTextParserTests that it
     /// reads what nft lists of those nft loads).
