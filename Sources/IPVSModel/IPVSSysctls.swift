@@ -13,6 +13,18 @@ public struct IPVSSysctls: Hashable, Sendable {
     /// and later) a CPU list. A one-CPU director's list reads `0`, which is no number either.
     public static let textual: Set<String> = ["sync_threshold", "est_cpulist"]
 
+    /// The newest kernel release that lacks an IPVS sysctl, for those added since 5.x:
+    /// `run_estimation` came with 5.18, `est_cpulist` and `est_nice` with 6.2 (the estimator's
+    /// kernel threads). Nil for the others, which every kernel this project supports has.
+    /// The lab checks the three on Debian's 5.10, 6.1 and 6.12.
+    public static func lackingThrough(_ name: String) -> KernelRelease? {
+        switch name {
+        case "run_estimation": KernelRelease(major: 5, minor: 17)
+        case "est_cpulist", "est_nice": KernelRelease(major: 6, minor: 1)
+        default: nil
+        }
+    }
+
     /// The value of a sysctl that holds one integer; nil for ``textual`` names and values that
     /// are not an integer.
     public func integer(_ name: String) -> Int64? {

@@ -36,6 +36,18 @@ public struct Scheduler: Hashable, Sendable, Comparable, CustomStringConvertible
     public static let maglevHashing: Scheduler = "mh"
     public static let weightedRandomTwoChoices: Scheduler = "twos"
 
+    /// The newest kernel release known to lack this scheduler, for the two that came after
+    /// 4.x: `mh` came with 4.18; `twos` is not in 5.10 and is in 6.1's sources (which a
+    /// distribution may still leave out: Debian 12's 6.1 does). Nil for the rest, which every
+    /// kernel this project supports has.
+    public var lackingThrough: KernelRelease? {
+        switch self {
+        case .maglevHashing: KernelRelease(major: 4, minor: 17)
+        case .weightedRandomTwoChoices: KernelRelease(major: 5, minor: 10)
+        default: nil
+        }
+    }
+
     /// What ipvsadm and the kernel use when none is given.
     public static let `default` = weightedLeastConnection
 

@@ -354,6 +354,7 @@ public enum LabComparison {
                             "ipvs_backend_info", labels, expected: "tunnel_type=\(kind)",
                             actual: "tunnel_type=\(sample.labels["tunnel_type"] ?? "")")
                     }
+                    checkTunnel(key: key, ipvsadm: tunnelInfo)
                 }
                 if weights[key]?.value != row.columns[1] {
                     mismatch("ipvs_backend_weight", labels, expected: row.columns[1], actual: weights[key]?.value ?? "absent")
@@ -367,6 +368,26 @@ public enum LabComparison {
                     after.flatMap { UInt64($0.columns[3]) })
             }
             if netlink { checkBackendNetlink(keys: listedBefore.keys.sorted()) }
+        }
+
+        /// ipvsadm's TunnelInfo column (`ipip`, `gue:6080:-c`, `gue:6080:r+c`, `gre:+c`) against
+        /// `ipvs_backend_tunnel_info`'s type, port and checksum labels.
+        mutating func checkTunnel(key: String, ipvsadm column: String) {
+            let parts = column.split(separator: ":").map(String.init)
+            let kind = parts[0]
+            let port = kind == "gue" ? (parts[safe: 1] ?? "?") : "0"
+            let checksumText = kind == "ipip" ? nil : parts.last
+            let checksums = ["-c": "none", "+c": "checksum", "r+c": "remote_checksum"]
+            let checksum = checksumText.map { checksums[$0] ?? "unknown \($0)" } ?? "none"
+            let expected = "tunnel_type=\(kind) tunnel_port=\(port) tunnel_checksum=\(checksum)"
+            let sample = byKey("ipvs_backend_tunnel_info", backend: true)[key]
+            let actual = sample.map {
+                "tunnel_type=\($0.labels["tunnel_type"] ?? "") tunnel_port=\($0.labels["tunnel_port"] ?? "") "
+                    + "tunnel_checksum=\($0.labels["tunnel_checksum"] ?? "")"
+            }
+            if actual != expected {
+                mismatch("ipvs_backend_tunnel_info", "{backend=\"\(key)\"}", expected: expected, actual: actual ?? "absent")
+            }
         }
 
         mutating func checkBackendNetlink(keys: [String]) {

@@ -135,6 +135,37 @@ import Testing
         #expect(served == all.subtracting(KernelDifferences.schedulersLacking(Self.kernel)), "[kernel \(Self.kernel)]")
     }
 
+    /// `lint --live` knows the running kernel (scenario lint-kernel), with the kernel as the
+    /// oracle: a twos service is LVS101 exactly where the schedulers scenario found no twos;
+    /// each IPVS sysctl the kernel has no file for is LVS120; est_nice = 25 is LVS118 exactly
+    /// where the kernel has est_nice, and the kernel refused that value itself.
+    @Test(.enabled(if: results != nil))
+    func liveLintKnowsTheRunningKernel() throws {
+        let directory = Self.results! + "/lint-kernel/lint"
+        let twos = try String(contentsOfFile: directory + "/lint-twos.txt", encoding: .utf8)
+        #expect(
+            ConciseLint.ruleIDs(twos).contains("LVS101") == KernelDifferences.schedulersLacking(Self.kernel).contains("twos"),
+            "[kernel \(Self.kernel)] lint --live on a twos service:\n\(twos)")
+        let present = Set(
+            try String(contentsOfFile: directory + "/sysctls-present.txt", encoding: .utf8).split(separator: "\n").map(
+                String.init))
+        let output = try String(contentsOfFile: directory + "/lint-sysctls.txt", encoding: .utf8)
+        let lines = output.split(separator: "\n").map(String.init)
+        func flagged(_ rule: String) -> Set<String> {
+            Set(
+                ["run_estimation", "est_cpulist", "est_nice"].filter { name in
+                    lines.contains { $0.contains(rule) && $0.contains("net.ipv4.vs.\(name) ") }
+                })
+        }
+        #expect(
+            flagged("LVS120") == Set(["run_estimation", "est_cpulist", "est_nice"]).subtracting(present),
+            "[kernel \(Self.kernel)] has \(present.sorted()):\n\(output)")
+        let refused = (try? String(contentsOfFile: directory + "/est-nice-25.status", encoding: .utf8))
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) == "1" }
+        #expect(refused == (present.contains("est_nice") ? true : nil), "[kernel \(Self.kernel)] the kernel's own verdict")
+        #expect(flagged("LVS118") == (refused == true ? ["est_nice"] : []), "[kernel \(Self.kernel)]\n\(output)")
+    }
+
     /// nft -c -f in the lab kernel gives the verdict recorded for every ruleset of the nftables
     /// corpus (CorpusTests checks that the linter reads every one, NFTTextParserTests that it
     /// reads what nft lists of those nft loads).

@@ -1,4 +1,5 @@
 import Glibc
+import IPVSModel
 import SystemSupport
 
 /// One `ipvs_exporter lint` run, from the paths the user gave to a result and whether it fails:
@@ -122,6 +123,7 @@ public struct LintSession: Sendable {
             files.append((try Self.load(timeouts, as: .timeouts), .timeouts))
         }
         var kernel: KernelRelease?
+        var schedulers: Set<String>?
         if options.live {
             var given = Set(files.map { $0.1 })
             // Seconds on the command line replace the kernel's too.
@@ -129,9 +131,11 @@ public struct LintSession: Sendable {
             let live = try LiveDirector.collect(given: given, netns: options.netns, notice: notice)
             files += live.inputs
             kernel = live.kernel
+            schedulers = live.schedulers
         }
         var set = InputSet(serviceNames: ServiceNames.system, keepalivedConfigID: options.keepalivedConfigID)
         if let kernel { set.setKernel(kernel) }
+        if let schedulers { set.setKnownSchedulers(schedulers) }
         var configuration: LintConfiguration?
         if let path = configurationPath() {
             let file = try Self.load(path)

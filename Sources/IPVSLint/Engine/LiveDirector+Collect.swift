@@ -14,7 +14,7 @@ extension LiveDirector {
     /// `notice` hears what is read some other way or not at all.
     static func collect(
         given: Set<InputRole>, netns: String?, notice: @escaping @Sendable (String) -> Void
-    ) throws(LintSession.Failure) -> (inputs: [(SourceFile, InputRole)], kernel: KernelRelease?) {
+    ) throws(LintSession.Failure) -> (inputs: [(SourceFile, InputRole)], kernel: KernelRelease?, schedulers: Set<String>?) {
         var out: [(SourceFile, InputRole)] = []
         let namespace: NetworkNamespace?
         do throws(NetworkNamespace.Error) {
@@ -101,12 +101,47 @@ extension LiveDirector {
             out.append((SourceFile(name: sysctlName, text: text), .sysctl(host: nil)))
         }
         var kernel: KernelRelease?
+        var schedulers: Set<String>?
         if let text = try? Files.read("/proc/sys/kernel/osrelease"),
             let line = String(decoding: text, as: UTF8.self).split(separator: "\n").first
         {
             kernel = KernelRelease(String(line))
+            schedulers = loadableSchedulers(release: String(line))
         }
-        return (out, kernel)
+        return (out, kernel, schedulers)
+    }
+
+    /// The schedulers the running kernel can load: its `ip_vs_NAME` modules under
+    /// /lib/modules/RELEASE (the distribution's, `updates/` and `extra/`) and the built-in ones
+    /// in modules.builtin. A kernel's version does not say it: Debian 12's 6.1 leaves `twos` out.
+    /// Nil when the release has no module tree here (a container without /lib/modules): the
+    /// rules then know only the mainline list.
+    public static func loadableSchedulers(release: String, moduleRoots: [String] = ["/lib/modules", "/usr/lib/modules"])
+        -> Set<String>?
+    {
+        guard !release.contains("/"), release != "..",
+            let root = moduleRoots.map({ $0 + "/" + release }).first(where: {
+                (try? Files.list($0)) != nil
+            })
+        else { return nil }
+        /// `ip_vs_wlc.ko.zst` → wlc; the core, the FTP helper and persistence engines are no schedulers.
+        func scheduler(_ file: Substring) -> String? {
+            guard file.hasPrefix("ip_vs_"), let dot = file.firstIndex(of: ".") else { return nil }
+            let name = String(file[file.index(file.startIndex, offsetBy: 6)..<dot])
+            return name.isEmpty || name == "ftp" || name.hasPrefix("pe_") ? nil : name
+        }
+        var names = Set<String>()
+        for directory in ["/kernel/net/netfilter/ipvs", "/updates", "/extra"] {
+            for file in (try? Files.list(root + directory)) ?? [] {
+                if let name = scheduler(Substring(file)) { names.insert(name) }
+            }
+        }
+        if let builtin = try? Files.read(root + "/modules.builtin") {
+            for line in String(decoding: builtin, as: UTF8.self).split(separator: "\n") {
+                if let name = scheduler(line.split(separator: "/").last ?? "") { names.insert(name) }
+            }
+        }
+        return names.isEmpty ? nil : names
     }
 
     /// What a command prints, for iptables-save and nft; its failure is an input error.

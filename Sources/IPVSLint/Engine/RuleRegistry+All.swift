@@ -20,6 +20,7 @@ extension RuleRegistry {
         TimeoutOutOfRange.self,
         IPVSSysctlOutOfRange.self,
         KeepalivedChangesService.self,
+        IPVSSysctlNotInKernel.self,
         DRTunPortMismatch.self,
         FwmarkNonNATRealServerPort.self,
         MixedForwardingMethods.self,

@@ -1,3 +1,5 @@
+public import IPVSModel
+
 /// Facts about a director that none of its files hold, stated in `.ipvs-lint.yaml` under
 /// `facts:`. Rules that depend on one are skipped, not guessed, when it is absent.
 public struct DirectorFacts: Sendable, Hashable {

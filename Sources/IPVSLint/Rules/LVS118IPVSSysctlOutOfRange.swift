@@ -1,3 +1,5 @@
+import IPVSModel
+
 /// net.ipv4.vs.* values the kernel's write handlers refuse with EINVAL. Docs: lint-rules/LVS118.md
 struct IPVSSysctlOutOfRange: LintRule {
     static let metadata = RuleMetadata(
@@ -8,9 +10,11 @@ struct IPVSSysctlOutOfRange: LintRule {
         guard let sysctls = inputs.directorSysctls else { return }
         let ranges: [(String, ClosedRange<Int64>)] = [
             ("drop_entry", 0...3), ("drop_packet", 0...3), ("secure_tcp", 0...3), ("sync_retries", 0...3),
-            ("sync_version", 0...1),
+            ("sync_version", 0...1), ("est_nice", -20...19),
         ]
         for (name, range) in ranges {
+            // A key the kernel does not have yet is LVS120's.
+            if let kernel = inputs.facts.kernel, let lacking = IPVSSysctls.lackingThrough(name), kernel <= lacking { continue }
             let key = "net.ipv4.vs." + name
             guard let written = sysctls.value(key) else { continue }
             let value = Int64(written.value.trimmingCharacters(in: " \t"))

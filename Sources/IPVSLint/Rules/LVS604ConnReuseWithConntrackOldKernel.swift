@@ -1,3 +1,5 @@
+import IPVSModel
+
 /// `conntrack = 1` with `conn_reuse_mode` on a kernel before 5.9: the first SYN of a reused
 /// source port is dropped, a one-second connect stall. Needs `facts.kernel` (`--live` knows
 /// it). Docs: lint-rules/LVS604.md
