@@ -149,6 +149,34 @@ public enum Processes {
                 if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
                 try? input.fileHandleForWriting.close()
             }.start()
+            // A fallback for a termination handler that never comes: once both pipes are
+            // closed, a child that has exited is looked at with waitid(WNOWAIT), which leaves it
+            // for Foundation to reap. (One CI run saw a 0.08 s openssl script "time out" after
+            // 120 s; the handler not firing is the one explanation left. When this path is
+            // taken it says so on stderr, to confirm or refute that.)
+            let pid = process.processIdentifier
+            Thread {
+                while true {
+                    Thread.sleep(forTimeInterval: 1)
+                    let (done, outputIn) = state.withLock {
+                        ($0.resumed || $0.status != nil, $0.stdout != nil && $0.stderr != nil)
+                    }
+                    if done { return }
+                    guard outputIn else { continue }
+                    var info = siginfo_t()
+                    guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0, info._sifields._sigchld.si_pid == pid
+                    else { continue }
+                    // Foundation's handler may still be on its way; give it a moment.
+                    Thread.sleep(forTimeInterval: 2)
+                    let missed = state.withLock { !$0.resumed && $0.status == nil }
+                    guard missed else { return }
+                    FileHandle.standardError.write(
+                        Data("Processes.run: no termination handler 3 s after pid \(pid) exited: \(command)\n".utf8))
+                    let status = info._sifields._sigchld.si_status
+                    update { $0.status = status }
+                    return
+                }
+            }.start()
             DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
                 let timedOut = state.withLock { state in
                     defer { state.resumed = true }
