@@ -131,9 +131,12 @@ fuzz_one() {
     [ "$smoke" = 1 ] && limits=(-runs=3000)
     # Inputs past a few KiB only slow the search: the grammars are line-based. Every line of the
     # log gets the second it came at, for the time since the last new feature.
+    # libFuzzer's -timeout is wall-clock time: at nice 19 beside the kernel lab a 0.4 s keepalived
+    # input once took 15 s and stopped the campaign. 60 s still catches a hang; inputs slower
+    # than 10 s are reported as slow units.
     local code=0 start
     start=$(date +%s)
-    { SWIFT_BACKTRACE=enable=no IPVS_FUZZ_TARGET=$target "$fuzzer" "${limits[@]}" -max_len=4096 -timeout=10 \
+    { SWIFT_BACKTRACE=enable=no IPVS_FUZZ_TARGET=$target "$fuzzer" "${limits[@]}" -max_len=4096 -timeout=60 -report_slow_units=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$crashes/" "$work" "Fuzz/corpus/$target" 2>&1 || echo "EXIT $?"; } |
         while IFS= read -r line; do printf -v now '%(%s)T' -1; printf '%d %s\n' $(( now - start )) "$line"; done > "$log"
     code=$(awk '$2 == "EXIT" {print $3}' "$log" | tail -1)
@@ -150,7 +153,7 @@ fuzz_one() {
         printf 'fuzz: %-24s %11s executions (%s/s)\n' "$target" "${executions:-0}" "${rate:-0}" >&2
     else
         # Minimise: keep the inputs that add coverage, from both the old corpus and this run's.
-        SWIFT_BACKTRACE=enable=no IPVS_FUZZ_TARGET=$target "$fuzzer" -merge=1 -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+        SWIFT_BACKTRACE=enable=no IPVS_FUZZ_TARGET=$target "$fuzzer" -merge=1 -max_len=4096 -timeout=60 -rss_limit_mb=2048 \
             "$merged" "Fuzz/corpus/$target" "$work" > "$log.merge" 2>&1 || { echo "fuzz: merging $target's corpus failed, see $log.merge" >&2; crashed=1; }
         if [ "$(ls "$merged" | wc -l)" -gt 0 ]; then
             find "Fuzz/corpus/$target" -type f -delete
