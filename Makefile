@@ -22,6 +22,7 @@ KERNEL_LAB_PACKAGES := qemu-system-x86 busybox-static cpio kmod ipvsadm iptables
 BENCH_PACKAGES := hyperfine wrk prometheus-node-exporter curl python3
 LAB_RESULTS ?= .build/kernel-lab/results
 LAB_JOBS ?= 2
+LAB_KERNELS ?= 5.10 6.1 6.12
 
 .PHONY: help deps test-deps kernel-deps bench-deps bench bench-smoke fuzz fuzz-smoke build build-debug build-static install run test test-swift test-kernel test-load demo test-demo test-stress lint-format format lab-fixtures clean
 
@@ -106,9 +107,16 @@ format: ## Lay out every Swift file as .swift-format says
 test-swift: build-debug ## Unit and integration tests (Swift Testing)
 	IPVS_REQUIRE_TOOLS=1 $(SWIFT) test --skip-build
 
-test-kernel: kernel-deps build-static build-debug ## Boot a real IPVS kernel per scenario and compare with ipvsadm
-	Tests/Kernel/run-lab.sh -j $(LAB_JOBS) -o $(LAB_RESULTS)
-	IPVS_LAB_RESULTS=$(abspath $(LAB_RESULTS)) $(SWIFT) test --skip-build --filter 'KernelLabTests|LabComparisonTests'
+# Every scenario on each kernel (results in LAB_RESULTS/KERNEL), then that kernel's comparison;
+# a failing kernel does not hide the others' results. LAB_KERNELS="6.1" for one.
+test-kernel: kernel-deps build-static build-debug ## Boot each real IPVS kernel (5.10, 6.1, 6.12) per scenario and compare with ipvsadm
+	@failed=""; for kernel in $(LAB_KERNELS); do \
+		echo "== kernel $$kernel"; \
+		Tests/Kernel/run-lab.sh -j $(LAB_JOBS) -k $$kernel -o $(LAB_RESULTS)/$$kernel || failed="$$failed $$kernel(lab)"; \
+		IPVS_LAB_RESULTS=$(abspath $(LAB_RESULTS))/$$kernel $(SWIFT) test --skip-build \
+			--filter 'KernelLabTests|LabComparisonTests' || failed="$$failed $$kernel(tests)"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-kernel failed on:$$failed" >&2; exit 1; fi
 
 test-load: build-static bench-deps ## Floods, slowloris, slow readers, wrong passwords while a client scrapes (Tests/Load/load-test.sh)
 	Tests/Load/load-test.sh .build-static/release/ipvs_exporter 15
@@ -123,12 +131,12 @@ test-stress: test-deps ## The server and integration suites 20 times, then every
 	@scripts/ensure-packages stress-ng bc
 	Tests/Load/stress-tests.sh 20 3
 
-lab-fixtures: ## Copy the lab's recordings into Tests/Fixtures/lab (review, then commit)
+lab-fixtures: ## Copy 6.1's lab recordings into Tests/Fixtures/lab (review, then commit)
 	rm -rf Tests/Fixtures/lab/lint-inputs Tests/Fixtures/lab/netlink
 	mkdir -p Tests/Fixtures/lab
-	cp -r $(LAB_RESULTS)/lint-inputs/lint Tests/Fixtures/lab/lint-inputs
-	cp $(LAB_RESULTS)/lint-inputs/dr-port-rewrite.txt Tests/Fixtures/lab/lint-inputs/
-	for capture in $(LAB_RESULTS)/*/*/netlink-dump; do \
+	cp -r $(LAB_RESULTS)/6.1/lint-inputs/lint Tests/Fixtures/lab/lint-inputs
+	cp $(LAB_RESULTS)/6.1/lint-inputs/dr-port-rewrite.txt Tests/Fixtures/lab/lint-inputs/
+	for capture in $(LAB_RESULTS)/6.1/*/*/netlink-dump; do \
 		dir=$$(dirname $$capture); name=$$(basename $$(dirname $$dir))-$$(basename $$dir); \
 		mkdir -p Tests/Fixtures/lab/netlink/$$name/before Tests/Fixtures/lab/netlink/$$name/after; \
 		cp $$capture/*.bin Tests/Fixtures/lab/netlink/$$name/; \
