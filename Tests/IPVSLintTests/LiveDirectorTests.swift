@@ -45,15 +45,16 @@ import Testing
 /// What the kernel can schedule with: its modules, not its version.
 @Suite struct KernelSchedulerTests {
     /// `--live` reads the module tree of the running release: `ip_vs_NAME` files in the
-    /// distribution's ipvs directory, `extra/` and `updates/` (any compression), and the
-    /// built-in ones; the core, the FTP helper and persistence engines are no schedulers.
+    /// distribution's ipvs directory, `extra/` and `updates/` (DKMS's subdirectory too, any
+    /// compression), the built-in ones and the loaded ones; the core, the FTP helper and
+    /// persistence engines are no schedulers.
     @Test func theKernelsModulesAreItsSchedulers() throws {
         let root = try Fixtures.temporaryDirectory("modules")
         let release = "6.1.0-56-amd64"
         let manager = FileManager.default
         for (directory, files) in [
             ("kernel/net/netfilter/ipvs", ["ip_vs.ko", "ip_vs_rr.ko", "ip_vs_wlc.ko.zst", "ip_vs_ftp.ko", "ip_vs_pe_sip.ko"]),
-            ("extra", ["ip_vs_custom.ko.xz", "other.ko"]),
+            ("extra", ["ip_vs_custom.ko.xz", "other.ko"]), ("updates/dkms", ["ip_vs_vendor.ko"]),
         ] {
             try manager.createDirectory(atPath: "\(root)/\(release)/\(directory)", withIntermediateDirectories: true)
             for file in files {
@@ -62,8 +63,11 @@ import Testing
         }
         try "kernel/net/netfilter/ipvs/ip_vs_sh.ko\nkernel/net/ipv4/tcp_bbr.ko\n".write(
             toFile: "\(root)/\(release)/modules.builtin", atomically: true, encoding: .utf8)
-        let found = LiveDirector.loadableSchedulers(release: release, moduleRoots: [root + "/missing", root])
-        #expect(found == ["rr", "wlc", "custom", "sh"])
+        try "ip_vs_loaded 16384 2 - Live 0x0000000000000000\nip_vs 200704 8 ip_vs_loaded, Live 0x0\n".write(
+            toFile: root + "/modules", atomically: true, encoding: .utf8)
+        let found = LiveDirector.loadableSchedulers(
+            release: release, moduleRoots: [root + "/missing", root], loaded: root + "/modules")
+        #expect(found == ["rr", "wlc", "custom", "vendor", "sh", "loaded"])
         #expect(LiveDirector.loadableSchedulers(release: "7.0.0", moduleRoots: [root]) == nil)
         #expect(LiveDirector.loadableSchedulers(release: "../\(release)", moduleRoots: [root + "/x"]) == nil)
     }

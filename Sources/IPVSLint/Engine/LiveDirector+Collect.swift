@@ -112,13 +112,14 @@ extension LiveDirector {
     }
 
     /// The schedulers the running kernel can load: its `ip_vs_NAME` modules under
-    /// /lib/modules/RELEASE (the distribution's, `updates/` and `extra/`) and the built-in ones
-    /// in modules.builtin. A kernel's version does not say it: Debian 12's 6.1 leaves `twos` out.
-    /// Nil when the release has no module tree here (a container without /lib/modules): the
-    /// rules then know only the mainline list.
-    public static func loadableSchedulers(release: String, moduleRoots: [String] = ["/lib/modules", "/usr/lib/modules"])
-        -> Set<String>?
-    {
+    /// /lib/modules/RELEASE (the distribution's, and out-of-tree ones under `updates/` and
+    /// `extra/`, DKMS's `updates/dkms/` included), the built-in ones in modules.builtin, and the
+    /// ones loaded now (`loaded`, from /proc/modules). A kernel's version does not say it:
+    /// Debian 12's 6.1 leaves `twos` out. Nil when the release has no module tree here (a
+    /// container without /lib/modules): the rules then know only the mainline list.
+    public static func loadableSchedulers(
+        release: String, moduleRoots: [String] = ["/lib/modules", "/usr/lib/modules"], loaded: String = "/proc/modules"
+    ) -> Set<String>? {
         guard !release.contains("/"), release != "..",
             let root = moduleRoots.map({ $0 + "/" + release }).first(where: {
                 (try? Files.list($0)) != nil
@@ -131,14 +132,30 @@ extension LiveDirector {
             return name.isEmpty || name == "ftp" || name.hasPrefix("pe_") ? nil : name
         }
         var names = Set<String>()
-        for directory in ["/kernel/net/netfilter/ipvs", "/updates", "/extra"] {
-            for file in (try? Files.list(root + directory)) ?? [] {
-                if let name = scheduler(Substring(file)) { names.insert(name) }
+        /// Module files in a directory and, for the out-of-tree ones, a few levels below it.
+        func collect(_ directory: String, depth: Int) {
+            for entry in (try? Files.list(directory)) ?? [] {
+                if let name = scheduler(Substring(entry)) {
+                    names.insert(name)
+                } else if depth > 0, !entry.contains(".") {
+                    collect(directory + "/" + entry, depth: depth - 1)
+                }
             }
         }
+        collect(root + "/kernel/net/netfilter/ipvs", depth: 0)
+        collect(root + "/updates", depth: 3)
+        collect(root + "/extra", depth: 3)
         if let builtin = try? Files.read(root + "/modules.builtin") {
             for line in String(decoding: builtin, as: UTF8.self).split(separator: "\n") {
                 if let name = scheduler(line.split(separator: "/").last ?? "") { names.insert(name) }
+            }
+        }
+        // /proc/modules: "ip_vs_wlc 16384 2 - Live 0x…"; a name there has no suffix.
+        if let modules = try? Files.read(loaded) {
+            for line in String(decoding: modules, as: UTF8.self).split(separator: "\n") {
+                if let name = line.split(separator: " ").first, let scheduler = scheduler(name + ".ko") {
+                    names.insert(scheduler)
+                }
             }
         }
         return names.isEmpty ? nil : names
