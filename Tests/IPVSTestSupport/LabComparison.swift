@@ -337,6 +337,7 @@ public enum LabComparison {
             let active = byKey("ipvs_backend_connections_active", backend: true)
             let inactive = byKey("ipvs_backend_connections_inactive", backend: true)
             let tunnels = Self.rows(capture.before.tunnels)
+            let tunnelInfos = byKey("ipvs_backend_tunnel_info", backend: true)
             let methods = ["Masq": "masq", "Route": "route", "Tunnel": "tunnel", "Local": "local"]
             for (key, row) in listedBefore.sorted(by: { $0.key < $1.key }) {
                 guard let sample = info[key], row.columns.count >= 4 else { continue }
@@ -354,7 +355,7 @@ public enum LabComparison {
                             "ipvs_backend_info", labels, expected: "tunnel_type=\(kind)",
                             actual: "tunnel_type=\(sample.labels["tunnel_type"] ?? "")")
                     }
-                    checkTunnel(key: key, ipvsadm: tunnelInfo)
+                    checkTunnel(key: key, ipvsadm: tunnelInfo, served: tunnelInfos[key])
                 }
                 if weights[key]?.value != row.columns[1] {
                     mismatch("ipvs_backend_weight", labels, expected: row.columns[1], actual: weights[key]?.value ?? "absent")
@@ -372,7 +373,7 @@ public enum LabComparison {
 
         /// ipvsadm's TunnelInfo column (`ipip`, `gue:6080:-c`, `gue:6080:r+c`, `gre:+c`) against
         /// `ipvs_backend_tunnel_info`'s type, port and checksum labels.
-        mutating func checkTunnel(key: String, ipvsadm column: String) {
+        mutating func checkTunnel(key: String, ipvsadm column: String, served sample: ExpositionSample?) {
             let parts = column.split(separator: ":").map(String.init)
             let kind = parts[0]
             let port = kind == "gue" ? (parts[safe: 1] ?? "?") : "0"
@@ -380,7 +381,6 @@ public enum LabComparison {
             let checksums = ["-c": "none", "+c": "checksum", "r+c": "remote_checksum"]
             let checksum = checksumText.map { checksums[$0] ?? "unknown \($0)" } ?? "none"
             let expected = "tunnel_type=\(kind) tunnel_port=\(port) tunnel_checksum=\(checksum)"
-            let sample = byKey("ipvs_backend_tunnel_info", backend: true)[key]
             let actual = sample.map {
                 "tunnel_type=\($0.labels["tunnel_type"] ?? "") tunnel_port=\($0.labels["tunnel_port"] ?? "") "
                     + "tunnel_checksum=\($0.labels["tunnel_checksum"] ?? "")"

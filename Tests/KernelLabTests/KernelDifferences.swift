@@ -3,9 +3,6 @@
 /// meets another kernel applies this table and nothing else, so a difference not listed here
 /// fails, and a difference listed here that the kernel no longer shows fails too.
 enum KernelDifferences {
-    /// The kernels `make test-kernel` boots (Tests/Kernel/kernel-packages).
-    static let kernels = ["5.10", "6.1", "6.12"]
-
     /// The integer IPVS sysctls 6.1 has with only `ip_vs` loaded (a scheduler module adds its
     /// own, such as lblc's `lblc_expiration`); `sync_threshold` is served as two series.
     static let sysctlsOf61: Set<String> = [
