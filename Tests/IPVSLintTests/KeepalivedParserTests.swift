@@ -191,6 +191,44 @@ import Testing
     /// A DR real server written twice on two ports is one destination: keepalived resets both to
     /// the service port, as ipvsadm does, so LVS110 finds it as it does in an ipvsadm file. LVS204
     /// speaks keepalived's words on keepalived input.
+    /// A /18 group makes 16,384 services; the ones written again elsewhere are duplicates of
+    /// the group's line, the same address under another protocol or port is not, and real
+    /// servers written twice are found in every one of them.
+    @Test func bigGroupsFindTheirDuplicates() async throws {
+        let text = """
+            virtual_server_group edge {
+                10.20.0.0/18 443
+            }
+            virtual_server group edge {
+                protocol TCP
+                real_server 192.168.1.11 443 {
+                }
+                real_server 192.168.1.11 443 {
+                }
+            }
+            virtual_server 10.20.63.255 443 {
+                protocol TCP
+            }
+            virtual_server 10.20.63.255 443 {
+                protocol UDP
+            }
+            virtual_server 10.20.0.7 80 {
+                protocol TCP
+            }
+            """
+        let configuration = try Self.parse(text)
+        #expect(configuration.services.count == 16_384 + 2)
+        #expect(
+            configuration.duplicateServices.map { "\($0.0.identity) @\($0.0.location.line) first \($0.first.line)" } == [
+                "TCP 10.20.63.255:443 @11 first 4"
+            ])
+        #expect(configuration.duplicateRealServers.count == 16_384)
+        #expect(
+            Set(configuration.duplicateRealServers.map { "\($0.1.address) @\($0.1.location.line) first \($0.first.line)" }) == [
+                "192.168.1.11 @8 first 6"
+            ])
+    }
+
     @Test func drServerOnTwoPortsIsADuplicateAndMessagesUseKeepalivedWords() async throws {
         let text = """
             virtual_server 10.0.0.1 80 {

@@ -22,7 +22,16 @@ public enum PortReference: Hashable, Sendable, CustomStringConvertible {
 
     /// Equal when both resolve to the same number, or are the same text.
     func sameAs(_ other: PortReference) -> Bool {
-        if let a = number, let b = other.number { return a == b }
-        return description == other.description
+        key == other.key
+    }
+
+    /// What ``sameAs(_:)`` compares, as a dictionary key.
+    enum Key: Hashable {
+        case number(UInt16)
+        case name(String)
+    }
+
+    var key: Key {
+        number.map { .number($0) } ?? .name(description)
     }
 }

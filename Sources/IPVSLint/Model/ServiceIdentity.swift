@@ -56,15 +56,19 @@ public enum ServiceIdentity: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Whether two identities name the same kernel service.
-    func sameService(as other: ServiceIdentity) -> Bool {
-        switch (self, other) {
-        case let (.address(p1, h1, port1), .address(p2, h2, port2)):
-            return p1 == p2 && h1 == h2 && port1.sameAs(port2)
-        case let (.firewallMark(m1, v1), .firewallMark(m2, v2)):
-            return m1 == m2 && v1 == v2
-        default:
-            return false
+    /// What makes two identities the same kernel service, as a dictionary key: ports compare by
+    /// number when the name resolves (`:http` is `:80`). Parsers index their services by it, so
+    /// that a file of 10,000 services (or a keepalived group of 65,536 addresses) is not searched
+    /// once per service.
+    enum Key: Hashable {
+        case address(TransportProtocol, HostReference, PortReference.Key)
+        case firewallMark(Int64, ipv6: Bool)
+    }
+
+    var key: Key {
+        switch self {
+        case .address(let proto, let host, let port): .address(proto, host, port.key)
+        case .firewallMark(let mark, let ipv6): .firewallMark(mark, ipv6: ipv6)
         }
     }
 }

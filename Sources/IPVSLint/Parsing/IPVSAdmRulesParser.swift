@@ -112,7 +112,7 @@ public enum IPVSAdmRulesParser {
         var configuration: IPVSConfiguration
         /// Where each service is in `configuration.services`, and where each of its real servers
         /// is: a save of 10,000 services would otherwise make every line search all of them.
-        var serviceIndex: [ServiceKey: Int] = [:]
+        var serviceIndex: [ServiceIdentity.Key: Int] = [:]
         var serverIndex: [[ServerKey: Int]] = []
 
         init(file: SourceFile, names: ServiceNames) {
@@ -374,41 +374,18 @@ public enum IPVSAdmRulesParser {
 
         // MARK: Indexes
 
-        /// What makes two services the same for the kernel: ports compare by number when the
-        /// name resolves (`:http` is `:80`), as ``ServiceIdentity/sameService(as:)`` does.
-        enum ServiceKey: Hashable {
-            case address(TransportProtocol, HostReference, PortKey)
-            case firewallMark(Int64, ipv6: Bool)
-
-            init(_ identity: ServiceIdentity) {
-                switch identity {
-                case .address(let proto, let host, let port): self = .address(proto, host, PortKey(port))
-                case .firewallMark(let mark, let ipv6): self = .firewallMark(mark, ipv6: ipv6)
-                }
-            }
-        }
-
-        enum PortKey: Hashable {
-            case number(UInt16)
-            case name(String)
-
-            init(_ port: PortReference) {
-                self = port.number.map { .number($0) } ?? .name(port.description)
-            }
-        }
-
         /// A real server's identity in its service: the address and the port the kernel gets.
         struct ServerKey: Hashable {
             var address: HostReference
-            var port: PortKey
+            var port: PortReference.Key
         }
 
         func findService(_ identity: ServiceIdentity) -> Int? {
-            serviceIndex[ServiceKey(identity)]
+            serviceIndex[identity.key]
         }
 
         static func serverKey(_ server: RealServerDefinition, in service: ServiceIdentity) -> ServerKey {
-            ServerKey(address: server.address, port: PortKey(effectivePort(server, of: service)))
+            ServerKey(address: server.address, port: effectivePort(server, of: service).key)
         }
 
         func findServer(_ server: RealServerDefinition, in serviceIndex: Int) -> Int? {
@@ -416,7 +393,7 @@ public enum IPVSAdmRulesParser {
         }
 
         mutating func appendService(_ service: ServiceDefinition) {
-            serviceIndex[ServiceKey(service.identity)] = configuration.services.count
+            serviceIndex[service.identity.key] = configuration.services.count
             configuration.services.append(service)
             serverIndex.append([:])
         }
@@ -432,7 +409,7 @@ public enum IPVSAdmRulesParser {
             serviceIndex = [:]
             serverIndex = []
             for (index, service) in configuration.services.enumerated() {
-                if serviceIndex[ServiceKey(service.identity)] == nil { serviceIndex[ServiceKey(service.identity)] = index }
+                if serviceIndex[service.identity.key] == nil { serviceIndex[service.identity.key] = index }
                 serverIndex.append([:])
                 reindexServers(of: index)
             }
@@ -633,7 +610,7 @@ public enum IPVSAdmRulesParser {
                 guard let index = findService(identity) else { return }
                 configuration.services.remove(at: index)
                 serverIndex.remove(at: index)
-                serviceIndex[ServiceKey(identity)] = nil
+                serviceIndex[identity.key] = nil
                 for (key, position) in serviceIndex where position > index { serviceIndex[key] = position - 1 }
             case .addServer(let identity, var server):
                 guard let serviceIndex = findService(identity) else {

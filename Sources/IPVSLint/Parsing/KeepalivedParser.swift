@@ -68,6 +68,15 @@ public enum KeepalivedParser {
             for (index, line) in file.lines.enumerated() {
                 physicalLine += 1
                 let number = index + 1
+                if preprocessor.passesThrough(line) {
+                    let written = try Self.split(line, file: file, line: number)
+                    if let first = written.first, !first.quoted, Self.includeKeywords.contains(first.text) {
+                        try include(written, line: line, in: file, depth: depth)
+                    } else {
+                        append(written)
+                    }
+                    continue
+                }
                 let logical = try preprocessor.lines(from: line, file: file, number: number)
                 let written = try Self.split(line, file: file, line: number)
                 var words: [Word] = []
@@ -352,6 +361,9 @@ public enum KeepalivedParser {
 
     struct ModelBuilder {
         var configuration: IPVSConfiguration
+        /// Where each service is in `configuration.services`: a group of 65,536 addresses makes
+        /// as many services, and searching them all for each one took minutes.
+        var serviceIndex: [ServiceIdentity.Key: Int] = [:]
         var groups: [String: Group] = [:]
         /// `nftables_ipvs` in global_defs: keepalived turns each `virtual_server group` (whose
         /// group has no fwmark) into a firewall-mark service, one mark per group and protocol,
@@ -483,10 +495,10 @@ public enum KeepalivedParser {
                 groupMemberCount += count
                 var value = Self.integer(first)
                 for _ in 0..<count {
-                    if let address = Self.address(value, family: first.family) {
-                        group.members.append(
-                            GroupMember(identity: .address(.tcp, .address(address), .number(port)), location: entry.location))
-                    }
+                    group.members.append(
+                        GroupMember(
+                            identity: .address(.tcp, .address(Self.address(value, family: first.family)), .number(port)),
+                            location: entry.location))
                     value &+= 1
                 }
             }
@@ -698,21 +710,29 @@ public enum KeepalivedParser {
         }
 
         mutating func add(_ service: ServiceDefinition) {
-            if let first = configuration.services.first(where: { $0.identity.sameService(as: service.identity) }) {
-                configuration.duplicateServices.append((service, first: first.location))
+            if let first = serviceIndex[service.identity.key] {
+                configuration.duplicateServices.append((service, first: configuration.services[first].location))
                 return
+            }
+            /// A real server is the same as another when the kernel would get the same address
+            /// and port.
+            struct ServerKey: Hashable {
+                var address: HostReference
+                var port: UInt16?
             }
             var unique = service
             unique.realServers = []
+            var servers: [ServerKey: SourceLocation] = [:]
             for server in service.realServers {
-                if let first = unique.realServers.first(where: {
-                    $0.address == server.address && $0.effectivePort?.number == server.effectivePort?.number
-                }) {
-                    configuration.duplicateRealServers.append((service.identity, server, first: first.location))
+                let key = ServerKey(address: server.address, port: server.effectivePort?.number)
+                if let first = servers[key] {
+                    configuration.duplicateRealServers.append((service.identity, server, first: first))
                 } else {
+                    servers[key] = server.location
                     unique.realServers.append(server)
                 }
             }
+            serviceIndex[service.identity.key] = configuration.services.count
             configuration.services.append(unique)
         }
 
@@ -888,7 +908,7 @@ public enum KeepalivedParser {
                 let hostBits: UInt128 = prefix == 128 ? 0 : (UInt128(1) << (bits - prefix)) - 1
                 let value = integer(first)
                 guard value & hostBits == 0 else { throw refuse(" (host bits set after the prefix)") }
-                return (first, address(value | hostBits, family: family) ?? first)
+                return (first, address(value | hostBits, family: family))
             }
             // A whole last address when the part after the dash has a dot (IPv4) or colon (IPv6).
             if rest.contains(family == .ipv4 ? "." : ":") {
@@ -902,16 +922,20 @@ public enum KeepalivedParser {
             }
             let value = integer(first)
             guard end > value & maximum else { throw refuse(" (the range must end above where it starts)") }
-            return (first, address(value & ~maximum | end, family: family) ?? first)
+            return (first, address(value & ~maximum | end, family: family))
         }
 
         static func integer(_ address: IPAddress) -> UInt128 {
-            address.bytes.reduce(UInt128(0)) { $0 << 8 | UInt128($1) }
+            UInt128(address.high) << 64 | UInt128(address.low)
         }
 
-        static func address(_ value: UInt128, family: IPAddress.Family) -> IPAddress? {
-            let count = family == .ipv4 ? 4 : 16
-            return IPAddress(bytes: (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * (count - 1 - $0))) })
+        /// The address of a family whose value is `value` (its low 32 bits for IPv4). Built from
+        /// the two halves, not from bytes: a group range is expanded address by address.
+        static func address(_ value: UInt128, family: IPAddress.Family) -> IPAddress {
+            switch family {
+            case .ipv4: IPAddress(ipv4: UInt32(truncatingIfNeeded: value))
+            case .ipv6: IPAddress(ipv6High: UInt64(truncatingIfNeeded: value >> 64), low: UInt64(truncatingIfNeeded: value))
+            }
         }
 
         /// Addresses from `first` to `last`, both included (saturating far beyond any bound).

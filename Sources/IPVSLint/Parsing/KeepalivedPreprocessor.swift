@@ -117,6 +117,13 @@ struct KeepalivedPreprocessor: Sendable {
         return try readLines(from: line, file: file, number: number)
     }
 
+    /// Whether ``lines(from:file:number:)`` would yield `line` as written: no definition,
+    /// conditional, sequence, quote or escape in it, and none going on. Its words are then the
+    /// written ones, columns and all, and the caller need not split what it yields again.
+    func passesThrough(_ line: Substring) -> Bool {
+        parent.isIdle && checker.isIdle && Self.plainLines(line) != nil
+    }
+
     /// ``lines(from:file:number:)`` the long way, for any line.
     mutating func readLines(from line: Substring, file: SourceFile, number: Int) throws(LintInputError) -> [String] {
         let place = Place(file: file, number: number, line: line)
