@@ -1,13 +1,16 @@
 #!/bin/bash
 # `make fuzz`: every parser under libFuzzer (with AddressSanitizer), a campaign that accumulates.
 #
-#   Fuzz/run.sh [--seconds N] [--parallel N] [TARGET...]   fuzz each target N seconds (default 300)
+#   Fuzz/run.sh [--seconds N] [--parallel N] [--instances N] [TARGET...]
+#                                                          fuzz each target N seconds (default 300)
 #   Fuzz/run.sh --campaign SECONDS [--seconds N]           keep fuzzing the unfinished targets
 #   Fuzz/run.sh --report                                   the table, also written to Fuzz/README.md
 #   Fuzz/run.sh --smoke                                    a few thousand runs each (make test)
 #
 # --seconds N     time per run of one target
-# --parallel N    targets fuzzed at once (default 1; one core each; never one target twice)
+# --parallel N    targets fuzzed at once (default 1; one core each)
+# --instances N   processes per target (default 1), sharing what they find: for a slow target,
+#                 one core each. The run's ledger line adds up their executions.
 # --campaign S    for S seconds, run the unfinished target with the least fuzzing time so far,
 #                 N seconds at a time. A target is finished at 10,000,000 executions in total or
 #                 at a plateau: 1,800 s of fuzzing, over one run or several, without a new feature.
@@ -24,6 +27,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=300
 parallel=1
+instances=1
 smoke=0
 campaign=0
 report=0
@@ -34,6 +38,7 @@ while [ $# -gt 0 ]; do
         --report) report=1 ;;
         --seconds) seconds=$2; shift ;;
         --parallel) parallel=$2; shift ;;
+        --instances) instances=$2; shift ;;
         --campaign) campaign=$2; shift ;;
         -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1' "$0"; exit 0 ;;
         -*) echo "Fuzz/run.sh: unknown option $1 (see --help)" >&2; exit 3 ;;
@@ -41,9 +46,10 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-for number in "$seconds" "$parallel" "$campaign"; do
+for number in "$seconds" "$parallel" "$instances" "$campaign"; do
     [[ "$number" =~ ^[0-9]+$ ]] || { echo "Fuzz/run.sh: '$number' is not a whole number of seconds or runs" >&2; exit 3; }
 done
+[ "$instances" -ge 1 ] && [ "$parallel" -ge 1 ] || { echo "Fuzz/run.sh: --instances and --parallel need 1 or more" >&2; exit 3; }
 scratch=.build-fuzz
 ledger=Fuzz/ledger.tsv
 executions_goal=10000000
@@ -123,31 +129,50 @@ fuzzer=$scratch/release/ipvs-fuzz
 # into Fuzz/corpus/TARGET (minimised), add a line to the ledger. Exit 1 on a crash.
 fuzz_one() {
     local target=$1
-    local work=$scratch/work/$target merged=$scratch/merged/$target crashes=$scratch/crashes/$target log
+    local work=$scratch/work/$target merged=$scratch/merged/$target crashes=$scratch/crashes/$target
     rm -rf "$work" "$merged"
     mkdir -p "$work" "$merged" "$crashes"
-    log=$(mktemp "$scratch/$target.run-XXXXXX.log")
     local limits=(-max_total_time="$seconds")
     [ "$smoke" = 1 ] && limits=(-runs=3000)
+    # AddressSanitizer's quarantine and allocation stacks cost the keepalived target a third of
+    # its time. Only code that reads through unsafe pointers (the /proc and netlink decoders) can
+    # use memory after freeing it; for the other parsers, safe Swift, a freed block is reused at
+    # once. A crash's own stack is still printed, and its input replays under a full ASan.
+    local asan=malloc_context_size=0:quarantine_size_mb=0
+    case "$target" in netlink | proc-*) asan= ;; esac
     # Inputs past a few KiB only slow the search: the grammars are line-based. Every line of the
     # log gets the second it came at, for the time since the last new feature.
     # libFuzzer's -timeout is wall-clock time: at nice 19 beside the kernel lab a 0.4 s keepalived
     # input once took 15 s and stopped the campaign. 60 s still catches a hang; inputs slower
     # than 10 s are reported as slow units.
-    local code=0 start
+    # With --instances N, N processes share $work as their main corpus: each reloads what the
+    # others found (libFuzzer's -reload), as its -jobs do.
+    local start logs=() instance
     start=$(date +%s)
-    { SWIFT_BACKTRACE=enable=no IPVS_FUZZ_TARGET=$target "$fuzzer" "${limits[@]}" -max_len=4096 -timeout=60 -report_slow_units=10 \
-        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$crashes/" "$work" "Fuzz/corpus/$target" 2>&1 || echo "EXIT $?"; } |
-        while IFS= read -r line; do printf -v now '%(%s)T' -1; printf '%d %s\n' $(( now - start )) "$line"; done > "$log"
-    code=$(awk '$2 == "EXIT" {print $3}' "$log" | tail -1)
+    for (( instance = 1; instance <= instances; instance++ )); do
+        logs+=("$(mktemp "$scratch/$target.run-XXXXXX.log")")
+        { ASAN_OPTIONS=$asan SWIFT_BACKTRACE=enable=no IPVS_FUZZ_TARGET=$target "$fuzzer" "${limits[@]}" -max_len=4096 -timeout=60 \
+            -report_slow_units=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$crashes/" "$work" "Fuzz/corpus/$target" 2>&1 ||
+            echo "EXIT $?"; } |
+            while IFS= read -r line; do printf -v now '%(%s)T' -1; printf '%d %s\n' $(( now - start )) "$line"; done > "${logs[-1]}" &
+    done
+    wait
+    # The run's figures: executions and rates add up over the instances; coverage is the
+    # highest one reached; the quiet time is the shortest (a feature found by any instance).
+    local code=0 executions rate cov0 ft0 cov1 ft1 elapsed quiet crashed=0 log
+    log=${logs[0]}
+    code=$(awk '$2 == "EXIT" && $3 != 0 {print $3}' "${logs[@]}" | tail -1)
     code=${code:-0}
-    local executions rate cov0 ft0 cov1 ft1 elapsed quiet crashed=0
-    executions=$(awk '$2 ~ /stat::number_of_executed_units/ {print $3 + 0}' "$log" | tail -1)
-    rate=$(awk '$2 ~ /stat::average_exec_per_sec/ {print $3 + 0}' "$log" | tail -1)
-    read -r cov0 ft0 < <(awk '$3 == "INITED" { for (i = 4; i < NF; i++) { if ($i == "cov:") c = $(i+1); if ($i == "ft:") f = $(i+1) } } END { print c + 0, f + 0 }' "$log")
-    read -r cov1 ft1 < <(awk '$3 == "NEW" || $3 == "INITED" || $3 == "REDUCE" || $3 == "pulse" || $3 == "DONE" { for (i = 4; i < NF; i++) { if ($i == "cov:") c = $(i+1); if ($i == "ft:") f = $(i+1) } } END { print c + 0, f + 0 }' "$log")
-    elapsed=$(tail -1 "$log" | awk '{print $1}')
-    quiet=$(awk -v end="$elapsed" '$3 == "NEW" {last = $1} END { print last == "" ? "-" : end - last }' "$log")
+    executions=$(awk '$2 ~ /stat::number_of_executed_units/ {sum += $3} END {print sum + 0}' "${logs[@]}")
+    rate=$(awk '$2 ~ /stat::average_exec_per_sec/ {sum += $3} END {print sum + 0}' "${logs[@]}")
+    read -r cov0 ft0 < <(awk '$3 == "INITED" { for (i = 4; i < NF; i++) { if ($i == "cov:" && $(i+1) > c) c = $(i+1); if ($i == "ft:" && $(i+1) > f) f = $(i+1) } } END { print c + 0, f + 0 }' "${logs[@]}")
+    read -r cov1 ft1 < <(awk '$3 == "NEW" || $3 == "INITED" || $3 == "REDUCE" || $3 == "pulse" || $3 == "DONE" { for (i = 4; i < NF; i++) { if ($i == "cov:" && $(i+1) > c) c = $(i+1); if ($i == "ft:" && $(i+1) > f) f = $(i+1) } } END { print c + 0, f + 0 }' "${logs[@]}")
+    elapsed=$(for instance in "${logs[@]}"; do tail -1 "$instance"; done | awk '$1 > e {e = $1} END {print e + 0}')
+    quiet=$(awk -v end="$elapsed" '$3 == "NEW" && $1 > last {last = $1} END { print last == "" ? "-" : end - last }' "${logs[@]}")
+    for instance in "${logs[@]:1}"; do
+        { echo "== the next instance's log"; cat "$instance"; } >> "$log"
+        rm -f "$instance"
+    done
     [ "$code" != 0 ] && crashed=1
     if [ "$smoke" = 1 ]; then
         printf 'fuzz: %-24s %11s executions (%s/s)\n' "$target" "${executions:-0}" "${rate:-0}" >&2
@@ -173,7 +198,7 @@ fuzz_one() {
     mv -f "$log" "$scratch/$target.log"
 }
 export -f fuzz_one summary
-export scratch fuzzer seconds smoke ledger executions_goal plateau_seconds
+export scratch fuzzer seconds instances smoke ledger executions_goal plateau_seconds
 
 if [ "$campaign" -gt 0 ]; then
     deadline=$(( $(date +%s) + campaign ))
