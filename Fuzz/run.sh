@@ -137,7 +137,8 @@ fuzz_one() {
     # AddressSanitizer's quarantine and allocation stacks cost the keepalived target a third of
     # its time. Only code that reads through unsafe pointers (the /proc and netlink decoders) can
     # use memory after freeing it; for the other parsers, safe Swift, a freed block is reused at
-    # once. A crash's own stack is still printed, and its input replays under a full ASan.
+    # once. A crash's own stack is still printed; to see where its memory was allocated, run
+    # the fuzzer on the input without ASAN_OPTIONS.
     local asan=malloc_context_size=0:quarantine_size_mb=0
     case "$target" in netlink | proc-*) asan= ;; esac
     # Inputs past a few KiB only slow the search: the grammars are line-based. Every line of the
