@@ -166,8 +166,15 @@ fuzz_one() {
     code=${code:-0}
     executions=$(awk '$2 ~ /stat::number_of_executed_units/ {sum += $3} END {print sum + 0}' "${logs[@]}")
     rate=$(awk '$2 ~ /stat::average_exec_per_sec/ {sum += $3} END {print sum + 0}' "${logs[@]}")
-    read -r cov0 ft0 < <(awk '$3 == "INITED" { for (i = 4; i < NF; i++) { if ($i == "cov:" && $(i+1) > c) c = $(i+1); if ($i == "ft:" && $(i+1) > f) f = $(i+1) } } END { print c + 0, f + 0 }' "${logs[@]}")
-    read -r cov1 ft1 < <(awk '$3 == "NEW" || $3 == "INITED" || $3 == "REDUCE" || $3 == "pulse" || $3 == "DONE" { for (i = 4; i < NF; i++) { if ($i == "cov:" && $(i+1) > c) c = $(i+1); if ($i == "ft:" && $(i+1) > f) f = $(i+1) } } END { print c + 0, f + 0 }' "${logs[@]}")
+    # The highest cov and ft on the status lines of the given kinds: at the start, INITED (the
+    # corpus loaded); at the end, any.
+    coverage() {
+        awk -v kinds="$1" 'BEGIN { split(kinds, k, " "); for (i in k) wanted[k[i]] = 1 }
+            $3 in wanted { for (i = 4; i < NF; i++) { if ($i == "cov:" && $(i+1) > c) c = $(i+1); if ($i == "ft:" && $(i+1) > f) f = $(i+1) } }
+            END { print c + 0, f + 0 }' "${logs[@]}"
+    }
+    read -r cov0 ft0 < <(coverage "INITED")
+    read -r cov1 ft1 < <(coverage "NEW INITED REDUCE pulse DONE")
     elapsed=$(for instance in "${logs[@]}"; do tail -1 "$instance"; done | awk '$1 > e {e = $1} END {print e + 0}')
     quiet=$(awk -v end="$elapsed" '$3 == "NEW" && $1 > last {last = $1} END { print last == "" ? "-" : end - last }' "${logs[@]}")
     for instance in "${logs[@]:1}"; do

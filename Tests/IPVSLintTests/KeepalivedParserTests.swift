@@ -188,9 +188,6 @@ import Testing
         #expect(servers.map(\.location.line) == [7, 7, 7])
     }
 
-    /// A DR real server written twice on two ports is one destination: keepalived resets both to
-    /// the service port, as ipvsadm does, so LVS110 finds it as it does in an ipvsadm file. LVS204
-    /// speaks keepalived's words on keepalived input.
     /// A /18 group makes 16,384 services; the ones written again elsewhere are duplicates of
     /// the group's line, the same address under another protocol or port is not, and real
     /// servers written twice are found in every one of them.
@@ -229,6 +226,9 @@ import Testing
             ])
     }
 
+    /// A DR real server written twice on two ports is one destination: keepalived resets both to
+    /// the service port, as ipvsadm does, so LVS110 finds it as it does in an ipvsadm file. LVS204
+    /// speaks keepalived's words on keepalived input.
     @Test func drServerOnTwoPortsIsADuplicateAndMessagesUseKeepalivedWords() async throws {
         let text = """
             virtual_server 10.0.0.1 80 {

@@ -23,4 +23,12 @@ public struct RealServerDefinition: Sendable, Hashable {
 
     /// `-w`, 1 when not given.
     public var weightValue: Int64 { weight?.value ?? 1 }
+
+    /// A real server's identity in its service, as a dictionary key: the address and the port
+    /// the kernel gets, compared as ``PortReference/Key``. Parsers find servers written twice
+    /// by it.
+    struct Key: Hashable {
+        var address: HostReference
+        var port: PortReference.Key?
+    }
 }

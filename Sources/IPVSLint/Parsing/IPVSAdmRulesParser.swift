@@ -113,7 +113,7 @@ public enum IPVSAdmRulesParser {
         /// Where each service is in `configuration.services`, and where each of its real servers
         /// is: a save of 10,000 services would otherwise make every line search all of them.
         var serviceIndex: [ServiceIdentity.Key: Int] = [:]
-        var serverIndex: [[ServerKey: Int]] = []
+        var serverIndex: [[RealServerDefinition.Key: Int]] = []
 
         init(file: SourceFile, names: ServiceNames) {
             self.file = file
@@ -374,18 +374,12 @@ public enum IPVSAdmRulesParser {
 
         // MARK: Indexes
 
-        /// A real server's identity in its service: the address and the port the kernel gets.
-        struct ServerKey: Hashable {
-            var address: HostReference
-            var port: PortReference.Key
-        }
-
         func findService(_ identity: ServiceIdentity) -> Int? {
             serviceIndex[identity.key]
         }
 
-        static func serverKey(_ server: RealServerDefinition, in service: ServiceIdentity) -> ServerKey {
-            ServerKey(address: server.address, port: effectivePort(server, of: service).key)
+        static func serverKey(_ server: RealServerDefinition, in service: ServiceIdentity) -> RealServerDefinition.Key {
+            RealServerDefinition.Key(address: server.address, port: effectivePort(server, of: service).key)
         }
 
         func findServer(_ server: RealServerDefinition, in serviceIndex: Int) -> Int? {
@@ -418,7 +412,7 @@ public enum IPVSAdmRulesParser {
         /// After `-d` or `-e` (which may change the method, and so the port that counts).
         mutating func reindexServers(of index: Int) {
             let service = configuration.services[index]
-            var servers: [ServerKey: Int] = [:]
+            var servers: [RealServerDefinition.Key: Int] = [:]
             for (position, server) in service.realServers.enumerated()
             where servers[Self.serverKey(server, in: service.identity)] == nil {
                 servers[Self.serverKey(server, in: service.identity)] = position

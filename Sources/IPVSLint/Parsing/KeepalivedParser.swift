@@ -68,16 +68,13 @@ public enum KeepalivedParser {
             for (index, line) in file.lines.enumerated() {
                 physicalLine += 1
                 let number = index + 1
+                // A plain line never starts with an include keyword: the preprocessor leaves
+                // every line that does to its long way.
                 if preprocessor.passesThrough(line) {
-                    let written = try Self.split(line, file: file, line: number)
-                    if let first = written.first, !first.quoted, Self.includeKeywords.contains(first.text) {
-                        try include(written, line: line, in: file, depth: depth)
-                    } else {
-                        append(written)
-                    }
+                    append(try Self.split(line, file: file, line: number))
                     continue
                 }
-                let logical = try preprocessor.lines(from: line, file: file, number: number)
+                let logical = try preprocessor.readLines(from: line, file: file, number: number)
                 let written = try Self.split(line, file: file, line: number)
                 var words: [Word] = []
                 for text in logical {
@@ -714,17 +711,11 @@ public enum KeepalivedParser {
                 configuration.duplicateServices.append((service, first: configuration.services[first].location))
                 return
             }
-            /// A real server is the same as another when the kernel would get the same address
-            /// and port.
-            struct ServerKey: Hashable {
-                var address: HostReference
-                var port: UInt16?
-            }
             var unique = service
             unique.realServers = []
-            var servers: [ServerKey: SourceLocation] = [:]
+            var servers: [RealServerDefinition.Key: SourceLocation] = [:]
             for server in service.realServers {
-                let key = ServerKey(address: server.address, port: server.effectivePort?.number)
+                let key = RealServerDefinition.Key(address: server.address, port: server.effectivePort?.key)
                 if let first = servers[key] {
                     configuration.duplicateRealServers.append((service.identity, server, first: first))
                 } else {

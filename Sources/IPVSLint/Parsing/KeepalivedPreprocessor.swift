@@ -118,8 +118,10 @@ struct KeepalivedPreprocessor: Sendable {
     }
 
     /// Whether ``lines(from:file:number:)`` would yield `line` as written: no definition,
-    /// conditional, sequence, quote or escape in it, and none going on. Its words are then the
-    /// written ones, columns and all, and the caller need not split what it yields again.
+    /// conditional, sequence, quote, escape or include in it, and none going on. Its words are
+    /// then the written ones, columns and all, and the caller need not split what it yields
+    /// again; for any other line, ``readLines(from:file:number:)`` is what
+    /// ``lines(from:file:number:)`` does.
     func passesThrough(_ line: Substring) -> Bool {
         parent.isIdle && checker.isIdle && Self.plainLines(line) != nil
     }
